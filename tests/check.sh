@@ -1,0 +1,140 @@
+#!/bin/bash
+# Run dbdboot's test suites and end with one line "N passed, N failed".
+#
+#   tests/check.sh [unit] [vm] [SCENARIO...]
+#
+# unit: cmocka unit tests (ASan+UBSan), short libFuzzer runs, shellcheck of
+#       every shell script, the test client's command line.
+# vm:   every scenario under tests/vm/TEST-*; or name scenarios to run only
+#       those (TEST-01-smoke or 01).
+# Needs the build made by `make check` (it calls this). Settings:
+#   FUZZ_SECONDS  length of each fuzz run (default 10)
+#   BUILD         build directory (default build)
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+RESULTS=$BUILD/test-results
+mkdir -p "$RESULTS"
+pass=0
+fail=0
+failed_names=
+
+result() { # result OK|FAIL NAME [DETAIL]
+	if [ "$1" = OK ]; then
+		pass=$((pass + 1))
+		printf 'ok - %s\n' "$2"
+	else
+		fail=$((fail + 1))
+		failed_names="$failed_names $2"
+		printf 'not ok - %s%s\n' "$2" "${3:+ # $3}"
+	fi
+}
+
+# Count the TAP lines of one test program's output.
+tap_program() { # tap_program NAME LOG CMD...
+	local name=$1 log=$2 line n=0
+	shift 2
+	CMOCKA_MESSAGE_OUTPUT=TAP "$@" >"$log" 2>&1
+	local rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) result OK "$name: ${line#ok * - }"; n=$((n + 1)) ;;
+		"not ok "*) result FAIL "$name: ${line#not ok * - }" "see $log"; n=$((n + 1)) ;;
+		esac
+	done <"$log"
+	if [ "$n" = 0 ] || { [ $rc != 0 ] && ! grep -q '^not ok' "$log"; }; then
+		result FAIL "$name" "exit status $rc, see $log"
+	fi
+}
+
+shell_scripts() {
+	(cd "$TOP" && find . -path ./build -prune -o -path ./.git -prune -o -type f -print |
+		while read -r f; do
+			case $f in
+			*.sh) echo "$f" ;;
+			*) head -c 64 "$f" 2>/dev/null | head -n1 | grep -qE '^#!.*/(ba|da)?sh' && echo "$f" ;;
+			esac
+		done | sort)
+}
+
+run_unit() {
+	local t f
+	for t in "$BUILD"/tests/test-*; do
+		[ -x "$t" ] || continue
+		tap_program "unit/$(basename "$t")" "$RESULTS/$(basename "$t").log" "$t"
+	done
+	for f in "$BUILD"/tests/fuzz-*; do
+		[ -x "$f" ] || continue
+		local n corpus
+		n=$(basename "$f")
+		corpus=$TOP/tests/fuzz/corpus/${n#fuzz-}
+		mkdir -p "$RESULTS/$n.corpus"
+		if "$f" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 \
+			"$RESULTS/$n.corpus" "$corpus" >"$RESULTS/$n.log" 2>&1; then
+			result OK "fuzz/$n: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$RESULTS/$n.log" | awk '{print $2}') runs in ${FUZZ_SECONDS}s"
+		else
+			result FAIL "fuzz/$n" "see $RESULTS/$n.log"
+		fi
+	done
+	for f in $(shell_scripts); do
+		if (cd "$TOP" && shellcheck -x "$f") >"$RESULTS/shellcheck.log" 2>&1; then
+			result OK "shellcheck ${f#./}"
+		else
+			cat "$RESULTS/shellcheck.log"
+			result FAIL "shellcheck ${f#./}"
+		fi
+	done
+	for f in "$TOP"/tests/cli/*.sh; do
+		[ -f "$f" ] || continue
+		tap_program "cli/$(basename "$f" .sh)" "$RESULTS/cli-$(basename "$f").log" \
+			env BUILD="$BUILD" bash "$f"
+	done
+}
+
+run_vm() {
+	local s log
+	for s in "$@"; do
+		log=$RESULTS/vm-$(basename "$s").log
+		echo "# vm scenario $(basename "$s") (log: $log)"
+		if bash "$s/test.sh" >"$log" 2>&1; then
+			result OK "vm/$(basename "$s"): $(tail -n1 "$log")"
+		else
+			tail -n 15 "$log" | sed 's/^/#   /'
+			result FAIL "vm/$(basename "$s")" "see $log"
+		fi
+	done
+}
+
+want_unit=0 want_vm=0 scenarios=()
+for a in "$@"; do
+	case $a in
+	unit) want_unit=1 ;;
+	vm) want_vm=1 ;;
+	*)
+		for d in "$TOP"/tests/vm/TEST-*"$a"*; do
+			[ -d "$d" ] && scenarios+=("$d")
+		done
+		want_vm=1
+		;;
+	esac
+done
+[ $# -gt 0 ] || want_unit=1 want_vm=1
+
+[ $want_unit = 1 ] && run_unit
+if [ $want_vm = 1 ]; then
+	if [ ${#scenarios[@]} = 0 ]; then
+		for d in "$TOP"/tests/vm/TEST-*; do [ -d "$d" ] && scenarios+=("$d"); done
+	fi
+	if [ ${#scenarios[@]} = 0 ]; then
+		result FAIL "vm" "no scenario found"
+	else
+		bash "$TOP/tests/vm/lib/prepare.sh" >"$RESULTS/vm-prepare.log" 2>&1 ||
+			{ tail -n 20 "$RESULTS/vm-prepare.log"; result FAIL "vm/prepare" "see $RESULTS/vm-prepare.log"; }
+		[ "$fail" = 0 ] && run_vm "${scenarios[@]}"
+	fi
+fi
+
+[ -z "$failed_names" ] || echo "# failed:$failed_names"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,110 @@
+#!/bin/bash
+# Build (or find in the cache) the base Debian 12 root tree of the VM tests.
+#
+#   mkrootfs.sh            print the path of the base directory, building it
+#                          when the cache has none for this recipe
+#
+# The base directory holds:
+#   root/             the root tree: debootstrap minbase, two kernel ABIs
+#                     (6.1.0-NN-cloud-amd64, image and headers), dkms, gcc,
+#                     make, kmod, zstd, initramfs-tools, lvm2, busybox
+#   kernels           the two kernel releases, older first
+#   sysmap/System.map-KVER
+#                     the real System.map of each kernel, taken from its -dbg
+#                     package (the root tree keeps Debian's placeholder)
+#   recipe            the recipe this was built from
+# It is keyed by a hash of this file's code: change the recipe and a new base
+# is built (the old one stays until removed: rm -rf ~/.cache/dbdboot-vm).
+set -eu
+# shellcheck source=tests/vm/lib/common.sh
+. "$(dirname "$0")/common.sh"
+
+PACKAGES="dkms gcc make libc6-dev kmod zstd initramfs-tools busybox lvm2 e2fsprogs util-linux"
+SUITE=bookworm
+FLAVOUR=cloud-amd64
+
+# Comments do not count: editing them rebuilds nothing.
+recipe_hash() {
+	grep -v '^[[:space:]]*#' "$VM_LIB/mkrootfs.sh" | sha256sum | cut -c1-16
+}
+
+# The newest two ABIs whose image, headers and -dbg package the archive has.
+pick_kernels() {
+	local r=$1
+	in_chroot "$r" apt-cache search --names-only "^linux-image-6\.1\.0-[0-9]+-$FLAVOUR-dbg\$" |
+		sed -n "s/^linux-image-\(6\.1\.0-[0-9]*-$FLAVOUR\)-dbg .*/\1/p" | sort -V |
+		while read -r k; do
+			if in_chroot "$r" apt-cache show "linux-headers-$k" >/dev/null 2>&1 &&
+				in_chroot "$r" apt-cache show "linux-image-$k" >/dev/null 2>&1; then
+				echo "$k"
+			fi
+		done | tail -n 2
+}
+
+# Real System.map of KVER out of its -dbg package, without installing it.
+extract_sysmap() {
+	local r=$1 k=$2 out=$3 deb
+	(cd "$r/var/cache/apt/archives" && in_chroot "$r" sh -c \
+		"cd /var/cache/apt/archives && apt-get -q -o APT::Sandbox::User=root download linux-image-$k-dbg >/dev/null")
+	deb=$(ls "$r"/var/cache/apt/archives/linux-image-"$k"-dbg_*.deb)
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -xOf - "./usr/lib/debug/boot/System.map-$k" >"$out.tmp"
+	rm -f "$deb"
+	grep -q ' __per_cpu_start$' "$out.tmp" || die "no real System.map in linux-image-$k-dbg"
+	mv "$out.tmp" "$out"
+}
+
+build_base() {
+	local base=$1 tmp=$1.tmp t0 mirror sec kernels k pkgs=
+	t0=$(date +%s)
+	rm -rf "$tmp"
+	mkdir -p "$tmp/sysmap"
+	mirror=$(debian_mirror)
+	sec=$(security_mirror "$mirror")
+	log "debootstrap $SUITE (minbase) into $tmp/root"
+	debootstrap --variant=minbase "$SUITE" "$tmp/root" "$mirror" >"$tmp/debootstrap.log" 2>&1 ||
+		die "debootstrap failed, see $tmp/debootstrap.log"
+	cat >"$tmp/root/etc/apt/sources.list" <<EOF
+deb $mirror $SUITE main
+deb $mirror $SUITE-updates main
+deb $sec $SUITE-security main
+EOF
+	echo 'APT::Install-Recommends "false";' >"$tmp/root/etc/apt/apt.conf.d/90dbdboot"
+	trap 'chroot_umount "$tmp/root"' EXIT
+	chroot_mount "$tmp/root"
+	in_chroot "$tmp/root" apt-get -q update >"$tmp/apt.log" 2>&1 || die "apt-get update failed, see $tmp/apt.log"
+	kernels=$(pick_kernels "$tmp/root")
+	[ "$(echo "$kernels" | wc -w)" = 2 ] ||
+		die "the archive has fewer than two 6.1.0-NN-$FLAVOUR kernels with headers and -dbg (found: ${kernels:-none})"
+	for k in $kernels; do pkgs="$pkgs linux-image-$k linux-headers-$k"; done
+	log "installing kernels $(echo "$kernels" | tr '\n' ' ')and$PACKAGES"
+	# shellcheck disable=SC2086
+	in_chroot "$tmp/root" apt-get -q -y install $PACKAGES $pkgs >>"$tmp/apt.log" 2>&1 ||
+		die "apt-get install failed, see $tmp/apt.log"
+	log "fetching the real System.map of each kernel from its -dbg package"
+	for k in $kernels; do
+		extract_sysmap "$tmp/root" "$k" "$tmp/sysmap/System.map-$k" &
+	done
+	wait
+	for k in $kernels; do [ -s "$tmp/sysmap/System.map-$k" ] || die "no System.map for $k"; done
+	in_chroot "$tmp/root" apt-get clean
+	chroot_umount "$tmp/root"
+	trap - EXIT
+	echo "$kernels" >"$tmp/kernels"
+	cp "$VM_LIB/mkrootfs.sh" "$tmp/recipe"
+	rm -rf "$base"
+	mv "$tmp" "$base"
+	log "base root tree ready in $(since "$t0") s: $base"
+}
+
+need_root
+need_cmds debootstrap dpkg-deb sha256sum
+base="$VM_CACHE/base-$(recipe_hash)"
+mkdir -p "$VM_CACHE"
+if [ ! -f "$base/kernels" ]; then
+	# One builder at a time per cache.
+	exec 9>"$VM_CACHE/.lock"
+	flock 9
+	[ -f "$base/kernels" ] || build_base "$base"
+fi
+echo "$base"

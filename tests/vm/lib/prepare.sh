@@ -1,0 +1,84 @@
+#!/bin/bash
+# Prepare the system every VM scenario boots, in $BUILD/vm/system:
+#   root.img        ext4 image of the base tree plus: dbdboot installed with
+#                   `make install DESTDIR=`, the test double built and
+#                   installed by real dkms (-k KVER) with the real System.map
+#                   put at /lib/modules/KVER/System.map, the guest side of the
+#                   tests under /dbdboot-tests, an initrd by update-initramfs
+#   vmlinuz, initrd the kernel and initrd to boot
+#   env             KVER=..., BASE=...
+# The base tree comes from the cache (mkrootfs.sh); this layer is rebuilt on
+# every run (about 20 s) so that it always holds the code under test.
+set -eu
+# shellcheck source=tests/vm/lib/common.sh
+. "$(dirname "$0")/common.sh"
+
+need_root
+need_cmds mke2fs qemu-system-x86_64 timeout flock
+BUILD=${BUILD:-$TOP/build}
+SYS=$BUILD/vm/system
+DOUBLE=$(find "$BUILD/double" -mindepth 1 -maxdepth 1 -name 'dattobd-*' 2>/dev/null | head -n1)
+[ -f "$DOUBLE/dkms.conf" ] || die "no test double tree under $BUILD/double (run: make test-tools)"
+[ -x "$BUILD/tests/dbdtest" ] || die "no $BUILD/tests/dbdtest (run: make test-tools)"
+DVER=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$DOUBLE/dkms.conf")
+
+t0=$(date +%s)
+base=$(bash "$VM_LIB/mkrootfs.sh")
+KVER=$(tail -n1 "$base/kernels")
+log "base $base, kernel $KVER"
+
+cleanup() {
+	chroot_umount "$SYS/root"
+	mountpoint -q "$SYS/root" && umount "$SYS/root"
+}
+if mountpoint -q "$SYS/root" 2>/dev/null; then cleanup; fi
+rm -rf "$SYS"
+mkdir -p "$SYS/upper" "$SYS/work" "$SYS/root"
+trap cleanup EXIT
+mount -t overlay overlay -o "lowerdir=$base/root,upperdir=$SYS/upper,workdir=$SYS/work" "$SYS/root"
+R=$SYS/root
+
+make -s -C "$TOP" install DESTDIR="$R" PREFIX=/usr BUILD="$BUILD" >/dev/null
+cp -a "$DOUBLE" "$R/usr/src/dattobd-$DVER"
+cp "$base/sysmap/System.map-$KVER" "$R/lib/modules/$KVER/System.map"
+
+mkdir -p "$R/dbdboot-tests/bin"
+cp "$VM_DIR/guest/init" "$VM_DIR/guest/lib.sh" "$R/dbdboot-tests/"
+cp "$BUILD/tests/dbdtest" "$R/dbdboot-tests/bin/"
+for d in "$VM_DIR"/TEST-*; do
+	[ -f "$d/guest.sh" ] || continue
+	mkdir -p "$R/dbdboot-tests/$(basename "$d")"
+	cp "$d/guest.sh" "$R/dbdboot-tests/$(basename "$d")/"
+done
+
+chroot_mount "$R"
+t1=$(date +%s)
+in_chroot "$R" dkms add -m dattobd -v "$DVER" >"$SYS/dkms.log" 2>&1 ||
+	die "dkms add failed, see $SYS/dkms.log"
+if ! in_chroot "$R" dkms build -m dattobd -v "$DVER" -k "$KVER" >>"$SYS/dkms.log" 2>&1; then
+	tail -n 30 "$R/var/lib/dkms/dattobd/$DVER/build/make.log" 2>/dev/null >&2
+	die "dkms build of the test double for $KVER failed, see $SYS/dkms.log"
+fi
+in_chroot "$R" dkms install -m dattobd -v "$DVER" -k "$KVER" >>"$SYS/dkms.log" 2>&1 ||
+	die "dkms install failed, see $SYS/dkms.log"
+[ -f "$R/lib/modules/$KVER/updates/dkms/dattobd.ko" ] ||
+	die "dkms installed no dattobd.ko under /lib/modules/$KVER/updates/dkms"
+log "test double built and installed by dkms in $(since "$t1") s"
+t1=$(date +%s)
+in_chroot "$R" update-initramfs -c -k "$KVER" >"$SYS/initramfs.log" 2>&1 ||
+	die "update-initramfs failed, see $SYS/initramfs.log"
+log "initrd made by update-initramfs in $(since "$t1") s"
+chroot_umount "$R"
+
+cp "$R/boot/vmlinuz-$KVER" "$SYS/vmlinuz"
+cp "$R/boot/initrd.img-$KVER" "$SYS/initrd"
+t1=$(date +%s)
+size=$(($(du -sm "$R" | cut -f1) * 5 / 4 + 256))
+mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 -L root -d "$R" \
+	"$SYS/root.img" "${size}M"
+log "root image of ${size} MiB made in $(since "$t1") s"
+cleanup
+trap - EXIT
+rm -rf "$SYS/upper" "$SYS/work" "$SYS/root"
+printf 'KVER=%s\nBASE=%s\n' "$KVER" "$base" >"$SYS/env"
+log "system ready in $(since "$t0") s"

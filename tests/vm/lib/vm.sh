@@ -1,0 +1,96 @@
+# shellcheck shell=bash
+# Helpers of the scenarios' host side (TEST-*/test.sh). Sourced.
+#
+#   vm_disk NAME SIZE_MIB           a fresh ext4 disk image for this scenario
+#   vm_boot BOOT [--timeout S] [--kill-on TEXT] [--append ARGS] DISK...
+#                                   boot the prepared system with the root
+#                                   image unchanged (snapshot=on) and DISKs
+#                                   attached as /dev/vdb, /dev/vdc, ... (kept
+#                                   from boot to boot); the serial console is
+#                                   logged to $SC_DIR/boot-BOOT.log
+#   vm_expect_pass BOOT             the guest printed its PASS line for BOOT
+#   vm_expect_log BOOT TEXT         the serial log of BOOT holds TEXT
+#   vm_done SUMMARY                 last line, read by tests/check.sh
+# shellcheck source=tests/vm/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+set -eu
+need_root
+BUILD=${BUILD:-$TOP/build}
+SYS=$BUILD/vm/system
+[ -f "$SYS/env" ] || die "no prepared system in $SYS (run: make check-vm, or tests/vm/lib/prepare.sh)"
+# shellcheck disable=SC1091
+. "$SYS/env"
+SC_NAME=$(basename "$(cd "$(dirname "$0")" && pwd)")
+SC_DIR=$BUILD/vm/$SC_NAME
+SC_T0=$(date +%s)
+rm -rf "$SC_DIR"
+mkdir -p "$SC_DIR"
+
+vm_disk() { # vm_disk NAME SIZE_MIB
+	# Lazy initialisation off: the real driver oopses on ext4lazyinit's
+	# write-zeroes to a tracked volume (see tests/README.md).
+	mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 -L "$1" \
+		"$SC_DIR/$1.img" "$2M"
+}
+
+vm_boot() {
+	local boot=$1 timeout=150 kill_on='' append='' d pid t0 rc=0
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--timeout) timeout=$2; shift 2 ;;
+		--kill-on) kill_on=$2; shift 2 ;;
+		--append) append=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	local log=$SC_DIR/boot-$boot.log
+	local -a drives=(-drive "file=$SYS/root.img,format=raw,if=virtio,snapshot=on")
+	for d in "$@"; do
+		drives+=(-drive "file=$SC_DIR/$d.img,format=raw,if=virtio")
+	done
+	: >"$log"
+	t0=$(date +%s)
+	# The guest's own watchdog fires 20 s before the host's hard timeout.
+	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
+		-machine pc -nodefaults -display none -no-reboot -serial "file:$log" \
+		-kernel "$SYS/vmlinuz" -initrd "$SYS/initrd" "${drives[@]}" \
+		-append "root=/dev/vda ro console=ttyS0 panic=-1 rd.shell=0 init=/dbdboot-tests/init dbdtest.scenario=$SC_NAME dbdtest.boot=$boot dbdtest.watchdog=$((timeout - 20)) $append" &
+	pid=$!
+	if [ -n "$kill_on" ]; then
+		while kill -0 "$pid" 2>/dev/null; do
+			if grep -aqF -- "$kill_on" "$log"; then
+				log "boot $boot: saw '$kill_on', killing QEMU"
+				kill -9 "$pid" 2>/dev/null || true
+				break
+			fi
+			sleep 0.2
+		done
+	fi
+	wait "$pid" || rc=$?
+	if [ -z "$kill_on" ] && { [ $rc = 124 ] || [ $rc = 137 ]; }; then
+		log "boot $boot: QEMU killed by the ${timeout}s timeout"
+	fi
+	log "boot $boot: $(since "$t0") s, QEMU exit status $rc, log $log"
+	grep -a 'DBDBOOT-TEST:\|^guest:\|^FAIL:\|dattobd' "$log" | tr -d '\r' | sed 's/^/  | /' >&2 || true
+}
+
+vm_expect_pass() { # vm_expect_pass BOOT
+	local log=$SC_DIR/boot-$1.log
+	if grep -aq "^DBDBOOT-TEST: PASS $SC_NAME $1" "$log"; then
+		return 0
+	fi
+	echo "--- last lines of $log" >&2
+	tail -n 40 "$log" | tr -d '\r' >&2
+	die "boot $1 of $SC_NAME did not pass: $(grep -a 'DBDBOOT-TEST: FAIL' "$log" | tail -n1 | tr -d '\r' || echo 'no verdict line (hang, crash or timeout)')"
+}
+
+vm_expect_log() { # vm_expect_log BOOT TEXT
+	grep -aqF -- "$2" "$SC_DIR/boot-$1.log" ||
+		die "boot $1 of $SC_NAME: the serial log lacks '$2'"
+}
+
+vm_done() {
+	echo "$* ($(since "$SC_T0") s)"
+}
