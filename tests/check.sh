@@ -85,7 +85,7 @@ run_unit() {
 			result FAIL "shellcheck ${f#./}"
 		fi
 	done
-	for f in "$TOP"/tests/cli/*.sh; do
+	for f in "$TOP"/tests/cli/test-*.sh; do
 		[ -f "$f" ] || continue
 		tap_program "cli/$(basename "$f" .sh)" "$RESULTS/cli-$(basename "$f").log" \
 			env BUILD="$BUILD" bash "$f"
@@ -129,9 +129,14 @@ if [ $want_vm = 1 ]; then
 	if [ ${#scenarios[@]} = 0 ]; then
 		result FAIL "vm" "no scenario found"
 	else
-		bash "$TOP/tests/vm/lib/prepare.sh" >"$RESULTS/vm-prepare.log" 2>&1 ||
-			{ tail -n 20 "$RESULTS/vm-prepare.log"; result FAIL "vm/prepare" "see $RESULTS/vm-prepare.log"; }
-		[ "$fail" = 0 ] && run_vm "${scenarios[@]}"
+		echo "# preparing the VM system (log: $RESULTS/vm-prepare.log)"
+		if bash "$TOP/tests/vm/lib/prepare.sh" >"$RESULTS/vm-prepare.log" 2>&1; then
+			result OK "vm/prepare: $(tail -n1 "$RESULTS/vm-prepare.log" | cut -d' ' -f3-)"
+			run_vm "${scenarios[@]}"
+		else
+			tail -n 20 "$RESULTS/vm-prepare.log" | sed 's/^/#   /'
+			result FAIL "vm/prepare" "see $RESULTS/vm-prepare.log"
+		fi
 	fi
 fi
 

@@ -10,6 +10,10 @@
 #                                   logged to $SC_DIR/boot-BOOT.log
 #   vm_expect_pass BOOT             the guest printed its PASS line for BOOT
 #   vm_expect_log BOOT TEXT         the serial log of BOOT holds TEXT
+#   vm_overlay                      mount a writable overlay of the base root
+#                                   tree at $SC_DIR/root, with proc, sys and
+#                                   dev for chroots; undone when the script
+#                                   exits
 #   vm_done SUMMARY                 last line, read by tests/check.sh
 # shellcheck source=tests/vm/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -51,10 +55,12 @@ vm_boot() {
 		drives+=(-drive "file=$SC_DIR/$d.img,format=raw,if=virtio")
 	done
 	: >"$log"
+	rm -f "$SC_DIR/qemu.pid"
 	t0=$(date +%s)
 	# The guest's own watchdog fires 20 s before the host's hard timeout.
 	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
 		-machine pc -nodefaults -display none -no-reboot -serial "file:$log" \
+		-pidfile "$SC_DIR/qemu.pid" \
 		-kernel "$SYS/vmlinuz" -initrd "$SYS/initrd" "${drives[@]}" \
 		-append "root=/dev/vda ro console=ttyS0 panic=-1 rd.shell=0 init=/dbdboot-tests/init dbdtest.scenario=$SC_NAME dbdtest.boot=$boot dbdtest.watchdog=$((timeout - 20)) $append" &
 	pid=$!
@@ -62,7 +68,7 @@ vm_boot() {
 		while kill -0 "$pid" 2>/dev/null; do
 			if grep -aqF -- "$kill_on" "$log"; then
 				log "boot $boot: saw '$kill_on', killing QEMU"
-				kill -9 "$pid" 2>/dev/null || true
+				kill -9 "$(cat "$SC_DIR/qemu.pid")" 2>/dev/null || true
 				break
 			fi
 			sleep 0.2
@@ -93,4 +99,17 @@ vm_expect_log() { # vm_expect_log BOOT TEXT
 
 vm_done() {
 	echo "$* ($(since "$SC_T0") s)"
+}
+
+vm_overlay() {
+	mkdir -p "$SC_DIR/upper" "$SC_DIR/work" "$SC_DIR/root"
+	mount -t overlay overlay \
+		-o "lowerdir=$BASE/root,upperdir=$SC_DIR/upper,workdir=$SC_DIR/work" "$SC_DIR/root"
+	trap vm_overlay_umount EXIT
+	chroot_mount "$SC_DIR/root"
+}
+
+vm_overlay_umount() {
+	chroot_umount "$SC_DIR/root"
+	if mountpoint -q "$SC_DIR/root"; then umount "$SC_DIR/root"; fi
 }
