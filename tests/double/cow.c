@@ -213,22 +213,22 @@ int dbd_cow_deactivate(struct dbd_tracker *t)
 	return ret;
 }
 
+/*
+ * Like the driver, the new mode reaches the header on disk only when the
+ * minor goes dormant (deactivate writes the in-memory header).
+ */
 static int dbd_job_to_inc(struct dbd_job *job)
 {
 	struct dbd_tracker *t = job->t;
-	struct dbd_cow_header h = t->hdr;
 	struct file *f;
 	int ret;
 
 	f = dbd_open_in(&t->root, t->cow_path, O_RDWR);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	h.flags |= DBD_COW_INDEX_ONLY;
 	ret = vfs_truncate(&f->f_path, DBD_COW_INC_SIZE);
-	if (!ret)
-		ret = dbd_hdr_write(f, &h);
 	if (!ret) {
-		t->hdr = h;
+		t->hdr.flags |= DBD_COW_INDEX_ONLY;
 		t->cow_size = DBD_COW_INC_SIZE;
 	}
 	fput(f);

@@ -34,7 +34,8 @@ show_proc
 expect_eq "state in /proc/datto-info" "$(proc_field 0 state)" 2
 expect_eq "uuid in /proc/datto-info" "$(proc_field 0 uuid)" "$uuid"
 expect_eq "seq_id in /proc/datto-info" "$(proc_field 0 seq_id)" 1
-expect_eq "COW header incremental" "$(dbdtest cow-header /mnt/.datto | kv incremental)" 1
+# As in the driver, the new mode reaches the header on disk only at umount.
+expect_eq "COW header mode on disk while active" "$(dbdtest cow-header /mnt/.datto | kv incremental)" 0
 expect_errno EINVAL dbdtest transition-to-incremental 0
 expect_eq "free minor with 0 taken" "$(dbdtest get-free-minor)" 1
 
