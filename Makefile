@@ -26,7 +26,7 @@ ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 SAN_CFLAGS := -std=gnu11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
-LIB_SRCS := lib/cowhdr.c
+LIB_SRCS := lib/cowhdr.c lib/manifest.c
 LIB_HDRS := $(wildcard lib/*.h include/dbdboot/*.h)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 
@@ -85,9 +85,12 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/doc/dbdboot
 	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/dbdboot/README.md
 	install -d $(DESTDIR)$(SYSCONFDIR)/dbdboot
+	install -d $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 0644 doc/dbdboot-manifest.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/dbdboot
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man5/dbdboot-manifest.5
 
 deps:
 	tests/install-deps.sh
