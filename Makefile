@@ -26,7 +26,7 @@ ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 SAN_CFLAGS := -std=gnu11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
-LIB_SRCS := lib/cowhdr.c lib/manifest.c
+LIB_SRCS := lib/cowhdr.c lib/manifest.c lib/superblock.c
 LIB_HDRS := $(wildcard lib/*.h include/dbdboot/*.h)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 
