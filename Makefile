@@ -12,6 +12,10 @@
 
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
+LIBEXECDIR ?= $(PREFIX)/lib/dbdboot
+# initramfs-tools reads only this tree, whatever PREFIX is.
+INITRAMFS_TOOLS_DIR ?= /usr/share/initramfs-tools
+MANIFEST_PATH := $(SYSCONFDIR)/dbdboot/manifest
 DESTDIR ?=
 BUILD ?= build
 VERSION := 0.1.0
@@ -21,7 +25,7 @@ CLANG ?= clang
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Werror=implicit-function-declaration
-CPPFLAGS += -Iinclude -Ilib -D_GNU_SOURCE -DDBDBOOT_VERSION='"$(VERSION)"'
+CPPFLAGS += -Iinclude -Ilib -Ikmod -Iearly-agent -D_GNU_SOURCE -DDBDBOOT_VERSION='"$(VERSION)"'
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 SAN_CFLAGS := -std=gnu11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
@@ -30,6 +34,14 @@ LIB_SRCS := lib/cowhdr.c lib/manifest.c lib/superblock.c
 LIB_HDRS := $(wildcard lib/*.h include/dbdboot/*.h)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 
+# The early agent: static, musl, no allocation. musl-gcc has no kernel
+# headers of its own: a directory of links to the system's gives it those.
+MUSL_GCC ?= musl-gcc
+MUSL_INC := $(BUILD)/musl-include
+AGENT_SRCS := $(wildcard early-agent/*.c) kmod/modload.c lib/manifest.c lib/superblock.c
+AGENT_HDRS := $(wildcard early-agent/*.h kmod/*.h) $(LIB_HDRS)
+AGENT := $(BUILD)/dbdboot-early
+
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/%,$(wildcard tests/fuzz/fuzz-*.c))
 DOUBLE_VERSION := 0.12.1-double
@@ -37,7 +49,22 @@ DOUBLE_TREE := $(BUILD)/double/dattobd-$(DOUBLE_VERSION)
 
 .PHONY: all check check-unit check-vm test-tools install uninstall clean deps
 
-all: $(BUILD)/libdbdboot.a
+all: $(BUILD)/libdbdboot.a $(AGENT)
+
+$(MUSL_INC):
+	mkdir -p $@
+	ln -sfn /usr/include/linux $@/linux
+	ln -sfn /usr/include/asm-generic $@/asm-generic
+	ln -sfn /usr/include/$$(gcc -print-multiarch)/asm $@/asm
+
+$(AGENT): $(AGENT_SRCS) $(AGENT_HDRS) | $(MUSL_INC)
+	$(MUSL_GCC) $(CPPFLAGS) -isystem $(MUSL_INC) -std=gnu11 $(WARNINGS) -Os -static \
+		-ffunction-sections -fdata-sections -Wl,--gc-sections -s -o $@ $(AGENT_SRCS)
+
+# The same agent built with glibc and the sanitizers, for the tests.
+$(BUILD)/tests/dbdboot-early: $(AGENT_SRCS) $(AGENT_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) -o $@ $(AGENT_SRCS)
 
 $(BUILD)/lib/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(dir $@)
@@ -69,7 +96,8 @@ $(DOUBLE_TREE): $(wildcard tests/double/*) include/dbdboot/dattobd.h
 	cp include/dbdboot/dattobd.h $@/include/dbdboot/
 	touch $@
 
-test-tools: $(UNIT_TESTS) $(FUZZERS) $(BUILD)/tests/dbdtest $(DOUBLE_TREE)
+test-tools: $(UNIT_TESTS) $(FUZZERS) $(BUILD)/tests/dbdtest $(BUILD)/tests/dbdboot-early \
+	$(DOUBLE_TREE)
 
 check: all test-tools
 	BUILD=$(abspath $(BUILD)) tests/check.sh unit vm
@@ -82,6 +110,14 @@ check-vm: all test-tools
 
 # What dbdboot installs. The test double and the test tools are never here.
 install: all
+	install -D -m 0755 $(AGENT) $(DESTDIR)$(LIBEXECDIR)/dbdboot-early
+	install -d $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount
+	sed -e 's|@AGENT@|$(LIBEXECDIR)/dbdboot-early|g' -e 's|@MANIFEST@|$(MANIFEST_PATH)|g' \
+		initramfs-hooks/hooks/dbdboot >$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/dbdboot
+	sed -e 's|@AGENT@|$(LIBEXECDIR)/dbdboot-early|g' initramfs-hooks/scripts/local-premount/dbdboot \
+		>$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot
+	chmod 0755 $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/dbdboot \
+		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot
 	install -d $(DESTDIR)$(PREFIX)/share/doc/dbdboot
 	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/dbdboot/README.md
 	install -d $(DESTDIR)$(SYSCONFDIR)/dbdboot
@@ -89,6 +125,8 @@ install: all
 	install -m 0644 doc/dbdboot-manifest.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 uninstall:
+	rm -f $(DESTDIR)$(LIBEXECDIR)/dbdboot-early $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/dbdboot \
+		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/dbdboot
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man5/dbdboot-manifest.5
 

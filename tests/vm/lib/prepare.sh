@@ -68,6 +68,11 @@ t1=$(date +%s)
 in_chroot "$R" update-initramfs -c -k "$KVER" >"$SYS/initramfs.log" 2>&1 ||
 	die "update-initramfs failed, see $SYS/initramfs.log"
 log "initrd made by update-initramfs in $(since "$t1") s"
+# manual_add_modules and copy_exec skip what they cannot find: list the initrd.
+in_chroot "$R" lsinitramfs "/boot/initrd.img-$KVER" >"$SYS/initrd.list"
+for f in usr/lib/dbdboot/dbdboot-early scripts/local-premount/dbdboot "dattobd.ko"; do
+	grep -q "$f" "$SYS/initrd.list" || die "the initrd lacks $f (see $SYS/initrd.list, $SYS/initramfs.log)"
+done
 chroot_umount "$R"
 
 cp "$R/boot/vmlinuz-$KVER" "$SYS/vmlinuz"

@@ -2,7 +2,15 @@
 # Helpers of the scenarios' host side (TEST-*/test.sh). Sourced.
 #
 #   vm_disk NAME SIZE_MIB           a fresh ext4 disk image for this scenario
-#   vm_boot BOOT [--timeout S] [--kill-on TEXT] [--append ARGS] DISK...
+#   vm_root_overlay                 give this scenario a root disk of its own
+#                                   (qcow2 over the system image) kept from
+#                                   boot to boot; without it the root image
+#                                   is booted unchanged (snapshot=on)
+#   vm_initrd NAME [--manifest FILE] [--file SRC DEST]...
+#                                   $SC_DIR/initrd-NAME: the system's initrd
+#                                   with a cpio segment appended (as the
+#                                   kernel allows) holding the given files
+#   vm_boot BOOT [--timeout S] [--kill-on TEXT] [--append ARGS] [--initrd NAME] DISK...
 #                                   boot the prepared system with the root
 #                                   image unchanged (snapshot=on) and DISKs
 #                                   attached as /dev/vdb, /dev/vdc, ... (kept
@@ -39,10 +47,11 @@ vm_disk() { # vm_disk NAME SIZE_MIB
 }
 
 vm_boot() {
-	local boot=$1 timeout=150 kill_on='' append='' d pid t0 rc=0
+	local boot=$1 timeout=150 kill_on='' append='' d pid t0 rc=0 initrd=$SYS/initrd
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
+		--initrd) initrd=$SC_DIR/initrd-$2; shift 2 ;;
 		--timeout) timeout=$2; shift 2 ;;
 		--kill-on) kill_on=$2; shift 2 ;;
 		--append) append=$2; shift 2 ;;
@@ -51,6 +60,9 @@ vm_boot() {
 	done
 	local log=$SC_DIR/boot-$boot.log
 	local -a drives=(-drive "file=$SYS/root.img,format=raw,if=virtio,snapshot=on")
+	if [ -f "$SC_DIR/root.qcow2" ]; then
+		drives=(-drive "file=$SC_DIR/root.qcow2,format=qcow2,if=virtio")
+	fi
 	for d in "$@"; do
 		drives+=(-drive "file=$SC_DIR/$d.img,format=raw,if=virtio")
 	done
@@ -61,7 +73,7 @@ vm_boot() {
 	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
 		-machine pc -nodefaults -display none -no-reboot -serial "file:$log" \
 		-pidfile "$SC_DIR/qemu.pid" \
-		-kernel "$SYS/vmlinuz" -initrd "$SYS/initrd" "${drives[@]}" \
+		-kernel "$SYS/vmlinuz" -initrd "$initrd" "${drives[@]}" \
 		-append "root=/dev/vda ro console=ttyS0 panic=-1 rd.shell=0 init=/dbdboot-tests/init dbdtest.scenario=$SC_NAME dbdtest.boot=$boot dbdtest.watchdog=$((timeout - 20)) $append" &
 	pid=$!
 	if [ -n "$kill_on" ]; then
@@ -112,4 +124,37 @@ vm_overlay() {
 vm_overlay_umount() {
 	chroot_umount "$SC_DIR/root"
 	if mountpoint -q "$SC_DIR/root"; then umount "$SC_DIR/root"; fi
+}
+
+vm_root_overlay() {
+	qemu-img create -q -f qcow2 -F raw -b "$SYS/root.img" "$SC_DIR/root.qcow2"
+}
+
+vm_initrd() { # vm_initrd NAME [--manifest FILE] [--file SRC DEST]...
+	local name=$1 tree out size
+	shift
+	tree=$SC_DIR/initrd-$name.tree
+	out=$SC_DIR/initrd-$name
+	rm -rf "$tree"
+	mkdir -p "$tree"
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--manifest)
+			install -D -m 0644 "$2" "$tree/etc/dbdboot/manifest"
+			shift 2
+			;;
+		--file)
+			install -D "$2" "$tree/${3#/}"
+			shift 3
+			;;
+		*) die "vm_initrd: unknown option $1" ;;
+		esac
+	done
+	cp "$SYS/initrd" "$out"
+	# An uncompressed cpio segment must start on a 4-byte boundary.
+	size=$(stat -c %s "$out")
+	if [ $((size % 4)) != 0 ]; then
+		head -c $((4 - size % 4)) /dev/zero >>"$out"
+	fi
+	(cd "$tree" && find . -mindepth 1 | sort | cpio --quiet -o -H newc -R 0:0) >>"$out"
 }

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dbdboot-early: shared declarations. The agent allocates nothing: its
+ * state is one fixed structure, mapped shared between the parent (which
+ * leaves at the deadline whatever happens) and the worker child (which
+ * does the work and may hang inside the kernel).
+ */
+#ifndef DBDBOOT_AGENT_H
+#define DBDBOOT_AGENT_H
+
+#include <stdarg.h>
+
+#include "manifest.h"
+#include "modload.h"
+#include "superblock.h"
+
+#define AGENT_TIMEOUT_DEFAULT	10	/* seconds, dbdboot.timeout= */
+#define AGENT_TIMEOUT_MAX	3600
+#define AGENT_POLL_MS		50	/* device wait interval */
+#define AGENT_WORKER_MARGIN_MS	300	/* the worker gives up this much before the deadline */
+#define AGENT_MODPARAMS_MAX	511	/* bytes of dattobd.* parameters passed on */
+#define AGENT_PATH_MAX		256	/* bytes of a resolved device path */
+
+/* Kernel command line, as far as the agent cares. */
+struct agent_cmdline {
+	int off;			/* dbdboot=off */
+	int timeout;			/* dbdboot.timeout=, 0 when absent or bad */
+	int debug;			/* dbdboot.debug */
+	char modparams[AGENT_MODPARAMS_MAX + 1];	/* "k=v k=v" from dattobd.k=v */
+	int modparams_truncated;
+};
+
+typedef void (*agent_warn_fn)(void *ctx, const char *msg);
+int agent_cmdline_parse(const char *text, struct agent_cmdline *out, agent_warn_fn warn, void *ctx);
+
+struct agent_conf {
+	const char *proc, *sys, *dev, *run;	/* trees; overridable for tests */
+	const char *manifest;			/* /etc/dbdboot/manifest */
+	const char *modules;			/* /lib/modules */
+	const char *release;			/* NULL: uname -r */
+	const char *kmsg;			/* /dev/kmsg; "-": stderr */
+	const char *ctl;			/* NULL: DEV/datto-ctl */
+	const char *phase;			/* "initramfs" or "after-switch-root" */
+	const char *report;			/* NULL: RUN/dbdboot/early.json */
+	int timeout;				/* seconds */
+	int debug;
+	struct agent_cmdline cmdline;
+};
+
+enum vol_outcome {
+	V_PENDING = 0,		/* not looked at yet */
+	V_WAITING,		/* device not there yet */
+	V_RELOADING,		/* ioctl issued, not returned (a hang shows as this) */
+	V_RELOADED,
+	V_TOO_LATE,		/* already mounted read-write */
+	V_NO_DEVICE,		/* did not appear before the deadline */
+	V_FAILED,		/* the driver refused, or the module is missing */
+};
+
+struct vol_state {
+	enum vol_outcome outcome;
+	int error;			/* negative errno, or 0 */
+	char path[AGENT_PATH_MAX];	/* resolved device */
+	enum dbd_fs_type fstype;
+	enum dbd_journal journal;
+	long found_ms;			/* since start, when the device was there */
+	long done_ms;			/* since start, when the outcome was known */
+	long reload_ms;			/* the ioctl's own duration */
+	char message[160];
+};
+
+enum mod_outcome { M_PENDING = 0, M_LOADING, M_ALREADY, M_LOADED, M_FAILED };
+enum man_outcome { MF_PENDING = 0, MF_READ, MF_MISSING, MF_INVALID, MF_NEWER, MF_UNREADABLE };
+
+struct agent_state {
+	long start_ms;			/* CLOCK_MONOTONIC */
+	enum mod_outcome module;
+	int module_error;
+	enum dbd_modload_how module_how;
+	char module_path[DBD_MODPATH_MAX];
+	long module_ms;
+	enum man_outcome manifest_outcome;
+	int manifest_error;
+	struct dbd_manifest manifest;
+	struct vol_state vol[DBD_MANIFEST_MAX_VOLUMES];
+	volatile int worker_done;
+	volatile int parent_gone;	/* the worker then writes the report itself */
+	long end_ms;			/* since start, when the report was written */
+};
+
+/* log.c */
+enum { LOG_ERR = 3, LOG_WARN = 4, LOG_INFO = 6, LOG_DEBUG = 7 };
+void agent_log_open(const char *kmsg, int debug);
+__attribute__((format(printf, 2, 3))) void agent_log(int level, const char *fmt, ...);
+long agent_now_ms(void);
+
+/* resolve.c: manifest device spec -> device node under conf->dev. */
+int agent_resolve(const struct agent_conf *c, const struct dbd_volume *v, char *out, size_t size);
+/* Mount state of MAJ:MIN from PROC/self/mountinfo: 0 not, 1 read-only, 2 read-write, <0 err. */
+int agent_mount_state(const char *proc, unsigned int maj, unsigned int min);
+
+/* work.c: the worker's steps. */
+void agent_work(const struct agent_conf *c, struct agent_state *st);
+
+/* report.c */
+int agent_report_write(const struct agent_conf *c, const struct agent_state *st, const char *status);
+const char *agent_vol_outcome_str(enum vol_outcome o);
+const char *agent_errno_name(int err);	/* "EINVAL" for -EINVAL */
+
+#endif

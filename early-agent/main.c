@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dbdboot-early: reload dattobd's tracked volumes at boot, within a deadline.
+ *
+ * The parent forks a worker that does everything (module, manifest,
+ * devices, ioctls) and records each result in shared memory as it goes.
+ * The parent waits for the worker or the deadline, whichever comes first,
+ * writes the report, and returns: a worker stuck inside the kernel (a hung
+ * finit_module or ioctl) is left behind, and the boot goes on.
+ *
+ * Exit status: 0 once it has run, whatever it found (the report and the
+ * kernel log tell); 2 for a bad command line. The boot scripts ignore it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: dbdboot-early [options]\n"
+		"Reload the volumes listed in the dbdboot manifest into dattobd before they\n"
+		"are mounted read-write, within a deadline. Run from the initramfs.\n\n"
+		"Options:\n"
+		"  -t, --timeout SECONDS  deadline for all the work (default: dbdboot.timeout=\n"
+		"                         from the kernel command line, else %d)\n"
+		"      --phase NAME       initramfs (default) or after-switch-root, for the report\n"
+		"      --manifest FILE    manifest to read (default /etc/dbdboot/manifest)\n"
+		"      --report FILE      report to write (default RUN/dbdboot/early.json)\n"
+		"      --proc DIR         where proc is mounted (default /proc)\n"
+		"      --sys DIR          where sysfs is mounted (default /sys)\n"
+		"      --dev DIR          device directory (default /dev)\n"
+		"      --run DIR          run directory (default /run)\n"
+		"      --modules DIR      module tree (default /lib/modules)\n"
+		"      --release NAME     kernel release (default: the running kernel)\n"
+		"      --ctl PATH         dattobd control device (default DEV/datto-ctl)\n"
+		"      --kmsg PATH        log to PATH (default /dev/kmsg; - for stderr)\n"
+		"  -d, --debug            log more (also dbdboot.debug)\n"
+		"  -h, --help             show this help\n"
+		"  -V, --version          show the version\n\n"
+		"Kernel command line: dbdboot=off, dbdboot.timeout=SECONDS, dbdboot.debug,\n"
+		"and dattobd.PARAM=VALUE passed on to the module.\n"
+		"Exit status: 0 once run, whatever it found (see the report); 2 bad usage.\n",
+		AGENT_TIMEOUT_DEFAULT);
+}
+
+static void cmdline_warn(void *ctx, const char *msg)
+{
+	(void)ctx;
+	agent_log(LOG_WARN, "%s", msg);
+}
+
+static void read_cmdline(struct agent_conf *c)
+{
+	char path[512], text[4096];
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/cmdline", c->proc);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, text, sizeof(text) - 1);
+		close(fd);
+	}
+	text[n > 0 ? n : 0] = '\0';
+	agent_cmdline_parse(text, &c->cmdline, cmdline_warn, NULL);
+}
+
+static const char *summary(const struct agent_state *st, char *buf, size_t size)
+{
+	unsigned int i, ok = 0, bad = 0, open = 0;
+
+	for (i = 0; i < st->manifest.n; i++) {
+		if (st->vol[i].outcome == V_RELOADED)
+			ok++;
+		else if (st->vol[i].outcome <= V_RELOADING)
+			open++;
+		else
+			bad++;
+	}
+	snprintf(buf, size, "%u of %u volumes reloaded, %u failed, %u unfinished", ok,
+		 st->manifest.n, bad, open);
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "timeout", required_argument, NULL, 't' }, { "phase", required_argument, NULL, 1 },
+		{ "manifest", required_argument, NULL, 2 }, { "report", required_argument, NULL, 3 },
+		{ "proc", required_argument, NULL, 4 }, { "sys", required_argument, NULL, 5 },
+		{ "dev", required_argument, NULL, 6 }, { "run", required_argument, NULL, 7 },
+		{ "modules", required_argument, NULL, 8 }, { "release", required_argument, NULL, 9 },
+		{ "ctl", required_argument, NULL, 10 }, { "kmsg", required_argument, NULL, 11 },
+		{ "debug", no_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+	};
+	struct agent_conf c = {
+		.proc = "/proc", .sys = "/sys", .dev = "/dev", .run = "/run",
+		.manifest = "/etc/dbdboot/manifest", .modules = "/lib/modules", .kmsg = "/dev/kmsg",
+		.phase = "initramfs",
+	};
+	struct agent_state *st;
+	int opt, timeout_opt = 0, fds[2], ret;
+	char buf[160];
+	const char *status;
+	pid_t pid;
+
+	while ((opt = getopt_long(argc, argv, "t:dhV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 't': {
+			char *end;
+			long t = strtol(optarg, &end, 10);
+
+			if (*end || t < 1 || t > AGENT_TIMEOUT_MAX) {
+				fprintf(stderr, "dbdboot-early: bad --timeout '%s': seconds from 1 to %d\n",
+					optarg, AGENT_TIMEOUT_MAX);
+				return 2;
+			}
+			timeout_opt = (int)t;
+			break;
+		}
+		case 1: c.phase = optarg; break;
+		case 2: c.manifest = optarg; break;
+		case 3: c.report = optarg; break;
+		case 4: c.proc = optarg; break;
+		case 5: c.sys = optarg; break;
+		case 6: c.dev = optarg; break;
+		case 7: c.run = optarg; break;
+		case 8: c.modules = optarg; break;
+		case 9: c.release = optarg; break;
+		case 10: c.ctl = optarg; break;
+		case 11: c.kmsg = optarg; break;
+		case 'd': c.debug = 1; break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("dbdboot-early %s\n", DBDBOOT_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "dbdboot-early: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+
+	agent_log_open(c.kmsg, c.debug);
+	read_cmdline(&c);
+	c.debug |= c.cmdline.debug;
+	agent_log_open(NULL, c.debug);
+	c.timeout = timeout_opt ? timeout_opt :
+		    c.cmdline.timeout ? c.cmdline.timeout : AGENT_TIMEOUT_DEFAULT;
+
+	st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (st == MAP_FAILED) {
+		agent_log(LOG_ERR, "could not map the agent's state: %s: nothing reloaded", strerror(errno));
+		return 0;
+	}
+	st->start_ms = agent_now_ms();
+	if (c.cmdline.off) {
+		agent_log(LOG_INFO, "disabled by dbdboot=off on the kernel command line: nothing reloaded");
+		ret = agent_report_write(&c, st, "off");
+		if (ret)
+			agent_log(LOG_ERR, "could not write the report: %s", strerror(-ret));
+		return 0;
+	}
+	agent_log(LOG_INFO, "%s %s: phase %s, deadline %d s", "dbdboot-early", DBDBOOT_VERSION,
+		  c.phase, c.timeout);
+
+	if (pipe2(fds, O_CLOEXEC)) {
+		agent_log(LOG_ERR, "could not make a pipe: %s: working without a deadline guard",
+			  strerror(errno));
+		agent_work(&c, st);
+		st->end_ms = agent_now_ms() - st->start_ms;
+		agent_report_write(&c, st, "done");
+		return 0;
+	}
+	pid = fork();
+	if (pid < 0) {
+		agent_log(LOG_ERR, "could not fork: %s: working without a deadline guard", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		agent_work(&c, st);
+		st->end_ms = agent_now_ms() - st->start_ms;
+		agent_report_write(&c, st, "done");
+		return 0;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		agent_work(&c, st);
+		st->worker_done = 1;
+		if (st->parent_gone) {
+			/* Late: the parent reported at the deadline; tell what came after. */
+			st->end_ms = agent_now_ms() - st->start_ms;
+			agent_log(LOG_WARN, "finished late, after the deadline: %s",
+				  summary(st, buf, sizeof(buf)));
+			agent_report_write(&c, st, "late");
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	for (;;) {
+		long left = (long)c.timeout * 1000 - (agent_now_ms() - st->start_ms);
+		struct pollfd p = { .fd = fds[0], .events = POLLIN };
+
+		if (left <= 0)
+			break;
+		ret = poll(&p, 1, (int)left);
+		if (ret > 0 || (ret < 0 && errno != EINTR))
+			break;	/* EOF: the worker is gone */
+	}
+	st->end_ms = agent_now_ms() - st->start_ms;
+	if (st->worker_done) {
+		waitpid(pid, NULL, 0);
+		status = "done";
+	} else {
+		st->parent_gone = 1;
+		status = "deadline";
+		agent_log(LOG_ERR, "deadline of %d s reached with work unfinished (module %s); "
+			  "leaving the worker behind", c.timeout,
+			  st->module == M_LOADING ? "still loading" : "done");
+	}
+	ret = agent_report_write(&c, st, status);
+	if (ret)
+		agent_log(LOG_ERR, "could not write the report: %s", strerror(-ret));
+	agent_log(LOG_INFO, "%s in %ld ms",
+		  summary(st, buf, sizeof(buf)), st->end_ms);
+	return 0;
+}

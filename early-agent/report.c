@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dbdboot-early: the report, RUN/dbdboot/early.json, written to a
+ * temporary file, fsynced and renamed. Format: doc/dbdboot-early.8.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+#define REPORT_VERSION 1
+
+struct out {
+	char buf[96 * 1024];
+	size_t len;
+	int overflow;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, sizeof(o->buf) - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(o->buf) - o->len)
+		o->overflow = 1;
+	else
+		o->len += (size_t)n;
+}
+
+/* A JSON string: quotes, backslashes and every byte outside printable ASCII escaped. */
+static void put_str(struct out *o, const char *s)
+{
+	put(o, "\"");
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			put(o, "\\%c", ch);
+		else if (ch < 0x20 || ch >= 0x7f)
+			put(o, "\\u%04x", ch);
+		else
+			put(o, "%c", ch);
+	}
+	put(o, "\"");
+}
+
+static void put_kv_str(struct out *o, const char *key, const char *val, const char *end)
+{
+	put(o, "\"%s\": ", key);
+	put_str(o, val);
+	put(o, "%s", end);
+}
+
+const char *agent_vol_outcome_str(enum vol_outcome o)
+{
+	switch (o) {
+	case V_PENDING:
+		return "not-started";
+	case V_WAITING:
+		return "waiting-for-device";
+	case V_RELOADING:
+		return "reload-unfinished";
+	case V_RELOADED:
+		return "reloaded";
+	case V_TOO_LATE:
+		return "too-late";
+	case V_NO_DEVICE:
+		return "no-device";
+	case V_FAILED:
+		return "failed";
+	}
+	return "unknown";
+}
+
+const char *agent_errno_name(int err)
+{
+	static const struct {
+		int e;
+		const char *name;
+	} names[] = {
+		{ EINVAL, "EINVAL" }, { EBUSY, "EBUSY" }, { ENOENT, "ENOENT" }, { EFAULT, "EFAULT" },
+		{ ENOMEM, "ENOMEM" }, { ENOTBLK, "ENOTBLK" }, { ENODEV, "ENODEV" }, { ENOTTY, "ENOTTY" },
+		{ EACCES, "EACCES" }, { EPERM, "EPERM" }, { ENOEXEC, "ENOEXEC" }, { EIO, "EIO" },
+		{ EKEYREJECTED, "EKEYREJECTED" }, { ENOKEY, "ENOKEY" }, { EBADMSG, "EBADMSG" },
+		{ EPROTO, "EPROTO" }, { EFBIG, "EFBIG" }, { E2BIG, "E2BIG" }, { ENXIO, "ENXIO" },
+		{ ENAMETOOLONG, "ENAMETOOLONG" }, { ETIMEDOUT, "ETIMEDOUT" },
+	};
+	size_t i;
+
+	if (!err)
+		return "";
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].e == -err)
+			return names[i].name;
+	return "EOTHER";
+}
+
+static const char *module_str(enum mod_outcome m)
+{
+	static const char *const s[] = { "not-started", "loading-unfinished", "already-loaded",
+					 "loaded", "failed" };
+
+	return m <= M_FAILED ? s[m] : "unknown";
+}
+
+static const char *manifest_str(enum man_outcome m)
+{
+	static const char *const s[] = { "not-read", "read", "missing", "invalid", "newer-version",
+					 "unreadable" };
+
+	return m <= MF_UNREADABLE ? s[m] : "unknown";
+}
+
+static void render(struct out *o, const struct agent_conf *c, const struct agent_state *st,
+		   const char *status)
+{
+	unsigned int i;
+
+	put(o, "{\n  \"report_version\": %d,\n", REPORT_VERSION);
+	put(o, "  ");
+	put_kv_str(o, "agent", DBDBOOT_VERSION, ",\n  ");
+	put_kv_str(o, "phase", c->phase, ",\n  ");
+	put_kv_str(o, "status", status, ",\n");
+	put(o, "  \"timeout_ms\": %ld,\n  \"elapsed_ms\": %ld,\n", (long)c->timeout * 1000, st->end_ms);
+	put(o, "  \"module\": {\"outcome\": \"%s\", ", module_str(st->module));
+	put_kv_str(o, "path", st->module_path, ", ");
+	put(o, "\"error\": \"%s\", ", agent_errno_name(st->module_error));
+	put_kv_str(o, "message", st->module_error ? dbd_modload_strerror(st->module_error) : "", ", ");
+	put(o, "\"ms\": %ld},\n", st->module_ms);
+	put(o, "  \"manifest\": {\"outcome\": \"%s\", ", manifest_str(st->manifest_outcome));
+	put_kv_str(o, "path", c->manifest, ", ");
+	put(o, "\"version\": %u, \"volumes\": %u, \"bad_lines\": %u, \"warnings\": %u},\n",
+	    st->manifest.version, st->manifest.n, st->manifest.errors, st->manifest.warnings);
+	put(o, "  \"volumes\": [");
+	for (i = 0; i < st->manifest.n; i++) {
+		const struct dbd_volume *v = &st->manifest.vol[i];
+		const struct vol_state *vs = &st->vol[i];
+
+		put(o, "%s\n    {\"minor\": %u, ", i ? "," : "", v->minor);
+		put_kv_str(o, "device", v->device, ", ");
+		put_kv_str(o, "path", vs->path, ", ");
+		put(o, "\"mode\": \"%s\", ", dbd_mode_str(v->mode));
+		put_kv_str(o, "cow", v->cow, ", ");
+		put(o, "\"line\": %u, \"outcome\": \"%s\", \"error\": \"%s\", ", v->line,
+		    agent_vol_outcome_str(vs->outcome), agent_errno_name(vs->error));
+		put_kv_str(o, "message", vs->message, ", ");
+		put(o, "\"fs\": \"%s\", \"journal\": \"%s\", ", dbd_fs_type_str(vs->fstype),
+		    dbd_journal_str(vs->journal));
+		put(o, "\"found_ms\": %ld, \"reload_ms\": %ld, \"done_ms\": %ld}", vs->found_ms,
+		    vs->reload_ms, vs->done_ms);
+	}
+	put(o, "%s]\n}\n", st->manifest.n ? "\n  " : "");
+}
+
+static int mkdir_p(char *path)
+{
+	char *s;
+
+	for (s = path + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(path, 0755) && errno != EEXIST) {
+			*s = '/';
+			return -errno;
+		}
+		*s = '/';
+	}
+	return mkdir(path, 0755) && errno != EEXIST ? -errno : 0;
+}
+
+int agent_report_write(const struct agent_conf *c, const struct agent_state *st, const char *status)
+{
+	static struct out o;
+	char dir[512], path[600], tmp[620];
+	size_t off;
+	int fd, ret = 0;
+
+	o.len = 0;
+	o.overflow = 0;
+	render(&o, c, st, status);
+	if (o.overflow)
+		return -E2BIG;
+	if (c->report) {
+		snprintf(path, sizeof(path), "%s", c->report);
+		snprintf(dir, sizeof(dir), "%s", c->report);
+		*(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+	} else {
+		snprintf(dir, sizeof(dir), "%s/dbdboot", c->run);
+		snprintf(path, sizeof(path), "%s/early.json", dir);
+	}
+	if (dir[0] && mkdir_p(dir))
+		return -errno;
+	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	for (off = 0; off < o.len;) {
+		ssize_t n = write(fd, o.buf + off, o.len - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (!ret && fsync(fd))
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}

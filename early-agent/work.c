@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dbdboot-early: the worker's steps, in order: dattobd loaded, manifest
+ * read, then every volume reloaded as soon as its device is there, until
+ * all are done or the deadline passes. Everything it learns goes into the
+ * shared state at once, so that the parent can report it at the deadline
+ * even if this process is stuck inside the kernel.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "dbdboot/dattobd.h"
+
+static long since(const struct agent_state *st)
+{
+	return agent_now_ms() - st->start_ms;
+}
+
+/*
+ * The worker stops waiting a little before the parent's deadline, so that
+ * the parent can report a finished worker, not a stuck one.
+ */
+static int past_deadline(const struct agent_conf *c, const struct agent_state *st)
+{
+	return since(st) >= (long)c->timeout * 1000 - AGENT_WORKER_MARGIN_MS;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static const char *ctl_path(const struct agent_conf *c, char *buf, size_t size)
+{
+	if (c->ctl)
+		return c->ctl;
+	snprintf(buf, size, "%s/datto-ctl", c->dev);
+	return buf;
+}
+
+static void load_module(const struct agent_conf *c, struct agent_state *st)
+{
+	struct dbd_modload_paths p = { .sys = c->sys, .modules = c->modules, .release = c->release };
+	struct dbd_modload_result res;
+	char ctl[512];
+	long t0 = since(st);
+	int ret;
+
+	st->module = M_LOADING;
+	ret = dbd_modload(&p, DBD_MODULE_NAME, c->cmdline.modparams, &res);
+	st->module_ms = since(st) - t0;
+	st->module_how = res.how;
+	memcpy(st->module_path, res.path, sizeof(st->module_path));
+	if (ret) {
+		st->module_error = ret;
+		st->module = M_FAILED;
+		if (res.failed_dep[0])
+			agent_log(LOG_ERR, "could not load %s (needed by dattobd): %s", res.failed_dep,
+				  dbd_modload_strerror(ret));
+		else
+			agent_log(LOG_ERR, "could not load dattobd from '%s': %s", res.path,
+				  dbd_modload_strerror(ret));
+		return;
+	}
+	st->module = res.how == DBD_MODLOAD_ALREADY ? M_ALREADY : M_LOADED;
+	/* The control device appears once the module has registered it. */
+	ctl_path(c, ctl, sizeof(ctl));
+	while (access(ctl, F_OK) && !past_deadline(c, st))
+		sleep_ms(10);
+	agent_log(LOG_DEBUG, "dattobd %s in %ld ms (%s)",
+		  st->module == M_ALREADY ? "was already loaded" : "loaded", st->module_ms,
+		  st->module_path[0] ? st->module_path : "-");
+}
+
+static void manifest_diag(void *ctx, enum dbd_diag_level level, unsigned int line, const char *msg)
+{
+	const struct agent_conf *c = ctx;
+
+	agent_log(level == DBD_DIAG_ERROR ? LOG_ERR : LOG_WARN, "%s:%u: %s", c->manifest, line, msg);
+}
+
+static void read_manifest(const struct agent_conf *c, struct agent_state *st)
+{
+	static char text[DBD_MANIFEST_MAX_SIZE + 1];
+	size_t len = 0;
+	ssize_t n;
+	int fd, ret;
+
+	fd = open(c->manifest, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		st->manifest_error = -errno;
+		st->manifest_outcome = errno == ENOENT ? MF_MISSING : MF_UNREADABLE;
+		agent_log(errno == ENOENT ? LOG_WARN : LOG_ERR, "could not open '%s': %s%s",
+			  c->manifest, strerror(errno), errno == ENOENT ? ": nothing to reload" : "");
+		return;
+	}
+	while (len < sizeof(text) && (n = read(fd, text + len, sizeof(text) - len)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			st->manifest_error = -errno;
+			st->manifest_outcome = MF_UNREADABLE;
+			agent_log(LOG_ERR, "could not read '%s': %s", c->manifest, strerror(errno));
+			close(fd);
+			return;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	ret = dbd_manifest_parse(text, len, &st->manifest, manifest_diag, (void *)c);
+	st->manifest_error = ret;
+	st->manifest_outcome = ret == 0 ? MF_READ : ret == -EPROTO ? MF_NEWER : MF_INVALID;
+}
+
+static void volume_done(struct agent_state *st, unsigned int i, enum vol_outcome o, int err,
+			const char *msg)
+{
+	struct vol_state *vs = &st->vol[i];
+
+	snprintf(vs->message, sizeof(vs->message), "%s", msg);
+	vs->error = err;
+	vs->done_ms = since(st);
+	vs->outcome = o;
+}
+
+static void max_minors(const struct agent_conf *c, char *out, size_t size)
+{
+	char p[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(out, size, "?");
+	snprintf(p, sizeof(p), "%s/module/dattobd/parameters/max_snap_devices", c->sys);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, out, size - 1);
+	close(fd);
+	out[n > 0 ? n : 0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}
+
+/* The device is there: check it, then reload. */
+static void volume_reload(const struct agent_conf *c, struct agent_state *st, unsigned int i,
+			  int ctl)
+{
+	const struct dbd_volume *v = &st->manifest.vol[i];
+	struct vol_state *vs = &st->vol[i];
+	struct dbd_reload r = { .bdev = vs->path, .cow = (char *)v->cow,
+				.cache_bytes = (unsigned long)v->cache_bytes, .minor = v->minor };
+	struct dbd_fs_info fs = { 0 };
+	char msg[160], maxm[16];
+	struct stat sb;
+	long t0;
+	int mounted = 0, err;
+
+	vs->found_ms = since(st);
+	if (stat(vs->path, &sb) == 0 && S_ISBLK(sb.st_mode))
+		mounted = agent_mount_state(c->proc, major(sb.st_rdev), minor(sb.st_rdev));
+	if (mounted == 2) {
+		agent_log(LOG_ERR, "minor %u: %s (%s) is already mounted read-write: too late to reload, "
+			  "changes are untracked: a full backup is needed", v->minor, v->device, vs->path);
+		volume_done(st, i, V_TOO_LATE, 0, "already mounted read-write");
+		return;
+	}
+	if (!dbd_fs_read(vs->path, &fs)) {
+		vs->fstype = fs.type;
+		vs->journal = fs.journal;
+	}
+	if (ctl < 0) {
+		volume_done(st, i, V_FAILED, ctl, "dattobd is not loaded");
+		agent_log(LOG_ERR, "minor %u: %s not reloaded: dattobd is not loaded", v->minor, v->device);
+		return;
+	}
+	vs->outcome = V_RELOADING;
+	t0 = since(st);
+	err = ioctl(ctl, v->mode == DBD_MODE_SNAPSHOT ? DBD_IOC_RELOAD_SNAP : DBD_IOC_RELOAD_INC, &r);
+	err = err ? -errno : 0;
+	vs->reload_ms = since(st) - t0;
+	if (err) {
+		if (err == -EINVAL && mounted != 2) {
+			max_minors(c, maxm, sizeof(maxm));
+			snprintf(msg, sizeof(msg), "refused: %s (minor out of range, max_snap_devices=%s, "
+				 "or mounted read-write)", agent_errno_name(err), maxm);
+		} else {
+			snprintf(msg, sizeof(msg), "refused: %s (%s)", agent_errno_name(err),
+				 strerror(-err));
+		}
+		volume_done(st, i, V_FAILED, err, msg);
+		agent_log(LOG_ERR, "minor %u: could not reload %s on '%s': %s", v->minor,
+			  dbd_mode_str(v->mode), vs->path, msg);
+		return;
+	}
+	if (fs.journal == DBD_JOURNAL_NEEDS_RECOVERY)
+		snprintf(msg, sizeof(msg), "reloaded; journal needs recovery: what the mount replays "
+			 "is not tracked");
+	else
+		snprintf(msg, sizeof(msg), "reloaded");
+	volume_done(st, i, V_RELOADED, 0, msg);
+	agent_log(vs->journal == DBD_JOURNAL_NEEDS_RECOVERY ? LOG_WARN : LOG_INFO,
+		  "minor %u: %s reloaded %s on %s at %ld ms%s", v->minor, v->device,
+		  dbd_mode_str(v->mode), vs->path, vs->done_ms,
+		  vs->journal == DBD_JOURNAL_NEEDS_RECOVERY ?
+		  "; its journal needs recovery: writes replayed at mount are not tracked" : "");
+}
+
+void agent_work(const struct agent_conf *c, struct agent_state *st)
+{
+	unsigned int i, left;
+	char ctlbuf[512];
+	int ctl = -ENODEV;
+
+	load_module(c, st);
+	read_manifest(c, st);
+	if (st->module != M_FAILED) {
+		ctl = open(ctl_path(c, ctlbuf, sizeof(ctlbuf)), O_RDONLY | O_CLOEXEC);
+		if (ctl < 0) {
+			ctl = -errno;
+			agent_log(LOG_ERR, "could not open '%s': %s", ctlbuf, strerror(errno));
+		}
+	}
+	for (;;) {
+		left = 0;
+		for (i = 0; i < st->manifest.n; i++) {
+			struct vol_state *vs = &st->vol[i];
+			int ret;
+
+			if (vs->outcome != V_PENDING && vs->outcome != V_WAITING)
+				continue;
+			ret = agent_resolve(c, &st->manifest.vol[i], vs->path, sizeof(vs->path));
+			if (ret) {
+				vs->outcome = V_WAITING;
+				left++;
+				continue;
+			}
+			volume_reload(c, st, i, ctl);
+		}
+		if (!left)
+			break;
+		if (past_deadline(c, st)) {
+			for (i = 0; i < st->manifest.n; i++) {
+				if (st->vol[i].outcome != V_WAITING)
+					continue;
+				volume_done(st, i, V_NO_DEVICE, -ENODEV, "device did not appear in time");
+				agent_log(LOG_ERR, "minor %u: %s did not appear within %d s: not reloaded, "
+					  "a full backup will be needed", st->manifest.vol[i].minor,
+					  st->manifest.vol[i].device, c->timeout);
+			}
+			break;
+		}
+		sleep_ms(AGENT_POLL_MS);
+	}
+	if (ctl >= 0)
+		close(ctl);
+}
