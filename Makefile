@@ -74,13 +74,15 @@ $(BUILD)/libdbdboot.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 # Test tools, never installed.
-$(BUILD)/tests/test-%: tests/unit/test-%.c $(LIB_SRCS) $(LIB_HDRS)
+# Unit tests link every unit but the programs' main().
+UNIT_SRCS := $(sort $(LIB_SRCS) $(filter-out early-agent/main.c,$(AGENT_SRCS)))
+$(BUILD)/tests/test-%: tests/unit/test-%.c $(UNIT_SRCS) $(AGENT_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) -o $@ $< $(LIB_SRCS) -lcmocka
+	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) -o $@ $< $(UNIT_SRCS) -lcmocka
 
-$(BUILD)/tests/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRCS) $(LIB_HDRS)
+$(BUILD)/tests/fuzz-%: tests/fuzz/fuzz-%.c $(UNIT_SRCS) $(AGENT_HDRS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRCS)
+	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(UNIT_SRCS)
 
 # The test client runs inside the test VMs: static, so it needs nothing there.
 $(BUILD)/tests/dbdtest: tests/client/dbdtest.c $(LIB_SRCS) $(LIB_HDRS)

@@ -98,6 +98,8 @@ long agent_now_ms(void);
 int agent_resolve(const struct agent_conf *c, const struct dbd_volume *v, char *out, size_t size);
 /* Mount state of MAJ:MIN from PROC/self/mountinfo: 0 not, 1 read-only, 2 read-write, <0 err. */
 int agent_mount_state(const char *proc, unsigned int maj, unsigned int min);
+/* The same on mountinfo TEXT (changed in place). */
+int agent_mountinfo_state(char *text, unsigned int maj, unsigned int min);
 
 /* work.c: the worker's steps. */
 void agent_work(const struct agent_conf *c, struct agent_state *st);

@@ -142,25 +142,14 @@ int agent_resolve(const struct agent_conf *c, const struct dbd_volume *v, char *
 	return -EINVAL;
 }
 
-int agent_mount_state(const char *proc, unsigned int maj, unsigned int min)
+int agent_mountinfo_state(char *text, unsigned int maj, unsigned int min)
 {
-	static char buf[65536];
-	char path[PATH_MAX], want[32], *line, *next;
-	size_t len = 0;
-	ssize_t n;
-	int fd, state = 0;
+	char want[32], *line, *next;
+	int state = 0;
 
-	snprintf(path, sizeof(path), "%s/self/mountinfo", proc);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	buf[len] = '\0';
 	snprintf(want, sizeof(want), "%u:%u", maj, min);
 	/* id parent MAJ:MIN root mountpoint mount-options ... - fstype source super-options */
-	for (line = buf; line && *line; line = next) {
+	for (line = text; line && *line; line = next) {
 		char *f[6] = { 0 }, *sep, *super, *save = NULL;
 		int i;
 
@@ -176,7 +165,7 @@ int agent_mount_state(const char *proc, unsigned int maj, unsigned int min)
 			f[i] = strtok_r(NULL, " ", &save);
 		if (!f[5] || strcmp(f[2], want))
 			continue;
-		/* super options: third word after the separator */
+		/* super options: the last word after the separator */
 		super = strrchr(sep + 3, ' ');
 		super = super ? super + 1 : sep + 3;
 		if (!strncmp(f[5], "rw", 2) && (f[5][2] == ',' || !f[5][2]) &&
@@ -185,4 +174,23 @@ int agent_mount_state(const char *proc, unsigned int maj, unsigned int min)
 		state = 1;
 	}
 	return state;
+}
+
+int agent_mount_state(const char *proc, unsigned int maj, unsigned int min)
+{
+	static char buf[65536];
+	char path[PATH_MAX];
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/self/mountinfo", proc);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	return agent_mountinfo_state(buf, maj, min);
 }

@@ -1,0 +1,91 @@
+#!/bin/bash
+# dbdboot-early (built with glibc and the sanitizers) against fake /proc,
+# /sys and /dev trees: what it decides and reports, and that it always
+# returns by its deadline.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/cli/tap.sh
+. "$TOP/tests/cli/tap.sh"
+A=${BUILD:-$TOP/build}/tests/dbdboot-early
+T=$(mktemp -d)
+trap 'exec 3<&- 2>/dev/null; rm -rf "$T"' EXIT
+
+fake_root() { # fake_root CMDLINE
+	rm -rf "$T/r"
+	mkdir -p "$T/r/proc/self" "$T/r/sys/module/dattobd" "$T/r/sys/class/block" \
+		"$T/r/dev/disk/by-label" "$T/r/run" "$T/r/etc/dbdboot"
+	echo "$1" >"$T/r/proc/cmdline"
+	: >"$T/r/proc/self/mountinfo"
+	: >"$T/r/dev/datto-ctl"
+}
+agent() { # agent ARGS...: run against the fake root, log in $T/log
+	"$A" --proc "$T/r/proc" --sys "$T/r/sys" --dev "$T/r/dev" --run "$T/r/run" \
+		--manifest "$T/r/etc/dbdboot/manifest" --kmsg - "$@" >"$T/log" 2>&1
+}
+report_has() { grep -qF -- "$1" "$T/r/run/dbdboot/early.json" || { cat "$T/r/run/dbdboot/early.json" >&2; return 1; }; }
+log_has() { grep -qF -- "$1" "$T/log" || { cat "$T/log" >&2; return 1; }; }
+manifest() { printf 'dbdboot-manifest 1\n%s\n' "$1" >"$T/r/etc/dbdboot/manifest"; }
+elapsed_ms() { sed -n 's/.*"elapsed_ms": \([0-9]*\).*/\1/p' "$T/r/run/dbdboot/early.json"; }
+
+ok "--help exits 0" status_is 0 "$A" --help
+ok "--help names the command line words" out_has "dbdboot.timeout=SECONDS" "$A" --help
+ok "bad option: exit 2" status_is 2 "$A" --frobnicate
+ok "bad --timeout: exit 2" status_is 2 "$A" --timeout 0
+ok "extra argument: exit 2" status_is 2 "$A" extra
+
+fake_root "root=/dev/vda ro dbdboot=off"
+ok "dbdboot=off: exit 0" agent
+ok "dbdboot=off: says so" log_has "disabled by dbdboot=off"
+ok "dbdboot=off: report status off" report_has '"status": "off"'
+
+fake_root "root=/dev/vda ro"
+ok "no manifest: exit 0" agent
+ok "no manifest: said" log_has "nothing to reload"
+ok "no manifest: reported" report_has '"outcome": "missing"'
+ok "no manifest: done" report_has '"status": "done"'
+
+fake_root "ro"
+printf '\x7fELF garbage\n' >"$T/r/etc/dbdboot/manifest"
+ok "corrupt manifest: exit 0" agent
+ok "corrupt manifest: reported invalid" report_has '"outcome": "invalid"'
+ok "corrupt manifest: explained" log_has "not a dbdboot manifest"
+
+fake_root "ro"
+printf 'dbdboot-manifest 2\nvolume mode=incremental device=/dev/vdb cow=/.d minor=0\n' >"$T/r/etc/dbdboot/manifest"
+ok "newer manifest: refused whole" agent
+ok "newer manifest: reported" report_has '"outcome": "newer-version"'
+
+fake_root "ro"
+manifest "volume mode=incremental device=/dev/vdb cow=/.datto minor=0
+volume mode=incremental device=/dev/vdc cow=/.datto minor=1 cache=x"
+ok "bad line: the good ones still used" agent --timeout 1
+ok "bad line: named with its number" log_has "manifest:3: bad cache 'x'"
+ok "bad line: counted" report_has '"bad_lines": 1'
+ok "missing device: reported" report_has '"outcome": "no-device"'
+ok "missing device: full backup said" log_has "did not appear within 1 s"
+ok "missing device: done before the deadline" test "$(elapsed_ms)" -lt 1000
+
+fake_root "ro dbdboot.timeout=3"
+manifest "volume mode=snapshot device=LABEL=late cow=/.datto minor=2"
+(sleep 1; mke2fs -q -F -t ext4 -L late "$T/r/dev/vdd" 8M >/dev/null 2>&1 && ln -s ../../vdd "$T/r/dev/disk/by-label/late") &
+ok "late device: exit 0" agent
+wait
+ok "late device: found and tried" report_has '"error": "ENOTTY"'
+ok "late device: its filesystem read" report_has '"fs": "ext", "journal": "clean"'
+found=$(sed -n 's/.*"found_ms": \([0-9]*\).*/\1/p' "$T/r/run/dbdboot/early.json")
+ok "late device: found after it appeared (${found} ms)" test "${found:-0}" -ge 900
+
+# A control device that blocks: the worker hangs, the parent must not.
+fake_root "ro dbdboot.timeout=1"
+rm "$T/r/dev/datto-ctl"
+mkfifo "$T/r/dev/datto-ctl"
+: >"$T/r/dev/vdb"
+manifest "volume mode=incremental device=/dev/vdb cow=/.datto minor=0"
+t0=$(date +%s%N)
+ok "hung driver: exit 0" agent
+t1=$(date +%s%N)
+ok "hung driver: back within the deadline + 0.5 s ($(((t1 - t0) / 1000000)) ms)" test $(((t1 - t0) / 1000000)) -lt 1500
+ok "hung driver: report says deadline" report_has '"status": "deadline"'
+ok "hung driver: logged" log_has "deadline of 1 s reached"
+exec 3<>"$T/r/dev/datto-ctl"	# lets the worker go
+tap_end

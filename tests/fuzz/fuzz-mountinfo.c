@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* libFuzzer harness: the agent's mountinfo reader. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "agent.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char text[65536];
+	int s;
+
+	if (size >= sizeof(text))
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	s = agent_mountinfo_state(text, 254, 16);
+	if (s < 0 || s > 2)
+		__builtin_trap();
+	return 0;
+}

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of dbdboot-early's decisions on fake /proc, /sys and /dev
+ * trees: the kernel command line, modules.dep, device resolution, the
+ * mount state, and the report.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "agent.h"
+
+static char root[] = "/tmp/dbdboot-agent-XXXXXX";
+static char warnings[2048];
+
+static void sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void put_file(const char *rel, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	sh("mkdir -p \"$(dirname '%s')\"", p);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(root) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	sh("rm -rf %s", root);
+	return 0;
+}
+
+static void collect(void *ctx, const char *msg)
+{
+	(void)ctx;
+	strncat(warnings, msg, sizeof(warnings) - strlen(warnings) - 2);
+	strcat(warnings, "\n");
+}
+
+static void cmdline_words(void **state)
+{
+	struct agent_cmdline c;
+
+	(void)state;
+	warnings[0] = '\0';
+	agent_cmdline_parse("BOOT_IMAGE=/vmlinuz root=/dev/vda ro quiet\n", &c, collect, NULL);
+	assert_int_equal(c.off, 0);
+	assert_int_equal(c.timeout, 0);
+	assert_int_equal(c.debug, 0);
+	assert_string_equal(c.modparams, "");
+
+	agent_cmdline_parse("dbdboot=off dbdboot.timeout=25 dbdboot.debug dattobd.debug=1 "
+			    "dattobd.hang_ioctl=3 x=\"a b\" dattobd.foo=\"q r\"", &c, collect, NULL);
+	assert_int_equal(c.off, 1);
+	assert_int_equal(c.timeout, 25);
+	assert_int_equal(c.debug, 1);
+	assert_string_equal(c.modparams, "debug=1 hang_ioctl=3 foo=q r");
+	assert_string_equal(warnings, "");
+
+	agent_cmdline_parse("dbdboot=on dbdboot.debug=0", &c, collect, NULL);
+	assert_int_equal(c.off, 0);
+	assert_int_equal(c.debug, 0);
+}
+
+static void cmdline_bad_values_warned(void **state)
+{
+	struct agent_cmdline c;
+
+	(void)state;
+	warnings[0] = '\0';
+	agent_cmdline_parse("dbdboot.timeout=0 dbdboot.timeout=abc dbdboot.timeout=3601 dbdboot=maybe",
+			    &c, collect, NULL);
+	assert_int_equal(c.timeout, 0);
+	assert_int_equal(c.off, 0);
+	assert_non_null(strstr(warnings, "dbdboot.timeout=0 is not a number of seconds"));
+	assert_non_null(strstr(warnings, "dbdboot.timeout=abc"));
+	assert_non_null(strstr(warnings, "dbdboot.timeout=3601"));
+	assert_non_null(strstr(warnings, "dbdboot=maybe not understood"));
+}
+
+static void cmdline_modparams_bounded(void **state)
+{
+	struct agent_cmdline c;
+	char text[4096];
+	size_t l = 0;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 60; i++)
+		l += (size_t)snprintf(text + l, sizeof(text) - l, "dattobd.p%02d=0123456789 ", i);
+	warnings[0] = '\0';
+	agent_cmdline_parse(text, &c, collect, NULL);
+	assert_true(strlen(c.modparams) <= AGENT_MODPARAMS_MAX);
+	assert_int_equal(c.modparams_truncated, 1);
+	assert_non_null(strstr(warnings, "too many module parameters"));
+	/* What was kept is whole parameters only. */
+	assert_int_equal(c.modparams[strlen(c.modparams) - 1], '9');
+}
+
+static void moddep_lines(void **state)
+{
+	struct dbd_moddep d;
+	char name[64];
+
+	(void)state;
+	assert_int_equal(dbd_moddep_line("kernel/drivers/block/loop.ko:", "dattobd", &d), 0);
+	assert_int_equal(dbd_moddep_line("updates/dkms/dattobd.ko:", "dattobd", &d), 1);
+	assert_string_equal(d.path, "updates/dkms/dattobd.ko");
+	assert_int_equal(d.ndeps, 0);
+	assert_int_equal(dbd_moddep_line("updates/dkms/dattobd.ko.zst: kernel/a/b-c.ko.zst kernel/x.ko",
+					 "dattobd", &d), 1);
+	assert_int_equal(d.ndeps, 2);
+	assert_string_equal(d.deps[0], "kernel/a/b-c.ko.zst");
+	assert_string_equal(d.deps[1], "kernel/x.ko");
+	assert_int_equal(dbd_moddep_line("no colon here", "dattobd", &d), -EINVAL);
+	dbd_modname("kernel/a/b-c.ko.zst", name, sizeof(name));
+	assert_string_equal(name, "b_c");
+}
+
+static void moddep_find_in_file(void **state)
+{
+	struct dbd_moddep d;
+	char p[512], big[9000];
+	int fd;
+
+	(void)state;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	put_file("m/modules.dep", "kernel/a.ko:\n");
+	snprintf(p, sizeof(p), "%s/m/modules.dep", root);
+	{
+		FILE *f = fopen(p, "a");
+
+		assert_non_null(f);
+		fprintf(f, "%s:\n", big);	/* an over-long line of another module */
+		fputs("kernel/fs/ext4/ext4.ko: kernel/lib/crc16.ko\n"
+		      "updates/dkms/dattobd.ko: kernel/fs/mbcache.ko", f);	/* no newline */
+		fclose(f);
+	}
+	fd = open(p, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(dbd_moddep_find(fd, "dattobd", &d), 0);	/* last line, no newline */
+	close(fd);
+	assert_string_equal(d.path, "updates/dkms/dattobd.ko");
+	assert_string_equal(d.deps[0], "kernel/fs/mbcache.ko");
+	fd = open(p, O_RDONLY);
+	assert_int_equal(dbd_moddep_find(fd, "nosuchmodule", &d), -ENOENT);
+	close(fd);
+}
+
+static void modload_outcomes(void **state)
+{
+	struct dbd_modload_paths p;
+	struct dbd_modload_result r;
+	char sys[512], mods[512];
+
+	(void)state;
+	snprintf(sys, sizeof(sys), "%s/sys", root);
+	snprintf(mods, sizeof(mods), "%s/lib/modules", root);
+	p = (struct dbd_modload_paths){ .sys = sys, .modules = mods, .release = "6.1.0-99-test" };
+
+	/* Not listed in modules.dep. */
+	put_file("lib/modules/6.1.0-99-test/modules.dep", "kernel/a.ko:\n");
+	assert_int_equal(dbd_modload(&p, "dattobd", "", &r), -ENOENT);
+	assert_non_null(strstr(dbd_modload_strerror(r.error), "not listed in modules.dep"));
+
+	/* Listed, but a file that is not a module: the kernel refuses it. */
+	put_file("lib/modules/6.1.0-99-test/modules.dep", "updates/dkms/dattobd.ko:\n");
+	put_file("lib/modules/6.1.0-99-test/updates/dkms/dattobd.ko", "not an ELF file\n");
+	assert_true(dbd_modload(&p, "dattobd", "", &r) < 0);
+	assert_int_equal(r.how, DBD_MODLOAD_FINIT);
+	assert_non_null(strstr(r.path, "updates/dkms/dattobd.ko"));
+
+	/* A dependency that cannot be found is named. */
+	put_file("lib/modules/6.1.0-99-test/modules.dep", "updates/dkms/dattobd.ko: kernel/dep-x.ko\n");
+	assert_int_equal(dbd_modload(&p, "dattobd", "", &r), -ENOENT);
+	assert_string_equal(r.failed_dep, "dep_x");
+
+	/* Already loaded: nothing opened at all. */
+	put_file("sys/module/dattobd/refcnt", "0\n");
+	assert_int_equal(dbd_modload(&p, "dattobd", "", &r), 0);
+	assert_int_equal(r.how, DBD_MODLOAD_ALREADY);
+	sh("rm -rf %s/sys/module/dattobd", root);
+
+	assert_non_null(strstr(dbd_modload_strerror(-ENOEXEC), "another kernel"));
+	assert_non_null(strstr(dbd_modload_strerror(-EKEYREJECTED), "Secure Boot"));
+}
+
+static void resolve_devices(void **state)
+{
+	struct agent_conf c = { 0 };
+	struct dbd_volume v = { 0 };
+	char dev[512], sys[512], out[AGENT_PATH_MAX];
+
+	(void)state;
+	snprintf(dev, sizeof(dev), "%s/dev", root);
+	snprintf(sys, sizeof(sys), "%s/sys", root);
+	c.dev = dev;
+	c.sys = sys;
+	sh("mkdir -p %s/dev/disk/by-label %s/sys/class/block/vdc %s/sys/dev/block/254:48", root, root, root);
+	sh("mke2fs -q -F -t ext4 -L scan-me -U 0b5c5a3e-1111-4222-8333-444455556666 %s/dev/vdc 8M", root);
+	sh("touch %s/dev/vdb && ln -s ../../vdb %s/dev/disk/by-label/data", root, root);
+	put_file("sys/dev/block/254:48/uevent", "MAJOR=254\nMINOR=48\nDEVNAME=vdc\nDEVTYPE=disk\n");
+
+	strcpy(v.device, "/dev/vdb");
+	v.dev_kind = DBD_DEV_PATH;
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "/dev/vdb"));
+
+	strcpy(v.device, "LABEL=data");
+	v.dev_kind = DBD_DEV_LABEL;
+	v.dev_value = v.device + 6;
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "/dev/vdb"));	/* the link, followed */
+
+	/* No udev link: found by reading superblocks. */
+	strcpy(v.device, "LABEL=scan-me");
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "/dev/vdc"));
+	strcpy(v.device, "UUID=0B5C5A3E-1111-4222-8333-444455556666");
+	v.dev_kind = DBD_DEV_UUID;
+	v.dev_value = v.device + 5;
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "/dev/vdc"));
+
+	strcpy(v.device, "254:48");
+	v.dev_kind = DBD_DEV_NUMBER;
+	v.dev_major = 254;
+	v.dev_minor = 48;
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "/dev/vdc"));
+
+	strcpy(v.device, "PARTUUID=aa-01");
+	v.dev_kind = DBD_DEV_PARTUUID;
+	v.dev_value = v.device + 9;
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), -ENOENT);
+	strcpy(v.device, "/dev/nothere");
+	v.dev_kind = DBD_DEV_PATH;
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), -ENOENT);
+}
+
+static void mount_states(void **state)
+{
+	char proc[512];
+
+	(void)state;
+	snprintf(proc, sizeof(proc), "%s/proc", root);
+	put_file("proc/self/mountinfo",
+		 "20 1 254:0 / / ro,relatime - ext4 /dev/vda ro\n"
+		 "21 20 0:5 / /dev rw,nosuid - devtmpfs udev rw,size=1k\n"
+		 "22 20 254:16 / /mnt rw,relatime shared:1 - ext4 /dev/vdb rw\n"
+		 "23 20 254:32 / /a ro,relatime - ext4 /dev/vdc rw\n"
+		 "24 20 254:32 / /b rw,relatime - ext4 /dev/vdc ro\n");
+	assert_int_equal(agent_mount_state(proc, 254, 0), 1);
+	assert_int_equal(agent_mount_state(proc, 254, 16), 2);
+	assert_int_equal(agent_mount_state(proc, 254, 32), 1);	/* rw nowhere in full */
+	assert_int_equal(agent_mount_state(proc, 8, 1), 0);
+	assert_int_equal(agent_mount_state("/nonexistent", 8, 1), -ENOENT);
+}
+
+static void report_escapes_and_is_atomic(void **state)
+{
+	static struct agent_state st;
+	struct agent_conf c = { .phase = "initramfs", .manifest = "/etc/dbdboot/manifest", .timeout = 10 };
+	char path[600], run[512], text[8192];
+	int fd;
+	ssize_t n;
+
+	(void)state;
+	snprintf(run, sizeof(run), "%s/run", root);
+	c.run = run;
+	memset(&st, 0, sizeof(st));
+	st.manifest.n = 1;
+	strcpy(st.manifest.vol[0].device, "LABEL=a\"b\\c\x01");
+	strcpy(st.manifest.vol[0].cow, "/.datto");
+	st.vol[0].outcome = V_FAILED;
+	st.vol[0].error = -EINVAL;
+	st.module = M_LOADED;
+	assert_int_equal(agent_report_write(&c, &st, "done"), 0);
+	snprintf(path, sizeof(path), "%s/dbdboot/early.json", run);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	assert_true(n > 0);
+	text[n] = '\0';
+	assert_non_null(strstr(text, "\"device\": \"LABEL=a\\\"b\\\\c\\u0001\""));
+	assert_non_null(strstr(text, "\"outcome\": \"failed\", \"error\": \"EINVAL\""));
+	assert_non_null(strstr(text, "\"status\": \"done\""));
+	assert_non_null(strstr(text, "\"module\": {\"outcome\": \"loaded\""));
+	/* No temporary file is left behind. */
+	sh("test $(ls %s/dbdboot | wc -l) = 1", run);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cmdline_words),
+		cmocka_unit_test(cmdline_bad_values_warned),
+		cmocka_unit_test(cmdline_modparams_bounded),
+		cmocka_unit_test(moddep_lines),
+		cmocka_unit_test(moddep_find_in_file),
+		cmocka_unit_test(modload_outcomes),
+		cmocka_unit_test(resolve_devices),
+		cmocka_unit_test(mount_states),
+		cmocka_unit_test(report_escapes_and_is_atomic),
+	};
+
+	return cmocka_run_group_tests_name("agent", tests, setup, teardown);
+}
