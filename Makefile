@@ -47,7 +47,7 @@ FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/%,$(wildcard tests/fuzz/fuzz
 DOUBLE_VERSION := 0.12.1-double
 DOUBLE_TREE := $(BUILD)/double/dattobd-$(DOUBLE_VERSION)
 
-.PHONY: all check check-unit check-vm test-tools install uninstall clean deps
+.PHONY: all check check-unit check-vm test-tools install uninstall clean deps demo
 
 all: $(BUILD)/libdbdboot.a $(AGENT)
 
@@ -125,6 +125,8 @@ install: all
 	install -d $(DESTDIR)$(SYSCONFDIR)/dbdboot
 	install -d $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 0644 doc/dbdboot-manifest.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0644 doc/dbdboot-early.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBEXECDIR)/dbdboot-early $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/dbdboot \
@@ -134,6 +136,13 @@ uninstall:
 
 deps:
 	tests/install-deps.sh
+
+# The main job on a throwaway VM: track the root, reboot, show it resumed.
+demo:
+	tests/install-deps.sh
+	$(MAKE) all test-tools
+	BUILD=$(abspath $(BUILD)) bash tests/vm/lib/prepare.sh
+	BUILD=$(abspath $(BUILD)) bash tests/vm/demo/test.sh
 
 clean:
 	rm -rf $(BUILD)

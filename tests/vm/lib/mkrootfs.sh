@@ -28,17 +28,29 @@ recipe_hash() {
 	grep -v '^[[:space:]]*#' "$VM_LIB/mkrootfs.sh" | sha256sum | cut -c1-16
 }
 
-# The newest two ABIs whose image, headers and -dbg package the archive has.
+# Two ABIs whose image, headers and -dbg package the archive has: the newest,
+# and the newest of an older upstream version. Two ABIs of one upstream
+# version (6.1.0-55 and -56 are both 6.1.192) share modversions CRCs, and the
+# kernel does not compare the release in vermagic when CRCs are there: a
+# module built for one loads into the other, which makes a poor upgrade test.
 pick_kernels() {
-	local r=$1
+	local r=$1 k v newest='' newest_v=''
 	in_chroot "$r" apt-cache search --names-only "^linux-image-6\.1\.0-[0-9]+-$FLAVOUR-dbg\$" |
-		sed -n "s/^linux-image-\(6\.1\.0-[0-9]*-$FLAVOUR\)-dbg .*/\1/p" | sort -V |
+		sed -n "s/^linux-image-\(6\.1\.0-[0-9]*-$FLAVOUR\)-dbg .*/\1/p" | sort -V -r |
 		while read -r k; do
-			if in_chroot "$r" apt-cache show "linux-headers-$k" >/dev/null 2>&1 &&
-				in_chroot "$r" apt-cache show "linux-image-$k" >/dev/null 2>&1; then
+			in_chroot "$r" apt-cache show "linux-headers-$k" </dev/null >/dev/null 2>&1 || continue
+			v=$(in_chroot "$r" apt-cache show "linux-image-$k" </dev/null 2>/dev/null |
+				sed -n 's/^Version: \([^-]*\)-.*/\1/p' | head -n1)
+			[ -n "$v" ] || continue
+			if [ -z "$newest" ]; then
+				newest=$k
+				newest_v=$v
+			elif [ "$v" != "$newest_v" ]; then
 				echo "$k"
+				echo "$newest"
+				break
 			fi
-		done | tail -n 2
+		done
 }
 
 # Real System.map of KVER out of its -dbg package, without installing it.
@@ -75,7 +87,7 @@ EOF
 	in_chroot "$tmp/root" apt-get -q update >"$tmp/apt.log" 2>&1 || die "apt-get update failed, see $tmp/apt.log"
 	kernels=$(pick_kernels "$tmp/root")
 	[ "$(echo "$kernels" | wc -w)" = 2 ] ||
-		die "the archive has fewer than two 6.1.0-NN-$FLAVOUR kernels with headers and -dbg (found: ${kernels:-none})"
+		die "the archive lacks two 6.1.0-NN-$FLAVOUR kernels of different upstream versions with headers and -dbg packages (found: ${kernels:-none})"
 	for k in $kernels; do pkgs="$pkgs linux-image-$k linux-headers-$k"; done
 	log "installing kernels $(echo "$kernels" | tr '\n' ' ')and$PACKAGES"
 	# shellcheck disable=SC2086

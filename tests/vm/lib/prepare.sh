@@ -45,7 +45,7 @@ cp "$base/sysmap/System.map-$KVER" "$R/lib/modules/$KVER/System.map"
 mkdir -p "$R/dbdboot-tests/bin"
 cp "$VM_DIR/guest/init" "$VM_DIR/guest/lib.sh" "$R/dbdboot-tests/"
 cp "$BUILD/tests/dbdtest" "$R/dbdboot-tests/bin/"
-for d in "$VM_DIR"/TEST-*; do
+for d in "$VM_DIR"/TEST-* "$VM_DIR/demo" "$VM_DIR/bench-agent"; do
 	[ -f "$d/guest.sh" ] || continue
 	mkdir -p "$R/dbdboot-tests/$(basename "$d")"
 	cp "$d/guest.sh" "$R/dbdboot-tests/$(basename "$d")/"
@@ -64,6 +64,15 @@ in_chroot "$R" dkms install -m dattobd -v "$DVER" -k "$KVER" >>"$SYS/dkms.log" 2
 [ -f "$R/lib/modules/$KVER/updates/dkms/dattobd.ko" ] ||
 	die "dkms installed no dattobd.ko under /lib/modules/$KVER/updates/dkms"
 log "test double built and installed by dkms in $(since "$t1") s"
+# A module built for the other kernel ABI, for the fault scenarios.
+OLD=$(head -n1 "$base/kernels")
+mkdir -p "$R/usr/lib/debug/boot"
+cp "$base/sysmap/System.map-$OLD" "$R/usr/lib/debug/boot/System.map-$OLD"
+in_chroot "$R" dkms build -m dattobd -v "$DVER" -k "$OLD" >>"$SYS/dkms.log" 2>&1 ||
+	die "dkms build of the test double for $OLD failed, see $SYS/dkms.log"
+cp "$R/var/lib/dkms/dattobd/$DVER/$OLD/x86_64/module/dattobd.ko" "$SYS/dattobd-$OLD.ko"
+in_chroot "$R" dkms remove -m dattobd -v "$DVER" -k "$OLD" >>"$SYS/dkms.log" 2>&1 || true
+rm -f "$R/usr/lib/debug/boot/System.map-$OLD"
 t1=$(date +%s)
 in_chroot "$R" update-initramfs -c -k "$KVER" >"$SYS/initramfs.log" 2>&1 ||
 	die "update-initramfs failed, see $SYS/initramfs.log"
@@ -77,6 +86,8 @@ chroot_umount "$R"
 
 cp "$R/boot/vmlinuz-$KVER" "$SYS/vmlinuz"
 cp "$R/boot/initrd.img-$KVER" "$SYS/initrd"
+zstd -q -t "$SYS/initrd" 2>/dev/null ||
+	die "the initrd is not one zstd archive (vm_initrd --without needs that): is zstd in the root tree?"
 t1=$(date +%s)
 size=$(($(du -sm "$R" | cut -f1) * 5 / 4 + 256))
 mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 -L root -d "$R" \
@@ -85,5 +96,5 @@ log "root image of ${size} MiB made in $(since "$t1") s"
 cleanup
 trap - EXIT
 rm -rf "$SYS/upper" "$SYS/work" "$SYS/root"
-printf 'KVER=%s\nBASE=%s\n' "$KVER" "$base" >"$SYS/env"
+printf 'KVER=%s\nOLD_KVER=%s\nBASE=%s\n' "$KVER" "$OLD" "$base" >"$SYS/env"
 log "system ready in $(since "$t0") s"

@@ -6,11 +6,16 @@
 #                                   (qcow2 over the system image) kept from
 #                                   boot to boot; without it the root image
 #                                   is booted unchanged (snapshot=on)
-#   vm_initrd NAME [--manifest FILE] [--file SRC DEST]...
+#   vm_initrd NAME [--manifest FILE] [--file SRC DEST]... [--without GLOB]
 #                                   $SC_DIR/initrd-NAME: the system's initrd
 #                                   with a cpio segment appended (as the
-#                                   kernel allows) holding the given files
-#   vm_boot BOOT [--timeout S] [--kill-on TEXT] [--append ARGS] [--initrd NAME] DISK...
+#                                   kernel allows) holding the given files;
+#                                   --without repacks it without the files
+#                                   whose paths match GLOB
+#   vm_boot BOOT [--timeout S] [--kill-on TEXT] [--append ARGS] [--initrd NAME]
+#           [--hotplug-on TEXT DISK] DISK...
+#                                   --hotplug-on plugs DISK in (virtio, PCI
+#                                   hotplug) when the guest prints TEXT
 #                                   boot the prepared system with the root
 #                                   image unchanged (snapshot=on) and DISKs
 #                                   attached as /dev/vdb, /dev/vdc, ... (kept
@@ -48,10 +53,12 @@ vm_disk() { # vm_disk NAME SIZE_MIB
 
 vm_boot() {
 	local boot=$1 timeout=150 kill_on='' append='' d pid t0 rc=0 initrd=$SYS/initrd
+	local plug_on='' plug_disk=
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--initrd) initrd=$SC_DIR/initrd-$2; shift 2 ;;
+		--hotplug-on) plug_on=$2; plug_disk=$3; shift 3 ;;
 		--timeout) timeout=$2; shift 2 ;;
 		--kill-on) kill_on=$2; shift 2 ;;
 		--append) append=$2; shift 2 ;;
@@ -72,10 +79,20 @@ vm_boot() {
 	# The guest's own watchdog fires 20 s before the host's hard timeout.
 	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
 		-machine pc -nodefaults -display none -no-reboot -serial "file:$log" \
-		-pidfile "$SC_DIR/qemu.pid" \
+		-pidfile "$SC_DIR/qemu.pid" -monitor "unix:$SC_DIR/monitor.sock,server=on,wait=off" \
 		-kernel "$SYS/vmlinuz" -initrd "$initrd" "${drives[@]}" \
 		-append "root=/dev/vda ro console=ttyS0 panic=-1 rd.shell=0 init=/dbdboot-tests/init dbdtest.scenario=$SC_NAME dbdtest.boot=$boot dbdtest.watchdog=$((timeout - 20)) $append" &
 	pid=$!
+	if [ -n "$plug_on" ]; then
+		while kill -0 "$pid" 2>/dev/null && ! grep -aqF -- "$plug_on" "$log"; do
+			sleep 0.1
+		done
+		log "boot $boot: saw '$plug_on', plugging $plug_disk in"
+		printf '%s\n' "drive_add 0 if=none,id=$plug_disk,file=$SC_DIR/$plug_disk.img,format=raw" \
+			"device_add virtio-blk-pci,drive=$plug_disk,id=dev-$plug_disk" |
+			socat - "UNIX-CONNECT:$SC_DIR/monitor.sock" >"$SC_DIR/monitor-$boot.log" 2>&1 ||
+			log "boot $boot: the QEMU monitor refused the hotplug (see $SC_DIR/monitor-$boot.log)"
+	fi
 	if [ -n "$kill_on" ]; then
 		while kill -0 "$pid" 2>/dev/null; do
 			if grep -aqF -- "$kill_on" "$log"; then
@@ -131,7 +148,7 @@ vm_root_overlay() {
 }
 
 vm_initrd() { # vm_initrd NAME [--manifest FILE] [--file SRC DEST]...
-	local name=$1 tree out size
+	local name=$1 tree out size without=''
 	shift
 	tree=$SC_DIR/initrd-$name.tree
 	out=$SC_DIR/initrd-$name
@@ -147,10 +164,24 @@ vm_initrd() { # vm_initrd NAME [--manifest FILE] [--file SRC DEST]...
 			install -D "$2" "$tree/${3#/}"
 			shift 3
 			;;
+		--without)
+			without=$2
+			shift 2
+			;;
 		*) die "vm_initrd: unknown option $1" ;;
 		esac
 	done
-	cp "$SYS/initrd" "$out"
+	if [ -n "$without" ]; then
+		# The system's initrd is one zstd-compressed cpio archive (prepare.sh checks).
+		rm -rf "$tree.full"
+		mkdir -p "$tree.full"
+		(cd "$tree.full" && zstd -q -d -c "$SYS/initrd" | cpio --quiet -i -d -m)
+		find "$tree.full" -path "$tree.full/$without" -delete
+		(cd "$tree.full" && find . | sort | cpio --quiet -o -H newc -R 0:0 | zstd -q -1 -T0) >"$out"
+		rm -rf "$tree.full"
+	else
+		cp "$SYS/initrd" "$out"
+	fi
 	# An uncompressed cpio segment must start on a 4-byte boundary.
 	size=$(stat -c %s "$out")
 	if [ $((size % 4)) != 0 ]; then

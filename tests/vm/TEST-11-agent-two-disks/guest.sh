@@ -1,0 +1,42 @@
+#!/bin/sh
+# Guest side of TEST-11-agent-two-disks.
+# shellcheck source=tests/vm/guest/lib.sh
+. /dbdboot-tests/lib.sh
+
+mkdir -p /run/data
+case $1 in
+1)
+	mount -o remount,rw /
+	mount /dev/vdb /run/data
+	dbdtest setup-snapshot /dev/vda /.datto 0
+	dbdtest transition-to-incremental 0
+	dbdtest setup-snapshot /dev/vdb /run/data/.datto-data 5
+	dbdtest transition-to-incremental 5
+	mkdir -p /var/lib/dbdtest
+	dbdtest info 0 >/var/lib/dbdtest/root.info
+	dbdtest info 5 >/var/lib/dbdtest/data.info
+	umount /run/data
+	sync
+	mount -o remount,ro /
+	expect_eq "root dormant" "$(proc_field 0 state)" 0
+	expect_eq "data dormant" "$(proc_field 5 state)" 0
+	;;
+2)
+	show_proc
+	expect_eq "root unverified before its remount" "$(proc_field 0 state)" 4
+	expect_eq "data unverified before its mount" "$(proc_field 5 state)" 4
+	expect_eq "reloads in the report" "$(grep -c '"outcome": "reloaded"' /run/dbdboot/early.json)" 2
+	mount -o remount,rw /
+	mount /dev/vdb /run/data
+	for m in 0:root 5:data; do
+		minor=${m%%:*}
+		info=$(dbdtest info "$minor")
+		expect_eq "${m#*:} active" "$(echo "$info" | kv state)" 2
+		expect_eq "${m#*:} uuid kept" "$(echo "$info" | kv uuid)" "$(kv uuid <"/var/lib/dbdtest/${m#*:}.info")"
+		expect_eq "${m#*:} seqid kept" "$(echo "$info" | kv seqid)" "$(kv seqid <"/var/lib/dbdtest/${m#*:}.info")"
+	done
+	umount /run/data
+	mount -o remount,ro /
+	;;
+*) fail "no boot $1 in this scenario" ;;
+esac

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Guest side of the demo: prints lines starting with DEMO| for the host.
+# shellcheck source=tests/vm/guest/lib.sh
+. /dbdboot-tests/lib.sh
+
+say() { echo "DEMO|$*"; }
+state() { say "   minor 0: state $(proc_field 0 state) ($(dbdtest info 0 | kv state_name)), uuid $(proc_field 0 uuid), seq_id $(proc_field 0 seq_id)"; }
+
+case $1 in
+1)
+	say "\$ mount -o remount,rw /"
+	mount -o remount,rw /
+	say "\$ dbdctl setup-snapshot /dev/vda /.datto 0; dbdctl transition-to-incremental 0"
+	dbdtest setup-snapshot /dev/vda /.datto 0
+	dbdtest transition-to-incremental 0
+	state
+	say "\$ mount -o remount,ro /   (shutdown: the driver writes its COW header clean)"
+	mount -o remount,ro /
+	state
+	;;
+2)
+	say "kernel log:"
+	dmesg | grep -E 'dbdboot:|dattobd: reload|EXT4-fs \(vda\): mounted' | sed 's/^/DEMO|   /'
+	say "report /run/dbdboot/early.json:"
+	sed 's/^/DEMO|   /' /run/dbdboot/early.json
+	say "before the root's read-write remount:"
+	state
+	say "\$ mount -o remount,rw /"
+	mount -o remount,rw /
+	state
+	[ "$(proc_field 0 state)" = 2 ] || fail "the root is not active after the remount"
+	mount -o remount,ro /
+	;;
+esac
