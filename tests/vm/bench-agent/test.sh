@@ -21,9 +21,10 @@ for n in 1 8; do
 	vm_boot "v$n" --initrd "v$n" --append printk.devkmsg=on "${disks[@]}" 2>/dev/null
 	vm_expect_pass "v$n"
 	tr -d '\r' <"$SC_DIR/boot-v$n.log" | awk -v n="$n" '
-		/dbdboot: dbdboot-early/ { gsub(/[][]/, "", $1); start = $1 }
-		/dbdboot: minor .* reloaded/ { gsub(/[][]/, "", $1); last = $1; count++ }
-		/dbdboot: .* volumes reloaded/ { gsub(/[][]/, "", $1); end = $1 }
+		function ts() { match($0, /\[ *[0-9]+\.[0-9]+\]/); return substr($0, RSTART + 1, RLENGTH - 2) + 0 }
+		/dbdboot: dbdboot-early/ { start = ts() }
+		/dbdboot: minor .* reloaded/ { last = ts(); count++ }
+		/dbdboot: .* volumes reloaded/ { end = ts() }
 		END {
 			if (count != n) { print "agent: expected " n " reloads, saw " count; exit 1 }
 			printf "agent start to last reload, %d volume(s): %.0f ms (agent done at %.0f ms)\n",

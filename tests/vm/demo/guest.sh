@@ -4,13 +4,16 @@
 . /dbdboot-tests/lib.sh
 
 say() { echo "DEMO|$*"; }
-state() { say "   minor 0: state $(proc_field 0 state) ($(dbdtest info 0 | kv state_name)), uuid $(proc_field 0 uuid), seq_id $(proc_field 0 seq_id)"; }
+state() {
+	uuid=$(proc_field 0 uuid)
+	say "   minor 0: state $(proc_field 0 state) ($(dbdtest info 0 | kv state_name)), ${uuid:+uuid $uuid, seq_id $(proc_field 0 seq_id)}${uuid:-uuid and seq_id known at the read-write mount}"
+}
 
 case $1 in
 1)
 	say "\$ mount -o remount,rw /"
 	mount -o remount,rw /
-	say "\$ dbdctl setup-snapshot /dev/vda /.datto 0; dbdctl transition-to-incremental 0"
+	say "\$ dbdtest setup-snapshot /dev/vda /.datto 0; dbdtest transition-to-incremental 0   (dbdtest: dbdctl's calls)"
 	dbdtest setup-snapshot /dev/vda /.datto 0
 	dbdtest transition-to-incremental 0
 	state

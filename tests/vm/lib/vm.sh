@@ -48,7 +48,7 @@ vm_disk() { # vm_disk NAME SIZE_MIB
 	# Lazy initialisation off: the real driver oopses on ext4lazyinit's
 	# write-zeroes to a tracked volume (see tests/README.md).
 	mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 -L "$1" \
-		"$SC_DIR/$1.img" "$2M"
+		"$SC_DIR/$1.img" "$2M" >/dev/null
 }
 
 vm_boot() {
