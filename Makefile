@@ -38,7 +38,8 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 # headers of its own: a directory of links to the system's gives it those.
 MUSL_GCC ?= musl-gcc
 MUSL_INC := $(BUILD)/musl-include
-AGENT_SRCS := $(wildcard early-agent/*.c) kmod/modload.c lib/manifest.c lib/superblock.c
+AGENT_SRCS := $(filter-out early-agent/nomalloc.c,$(wildcard early-agent/*.c)) kmod/modload.c \
+	lib/manifest.c lib/superblock.c
 AGENT_HDRS := $(wildcard early-agent/*.h kmod/*.h) $(LIB_HDRS)
 AGENT := $(BUILD)/dbdboot-early
 
@@ -57,9 +58,12 @@ $(MUSL_INC):
 	ln -sfn /usr/include/asm-generic $@/asm-generic
 	ln -sfn /usr/include/$$(gcc -print-multiarch)/asm $@/asm
 
-$(AGENT): $(AGENT_SRCS) $(AGENT_HDRS) | $(MUSL_INC)
+# $(AGENT).debug keeps the symbols (tests/cli/test-agent-static.sh reads them).
+$(AGENT): $(AGENT_SRCS) early-agent/nomalloc.c $(AGENT_HDRS) | $(MUSL_INC)
 	$(MUSL_GCC) $(CPPFLAGS) -isystem $(MUSL_INC) -std=gnu11 $(WARNINGS) -Os -static \
-		-ffunction-sections -fdata-sections -Wl,--gc-sections -s -o $@ $(AGENT_SRCS)
+		-ffunction-sections -fdata-sections -Wl,--gc-sections -o $@.debug \
+		$(AGENT_SRCS) early-agent/nomalloc.c
+	strip -o $@ $@.debug
 
 # The same agent built with glibc and the sanitizers, for the tests.
 $(BUILD)/tests/dbdboot-early: $(AGENT_SRCS) $(AGENT_HDRS)

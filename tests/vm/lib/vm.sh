@@ -13,7 +13,7 @@
 #                                   --without repacks it without the files
 #                                   whose paths match GLOB
 #   vm_boot BOOT [--timeout S] [--kill-on TEXT] [--append ARGS] [--initrd NAME]
-#           [--hotplug-on TEXT DISK] DISK...
+#           [--hotplug-on TEXT DISK] [--root DEV] [--no-system-disk] DISK...
 #                                   --hotplug-on plugs DISK in (virtio, PCI
 #                                   hotplug) when the guest prints TEXT
 #                                   boot the prepared system with the root
@@ -53,12 +53,14 @@ vm_disk() { # vm_disk NAME SIZE_MIB
 
 vm_boot() {
 	local boot=$1 timeout=150 kill_on='' append='' d pid t0 rc=0 initrd=$SYS/initrd
-	local plug_on='' plug_disk=
+	local plug_on='' plug_disk='' root=/dev/vda system_disk=1
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--initrd) initrd=$SC_DIR/initrd-$2; shift 2 ;;
 		--hotplug-on) plug_on=$2; plug_disk=$3; shift 3 ;;
+		--root) root=$2; shift 2 ;;
+		--no-system-disk) system_disk=0; shift ;;
 		--timeout) timeout=$2; shift 2 ;;
 		--kill-on) kill_on=$2; shift 2 ;;
 		--append) append=$2; shift 2 ;;
@@ -70,6 +72,7 @@ vm_boot() {
 	if [ -f "$SC_DIR/root.qcow2" ]; then
 		drives=(-drive "file=$SC_DIR/root.qcow2,format=qcow2,if=virtio")
 	fi
+	[ "$system_disk" = 1 ] || drives=()
 	for d in "$@"; do
 		drives+=(-drive "file=$SC_DIR/$d.img,format=raw,if=virtio")
 	done
@@ -81,7 +84,7 @@ vm_boot() {
 		-machine pc -nodefaults -display none -no-reboot -serial "file:$log" \
 		-pidfile "$SC_DIR/qemu.pid" -monitor "unix:$SC_DIR/monitor.sock,server=on,wait=off" \
 		-kernel "$SYS/vmlinuz" -initrd "$initrd" "${drives[@]}" \
-		-append "root=/dev/vda ro console=ttyS0 panic=-1 rd.shell=0 init=/dbdboot-tests/init dbdtest.scenario=$SC_NAME dbdtest.boot=$boot dbdtest.watchdog=$((timeout - 20)) $append" &
+		-append "root=$root ro console=ttyS0 panic=-1 rd.shell=0 init=/dbdboot-tests/init dbdtest.scenario=$SC_NAME dbdtest.boot=$boot dbdtest.watchdog=$((timeout - 20)) $append" &
 	pid=$!
 	if [ -n "$plug_on" ]; then
 		while kill -0 "$pid" 2>/dev/null && ! grep -aqF -- "$plug_on" "$log"; do

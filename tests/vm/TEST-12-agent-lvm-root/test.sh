@@ -1,0 +1,39 @@
+#!/bin/bash
+# TEST-12-agent-lvm-root: the root on LVM, tracked. The agent runs after the
+# initramfs has activated the volume group and before the root is mounted.
+# Boot 1 (the usual system) makes the volume group on an empty disk, copies
+# a small root filesystem into its logical volume and sets up tracking;
+# boot 2 boots from that logical volume with the manifest in the initrd.
+# The small root: busybox, the test client and the guest scripts.
+# shellcheck source=tests/vm/lib/vm.sh
+. "$(dirname "$0")/../lib/vm.sh"
+
+tiny=$SC_DIR/tiny
+mkdir -p "$tiny"/{bin,dev,proc,sys,run,tmp,mnt,etc,lib64,lib/x86_64-linux-gnu}
+cp "$BASE/root/usr/bin/busybox" "$tiny/bin/"
+for lib in $(ldd "$BASE/root/usr/bin/busybox" | grep -o '/lib[^ ]*'); do
+	cp "$BASE/root$lib" "$tiny$lib"
+done
+for app in sh mount umount grep sed awk cat cut dmesg mkdir sleep sync head tail tr date \
+	echo ls test uname wc; do
+	ln -s busybox "$tiny/bin/$app"
+done
+mkdir -p "$tiny/dbdboot-tests/bin" "$tiny/dbdboot-tests/$SC_NAME"
+cp "$VM_DIR/guest/init" "$VM_DIR/guest/lib.sh" "$tiny/dbdboot-tests/"
+cp "$BUILD/tests/dbdtest" "$tiny/dbdboot-tests/bin/"
+cp "$(dirname "$0")/guest.sh" "$tiny/dbdboot-tests/$SC_NAME/"
+mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 -L lvroot -d "$tiny" \
+	"$SC_DIR/tiny.img" 32M >/dev/null
+truncate -s 64M "$SC_DIR/pv.img"
+
+vm_boot 1 pv tiny
+vm_expect_pass 1
+cat >"$SC_DIR/manifest" <<'MANIFEST'
+dbdboot-manifest 1
+volume mode=incremental device=/dev/mapper/dbdvg-root cow=/.datto minor=0
+MANIFEST
+vm_initrd lvm --manifest "$SC_DIR/manifest"
+# Boot 2: no system disk; the root is the logical volume on the PV (vda now).
+vm_boot 2 --initrd lvm --root /dev/mapper/dbdvg-root --no-system-disk pv
+vm_expect_pass 2
+vm_done "agent reloads a root on LVM: 2 boots"
