@@ -28,13 +28,8 @@ case $1 in
 	expect_eq "reloads in the report" "$(grep -c '"outcome": "reloaded"' /run/dbdboot/early.json)" 2
 	mount -o remount,rw /
 	mount /dev/vdb /run/data
-	for m in 0:root 5:data; do
-		minor=${m%%:*}
-		info=$(dbdtest info "$minor")
-		expect_eq "${m#*:} active" "$(echo "$info" | kv state)" 2
-		expect_eq "${m#*:} uuid kept" "$(echo "$info" | kv uuid)" "$(kv uuid <"/var/lib/dbdtest/${m#*:}.info")"
-		expect_eq "${m#*:} seqid kept" "$(echo "$info" | kv seqid)" "$(kv seqid <"/var/lib/dbdtest/${m#*:}.info")"
-	done
+	expect_resumed 0 /var/lib/dbdtest/root.info "the root"
+	expect_resumed 5 /var/lib/dbdtest/data.info "the data disk"
 	umount /run/data
 	mount -o remount,ro /
 	;;

@@ -48,3 +48,23 @@ show_proc() {
 	cat /proc/datto-info
 	echo "---"
 }
+
+# The kernel log line matching RELOAD comes before the first matching MOUNT.
+expect_before_in_kmsg() { # expect_before_in_kmsg RELOAD MOUNT
+	dmesg >/run/dmesg.txt
+	first=$(grep -n -- "$1" /run/dmesg.txt | head -n1 | cut -d: -f1)
+	second=$(grep -n -- "$2" /run/dmesg.txt | head -n1 | cut -d: -f1)
+	[ -n "$first" ] || fail "no kernel log line matching '$1'"
+	[ -n "$second" ] || fail "no kernel log line matching '$2'"
+	[ "$first" -lt "$second" ] || fail "'$1' (line $first) came after '$2' (line $second)"
+	note "kernel log: '$1' at line $first, before '$2' at line $second"
+}
+
+# After a read-write (re)mount: minor MINOR active with the uuid and seqid
+# recorded in INFO_FILE (dbdtest info output) before the reboot.
+expect_resumed() { # expect_resumed MINOR INFO_FILE [WHAT]
+	info=$(dbdtest info "$1")
+	expect_eq "${3:-minor $1} active" "$(echo "$info" | kv state)" 2
+	expect_eq "${3:-minor $1} uuid kept" "$(echo "$info" | kv uuid)" "$(kv uuid <"$2")"
+	expect_eq "${3:-minor $1} seqid kept" "$(echo "$info" | kv seqid)" "$(kv seqid <"$2")"
+}
