@@ -24,8 +24,10 @@ case $1 in
 	grep -q '"outcome": "reloaded"' /run/dbdboot/early.json || fail "the report does not say reloaded"
 	grep -q '"journal": "clean"' /run/dbdboot/early.json || fail "the report does not say the journal was clean"
 	expect_before_in_kmsg 'dbdboot: minor 0: LABEL=root reloaded' 'EXT4-fs (vda): mounted filesystem'
-	grep -q 'reload-incremental minor 0: /dev/vda .*mounted: no' /run/dmesg.txt ||
-		fail "the driver did not see the root unmounted at the reload"
+	if is_double; then
+		grep -q 'reload-incremental minor 0: /dev/vda .*mounted: no' /run/dmesg.txt ||
+			fail "the driver did not see the root unmounted at the reload"
+	fi
 	mount -o remount,rw /
 	expect_resumed 0 /var/lib/dbdtest/boot1.info "the root"
 	mount -o remount,ro /

@@ -68,3 +68,9 @@ expect_resumed() { # expect_resumed MINOR INFO_FILE [WHAT]
 	expect_eq "${3:-minor $1} uuid kept" "$(echo "$info" | kv uuid)" "$(kv uuid <"$2")"
 	expect_eq "${3:-minor $1} seqid kept" "$(echo "$info" | kv seqid)" "$(kv seqid <"$2")"
 }
+
+# True when the dattobd loaded is the test double (checks of its own log
+# lines are skipped when the scenarios run against the real driver).
+is_double() {
+	dmesg | grep -q 'dattobd: test double'
+}
