@@ -30,7 +30,9 @@ ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 SAN_CFLAGS := -std=gnu11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
-LIB_SRCS := lib/cowhdr.c lib/manifest.c lib/superblock.c
+LIB_SRCS := lib/cowhdr.c lib/manifest.c lib/superblock.c lib/initrd.c
+# Host-side libraries (the initrd reader's decompressors); never in the agent.
+HOST_LIBS := -lz -llzma -llz4 -lzstd
 LIB_HDRS := $(wildcard lib/*.h include/dbdboot/*.h)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 
@@ -82,16 +84,17 @@ $(BUILD)/libdbdboot.a: $(LIB_OBJS)
 UNIT_SRCS := $(sort $(LIB_SRCS) $(filter-out early-agent/main.c,$(AGENT_SRCS)))
 $(BUILD)/tests/test-%: tests/unit/test-%.c $(UNIT_SRCS) $(AGENT_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) -o $@ $< $(UNIT_SRCS) -lcmocka
+	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) -o $@ $< $(UNIT_SRCS) -lcmocka $(HOST_LIBS)
 
 $(BUILD)/tests/fuzz-%: tests/fuzz/fuzz-%.c $(UNIT_SRCS) $(AGENT_HDRS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(UNIT_SRCS)
+	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(UNIT_SRCS) \
+		$(HOST_LIBS)
 
 # The test client runs inside the test VMs: static, so it needs nothing there.
 $(BUILD)/tests/dbdtest: tests/client/dbdtest.c $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -static -o $@ $< $(LIB_SRCS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -static -o $@ $< lib/cowhdr.c
 
 # The test double's DKMS source tree: its own files plus the interface header.
 $(DOUBLE_TREE): $(wildcard tests/double/*) include/dbdboot/dattobd.h
