@@ -179,8 +179,11 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 		vs->journal = fs.journal;
 	}
 	if (ctl < 0) {
-		volume_done(st, i, V_FAILED, ctl, "dattobd is not loaded");
-		agent_log(LOG_ERR, "minor %u: %s not reloaded: dattobd is not loaded", v->minor, v->device);
+		const char *why = st->module == M_FAILED ? "dattobd is not loaded" :
+				  "dattobd's control device could not be opened";
+
+		volume_done(st, i, V_FAILED, ctl, why);
+		agent_log(LOG_ERR, "minor %u: %s not reloaded: %s", v->minor, v->device, why);
 		return;
 	}
 	vs->outcome = V_RELOADING;
@@ -224,10 +227,12 @@ void agent_work(const struct agent_conf *c, struct agent_state *st)
 	load_module(c, st);
 	read_manifest(c, st);
 	if (st->module != M_FAILED) {
-		ctl = open(ctl_path(c, ctlbuf, sizeof(ctlbuf)), O_RDONLY | O_CLOEXEC);
+		const char *path = ctl_path(c, ctlbuf, sizeof(ctlbuf));
+
+		ctl = open(path, O_RDONLY | O_CLOEXEC);
 		if (ctl < 0) {
 			ctl = -errno;
-			agent_log(LOG_ERR, "could not open '%s': %s", ctlbuf, strerror(errno));
+			agent_log(LOG_ERR, "could not open '%s': %s", path, strerror(errno));
 		}
 	}
 	for (;;) {

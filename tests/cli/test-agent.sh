@@ -75,6 +75,13 @@ ok "late device: its filesystem read" report_has '"fs": "ext", "journal": "clean
 found=$(sed -n 's/.*"found_ms": \([0-9]*\).*/\1/p' "$T/r/run/dbdboot/early.json")
 ok "late device: found after it appeared (${found} ms)" test "${found:-0}" -ge 900
 
+fake_root "ro"
+manifest "volume mode=incremental device=/dev/vdb cow=/.datto minor=0"
+: >"$T/r/dev/vdb"
+ok "no control device: exit 0" agent --timeout 1 --ctl "$T/r/dev/nonexistent-ctl"
+ok "no control device: named" log_has "could not open '$T/r/dev/nonexistent-ctl'"
+ok "no control device: volume not reloaded" report_has '"message": "dattobd'"'"'s control device could not be opened"'
+
 # A control device that blocks: the worker hangs, the parent must not.
 fake_root "ro dbdboot.timeout=1"
 rm "$T/r/dev/datto-ctl"
