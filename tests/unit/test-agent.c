@@ -17,21 +17,12 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "agent.h"
 
 static char root[] = "/tmp/dbdboot-agent-XXXXXX";
 static char warnings[2048];
-
-static void sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_int_equal(system(cmd), 0);
-}
 
 static void put_file(const char *rel, const char *text)
 {
@@ -291,13 +282,13 @@ static void report_escapes_and_is_atomic(void **state)
 {
 	static struct agent_state st;
 	struct agent_conf c = { .phase = "initramfs", .manifest = "/etc/dbdboot/manifest", .timeout = 10 };
-	char path[600], run[512], text[8192];
+	char path[600], rundir[512], text[8192];
 	int fd;
 	ssize_t n;
 
 	(void)state;
-	snprintf(run, sizeof(run), "%s/run", root);
-	c.run = run;
+	snprintf(rundir, sizeof(rundir), "%s/run", root);
+	c.run = rundir;
 	memset(&st, 0, sizeof(st));
 	st.manifest.n = 1;
 	strcpy(st.manifest.vol[0].device, "LABEL=a\"b\\c\x01");
@@ -306,7 +297,7 @@ static void report_escapes_and_is_atomic(void **state)
 	st.vol[0].error = -EINVAL;
 	st.module = M_LOADED;
 	assert_int_equal(agent_report_write(&c, &st, "done"), 0);
-	snprintf(path, sizeof(path), "%s/dbdboot/early.json", run);
+	snprintf(path, sizeof(path), "%s/dbdboot/early.json", rundir);
 	fd = open(path, O_RDONLY);
 	assert_true(fd >= 0);
 	n = read(fd, text, sizeof(text) - 1);
@@ -318,7 +309,7 @@ static void report_escapes_and_is_atomic(void **state)
 	assert_non_null(strstr(text, "\"status\": \"done\""));
 	assert_non_null(strstr(text, "\"module\": {\"outcome\": \"loaded\""));
 	/* No temporary file is left behind. */
-	sh("test $(ls %s/dbdboot | wc -l) = 1", run);
+	sh("test $(ls %s/dbdboot | wc -l) = 1", rundir);
 }
 
 int main(void)

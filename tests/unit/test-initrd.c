@@ -16,20 +16,11 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "initrd.h"
 
 static char dir[] = "/tmp/dbdboot-initrd-XXXXXX";
-
-static void sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	assert_int_equal(system(cmd), 0);
-}
 
 static unsigned char *slurp(const char *path, size_t *len)
 {

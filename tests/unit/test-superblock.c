@@ -16,21 +16,12 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "superblock.h"
 
 static char dir[] = "/tmp/dbdboot-sb-XXXXXX";
 static char path[256];
-
-static int run(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
 
 static int setup(void **state)
 {
