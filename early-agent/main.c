@@ -93,6 +93,19 @@ static const char *summary(const struct agent_state *st, char *buf, size_t size)
 	return buf;
 }
 
+/* Without a pipe or a child there is no deadline guard: do the work here. */
+static int work_unguarded(const struct agent_conf *c, struct agent_state *st)
+{
+	int ret;
+
+	agent_work(c, st);
+	st->end_ms = agent_now_ms() - st->start_ms;
+	ret = agent_report_write(c, st, "done");
+	if (ret)
+		agent_log(LOG_ERR, "could not write the report: %s", strerror(-ret));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -184,20 +197,14 @@ int main(int argc, char **argv)
 	if (pipe2(fds, O_CLOEXEC)) {
 		agent_log(LOG_ERR, "could not make a pipe: %s: working without a deadline guard",
 			  strerror(errno));
-		agent_work(&c, st);
-		st->end_ms = agent_now_ms() - st->start_ms;
-		agent_report_write(&c, st, "done");
-		return 0;
+		return work_unguarded(&c, st);
 	}
 	pid = fork();
 	if (pid < 0) {
 		agent_log(LOG_ERR, "could not fork: %s: working without a deadline guard", strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
-		agent_work(&c, st);
-		st->end_ms = agent_now_ms() - st->start_ms;
-		agent_report_write(&c, st, "done");
-		return 0;
+		return work_unguarded(&c, st);
 	}
 	if (pid == 0) {
 		close(fds[0]);
