@@ -310,6 +310,12 @@ int dbd_manifest_parse(const char *buf, size_t len, struct dbd_manifest *m, dbd_
 		}
 		n = end - pos;
 		p.line++;
+		if (!have_header && (has_nul || n > DBD_MANIFEST_MAX_LINE)) {
+			/* Binary data or a runaway line before the header. */
+			say(&p, DBD_DIAG_ERROR, "not a dbdboot manifest: %s before the '"
+			    HEADER_WORD "' line", has_nul ? "a NUL byte" : "an overlong line");
+			return -EINVAL;
+		}
 		if (n > DBD_MANIFEST_MAX_LINE) {
 			say(&p, DBD_DIAG_ERROR, "longer than %d bytes", DBD_MANIFEST_MAX_LINE);
 			pos = end + 1;

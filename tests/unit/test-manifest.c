@@ -146,6 +146,26 @@ static void header_required(void **state)
 	assert_int_equal(parse("\xff\xfe\x00garbage"), -EINVAL);
 }
 
+/* Binary data: the first line holding a NUL ends the parse, whatever follows
+ * (random bytes once gave only NUL lines and no header, and said "empty"). */
+static void binary_is_not_a_manifest(void **state)
+{
+	static const char elf[] = "\x7f" "ELF\x02\x01\x01\0\0\0\n\n\0\0\n\x03\0";
+	static char longline[DBD_MANIFEST_MAX_LINE + 10];
+
+	(void)state;
+	diags[0] = '\0';
+	assert_int_equal(dbd_manifest_parse(elf, sizeof(elf) - 1, &m, collect, NULL), -EINVAL);
+	assert_non_null(strstr(diags, "E 1: not a dbdboot manifest: a NUL byte"));
+	assert_null(strstr(diags, "E 3"));
+	assert_int_equal(m.errors, 1);
+
+	memset(longline, 'x', sizeof(longline));
+	diags[0] = '\0';
+	assert_int_equal(dbd_manifest_parse(longline, sizeof(longline), &m, collect, NULL), -EINVAL);
+	assert_non_null(strstr(diags, "E 1: not a dbdboot manifest: an overlong line"));
+}
+
 static void newer_version_refused(void **state)
 {
 	(void)state;
@@ -220,6 +240,7 @@ int main(void)
 		cmocka_unit_test(bad_lines_skipped),
 		cmocka_unit_test(unknown_keys_and_records_warn),
 		cmocka_unit_test(header_required),
+		cmocka_unit_test(binary_is_not_a_manifest),
 		cmocka_unit_test(newer_version_refused),
 		cmocka_unit_test(limits),
 		cmocka_unit_test(nul_and_crlf),

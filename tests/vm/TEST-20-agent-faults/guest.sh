@@ -38,6 +38,7 @@ wrong-kernel)
 corrupt-manifest)
 	has '"manifest": {"outcome": "invalid"'
 	has '"volumes": \['
+	has '"bad_lines": 1,'
 	dmesg | grep -q 'not a dbdboot manifest' || fail "the agent did not explain the manifest"
 	;;
 missing-device)

@@ -31,8 +31,9 @@ vm_initrd wrong-kernel --manifest "$SC_DIR/manifest-root" --file "$SYS/dattobd-$
 vm_boot wrong-kernel --initrd wrong-kernel
 vm_expect_pass wrong-kernel
 
-# A corrupt manifest.
-head -c 3000 /dev/urandom >"$SC_DIR/manifest-corrupt"
+# A corrupt manifest: binary data in its place (fixed bytes, not random:
+# the guest's check must see the same input on every run).
+head -c 3000 "$SYS/dattobd-$OLD_KVER.ko" >"$SC_DIR/manifest-corrupt"
 vm_initrd corrupt --manifest "$SC_DIR/manifest-corrupt"
 vm_boot corrupt-manifest --initrd corrupt
 vm_expect_pass corrupt-manifest
