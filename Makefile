@@ -30,9 +30,9 @@ ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 SAN_CFLAGS := -std=gnu11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
-LIB_SRCS := lib/cowhdr.c lib/manifest.c lib/superblock.c lib/initrd.c
+LIB_SRCS := lib/cowhdr.c lib/manifest.c lib/superblock.c lib/initrd.c lib/unpack.c lib/kallsyms.c
 # Host-side libraries (the initrd reader's decompressors); never in the agent.
-HOST_LIBS := -lz -llzma -llz4 -lzstd
+HOST_LIBS := -lz -llzma -llz4 -lzstd -lbz2
 LIB_HDRS := $(wildcard lib/*.h include/dbdboot/*.h)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 
@@ -45,6 +45,14 @@ AGENT_SRCS := $(filter-out early-agent/nomalloc.c,$(wildcard early-agent/*.c)) k
 AGENT_HDRS := $(wildcard early-agent/*.h kmod/*.h) $(LIB_HDRS)
 AGENT := $(BUILD)/dbdboot-early
 
+# The host utility: glibc, libkmod, the decompressors.
+HOST := $(BUILD)/dbdboot
+HOST_SRCS := $(wildcard initrd-modules/*.c)
+HOST_HDRS := $(wildcard initrd-modules/*.h) $(LIB_HDRS)
+HOST_CPPFLAGS := -Iinitrd-modules -DDBDBOOT_LIBEXECDIR='"$(LIBEXECDIR)"' \
+	$(shell pkg-config --cflags libkmod 2>/dev/null)
+KMOD_LIBS := $(shell pkg-config --libs libkmod 2>/dev/null || echo -lkmod)
+
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/%,$(wildcard tests/fuzz/fuzz-*.c))
 DOUBLE_VERSION := 0.12.1-double
@@ -52,7 +60,7 @@ DOUBLE_TREE := $(BUILD)/double/dattobd-$(DOUBLE_VERSION)
 
 .PHONY: all check check-unit check-vm test-tools install uninstall clean deps demo
 
-all: $(BUILD)/libdbdboot.a $(AGENT)
+all: $(BUILD)/libdbdboot.a $(AGENT) $(HOST)
 
 $(MUSL_INC):
 	mkdir -p $@
@@ -78,6 +86,16 @@ $(BUILD)/lib/%.o: lib/%.c $(LIB_HDRS)
 
 $(BUILD)/libdbdboot.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
+
+$(HOST): $(HOST_SRCS) $(HOST_HDRS) $(LIB_OBJS)
+	$(CC) $(CPPFLAGS) $(HOST_CPPFLAGS) $(ALL_CFLAGS) -o $@ $(HOST_SRCS) $(LIB_OBJS) \
+		$(KMOD_LIBS) $(HOST_LIBS)
+
+# The same with the sanitizers: what the tests run.
+$(BUILD)/tests/dbdboot: $(HOST_SRCS) $(HOST_HDRS) $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(HOST_CPPFLAGS) $(SAN_CFLAGS) -o $@ $(HOST_SRCS) $(LIB_SRCS) \
+		$(KMOD_LIBS) $(HOST_LIBS)
 
 # Test tools, never installed.
 # Unit tests link every unit but the programs' main().
@@ -106,6 +124,7 @@ $(DOUBLE_TREE): $(wildcard tests/double/*) include/dbdboot/dattobd.h
 	touch $@
 
 test-tools: $(UNIT_TESTS) $(FUZZERS) $(BUILD)/tests/dbdtest $(BUILD)/tests/dbdboot-early \
+	$(BUILD)/tests/dbdboot \
 	$(DOUBLE_TREE)
 
 check: all test-tools

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Reading initrds as the kernel does: concatenated cpio "newc" archives,
- * each raw or compressed (gzip, xz, lzma, zstd, lz4 legacy), zero padding
+ * each raw or compressed (gzip, xz, lzma, zstd, lz4 legacy, bzip2), zero padding
  * between them; early microcode comes first as a raw archive. Host side
  * (allocates; dbdboot status and inject use it).
  */
@@ -11,22 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum dbd_comp {
-	DBD_COMP_NONE = 0,
-	DBD_COMP_GZIP,
-	DBD_COMP_XZ,
-	DBD_COMP_LZMA,
-	DBD_COMP_ZSTD,
-	DBD_COMP_LZ4,
-	DBD_COMP_BZIP2,		/* recognised, not read */
-};
-
-#define DBD_INITRD_MAX_UNPACKED (1024ul * 1024 * 1024)	/* per segment, default */
-
-/* The limits in force (the fuzzer lowers them): unpacked bytes per
- * segment, and memory an xz or lzma decoder may take (512 MiB). */
-extern size_t dbd_initrd_max_unpacked;
-extern uint64_t dbd_initrd_max_decoder_mem;
+#include "unpack.h"
 
 struct dbd_initrd_entry {
 	const char *name;		/* without a leading "./" */
@@ -45,14 +30,11 @@ typedef int (*dbd_initrd_cb)(void *ctx, const struct dbd_initrd_entry *e);
  * Walk every entry of every segment of the LEN bytes at BUF. Returns 0, the
  * callback's non-zero value, or a negative errno with words in ERR:
  *   -EBADMSG   a truncated or corrupt archive or stream
- *   -ENOTSUP   a compression this build does not read (bzip2)
- *   -EFBIG     a segment unpacks to more than DBD_INITRD_MAX_UNPACKED
+ *   -EFBIG     a segment unpacks to more than dbd_unpack_max_out
  *   -ENOMEM
  * Entries seen before an error have been given to CB.
  */
 int dbd_initrd_walk(const unsigned char *buf, size_t len, dbd_initrd_cb cb, void *ctx,
 		    char *err, size_t errlen);
-
-const char *dbd_comp_str(enum dbd_comp c);
 
 #endif

@@ -20,8 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[256];
 
-	dbd_initrd_max_unpacked = 16u << 20;
-	dbd_initrd_max_decoder_mem = 64u << 20;
+	dbd_unpack_max_out = 16u << 20;
+	dbd_unpack_max_decoder_mem = 64u << 20;
 	dbd_initrd_walk(data, size, visit, NULL, err, sizeof(err));
 	return 0;
 }

@@ -138,6 +138,12 @@ static void raw_and_zstd(void **state)
 	check_initrd("zstd -q -19", DBD_COMP_ZSTD);
 }
 
+static void raw_and_bzip2(void **state)
+{
+	(void)state;
+	check_initrd("bzip2 -9", DBD_COMP_BZIP2);
+}
+
 static void raw_and_lz4_legacy(void **state)
 {
 	(void)state;
@@ -168,7 +174,7 @@ static void appended_raw_segment(void **state)
 	free(buf);
 }
 
-static void garbage_and_bzip2(void **state)
+static void garbage_and_truncated_bzip2(void **state)
 {
 	char err[256];
 
@@ -177,8 +183,8 @@ static void garbage_and_bzip2(void **state)
 					 sizeof(err)), -EBADMSG);
 	assert_non_null(strstr(err, "no cpio newc magic"));
 	assert_int_equal(dbd_initrd_walk((const unsigned char *)"BZh91AY&SY", 10, NULL, NULL, err,
-					 sizeof(err)), -ENOTSUP);
-	assert_non_null(strstr(err, "bzip2 is not supported"));
+					 sizeof(err)), -EBADMSG);
+	assert_non_null(strstr(err, "bzip2 stream is truncated or corrupt"));
 	assert_int_equal(dbd_initrd_walk((const unsigned char *)"\0\0\0\0", 4, NULL, NULL, err,
 					 sizeof(err)), 0);
 }
@@ -211,8 +217,9 @@ int main(void)
 		cmocka_unit_test(raw_and_lzma),
 		cmocka_unit_test(raw_and_zstd),
 		cmocka_unit_test(raw_and_lz4_legacy),
+		cmocka_unit_test(raw_and_bzip2),
 		cmocka_unit_test(appended_raw_segment),
-		cmocka_unit_test(garbage_and_bzip2),
+		cmocka_unit_test(garbage_and_truncated_bzip2),
 		cmocka_unit_test(callback_stops_walk),
 	};
 

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dbdboot, the host utility: what its subcommands share. Functions return 0
+ * or a negative errno and say what failed; only main() maps to exit codes.
+ */
+#ifndef DBDBOOT_HOST_H
+#define DBDBOOT_HOST_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes (documented in dbdboot(8)). */
+#define EXIT_OK		0	/* done; or all checked and good */
+#define EXIT_FAIL	1	/* an operation failed, or a check found a problem */
+#define EXIT_USAGE	2	/* bad command line */
+#define EXIT_DEFERRED	3	/* nothing could be done yet (a package is missing); not an error */
+
+#define DKMS_MODULE "dattobd"
+#define MANIFEST_PATH "/etc/dbdboot/manifest"
+#define STATE_DIR "/var/lib/dbdboot"
+
+#ifndef DBDBOOT_LIBEXECDIR
+#define DBDBOOT_LIBEXECDIR "/usr/local/lib/dbdboot"
+#endif
+#ifndef DBDBOOT_VERSION
+#define DBDBOOT_VERSION "0"
+#endif
+
+struct opts {
+	const char *root;	/* "" for / ; else the tree, without a trailing / */
+	int json;
+	int quiet;
+};
+extern struct opts opt;
+
+/* Messages: to stderr, prefixed "dbdboot: ". */
+__attribute__((format(printf, 1, 2))) void info(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void warn(const char *fmt, ...);
+/* "could not VERB 'OBJECT': reason"; returns RET (a negative errno). */
+__attribute__((format(printf, 2, 3))) int err(int ret, const char *fmt, ...);
+
+/* ROOT + the formatted absolute path, into OUT (PATH_MAX). */
+__attribute__((format(printf, 2, 3))) char *rpath(char *out, const char *fmt, ...);
+
+int path_exists(const char *path);
+/* Read a whole file (up to MAX bytes) into a malloc'ed buffer, NUL-terminated. */
+int read_file(const char *path, size_t max, unsigned char **buf, size_t *len);
+/* Write LEN bytes to PATH: a temporary file beside it, fsync, rename, fsync
+ * of the directory; MODE for the new file. Creates missing directories. */
+int write_atomic(const char *path, const void *buf, size_t len, unsigned int mode);
+int mkdir_p(const char *path, unsigned int mode);
+
+/*
+ * Run ARGV (argv[0] looked up in PATH) inside opt.root (chroot when a root
+ * is given), its output to LOG (a file path, appended) or to our stderr when
+ * LOG is NULL. Returns its exit status (0..255), or <0 when it could not
+ * run or was killed.
+ */
+int run(const char *const argv[], const char *log);
+/* Is NAME a program in the root's /usr/sbin, /usr/bin, /sbin or /bin? */
+int have_program(const char *name);
+
+/* JSON to stdout: a small writer that places the commas. */
+void json_open(const char *key);	/* an object; KEY NULL inside arrays/top */
+void json_array(const char *key);
+void json_close(void);			/* either */
+void json_str(const char *key, const char *val);	/* NULL val: null */
+void json_int(const char *key, long long val);
+void json_bool(const char *key, int val);
+void json_end(void);			/* newline after the top-level value */
+
+/* The subcommands. */
+int cmd_status(int argc, char **argv);
+int cmd_sysmap(int argc, char **argv);
+int cmd_rebuild(int argc, char **argv);
+int cmd_inject(int argc, char **argv);
+int cmd_kernel_hook(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
+
+#endif

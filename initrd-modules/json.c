@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* dbdboot: a minimal JSON writer to stdout (the commas and the escaping). */
+#include <stdio.h>
+
+#include "dbdboot.h"
+
+#define DEPTH 16
+
+static int first[DEPTH] = { 1 };
+static char closer[DEPTH];
+static int depth;
+
+static void sep(const char *key)
+{
+	if (!first[depth])
+		fputc(',', stdout);
+	first[depth] = 0;
+	fputc('\n', stdout);
+	for (int i = 0; i < depth; i++)
+		fputs("  ", stdout);
+	if (key)
+		printf("\"%s\": ", key);
+}
+
+static void quoted(const char *s)
+{
+	fputc('"', stdout);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			fputc(c, stdout);
+	}
+	fputc('"', stdout);
+}
+
+static void open_(const char *key, char ch)
+{
+	if (depth)
+		sep(key);
+	fputc(ch, stdout);
+	if (depth < DEPTH - 1)
+		depth++;
+	first[depth] = 1;
+	closer[depth] = ch == '{' ? '}' : ']';
+}
+
+void json_open(const char *key)
+{
+	open_(key, '{');
+}
+
+void json_array(const char *key)
+{
+	open_(key, '[');
+}
+
+void json_close(void)
+{
+	char c = closer[depth];
+
+	if (depth == 0)
+		return;
+	depth--;
+	fputc('\n', stdout);
+	for (int i = 0; i < depth; i++)
+		fputs("  ", stdout);
+	fputc(c, stdout);
+}
+
+void json_str(const char *key, const char *val)
+{
+	sep(key);
+	if (val)
+		quoted(val);
+	else
+		fputs("null", stdout);
+}
+
+void json_int(const char *key, long long val)
+{
+	sep(key);
+	printf("%lld", val);
+}
+
+void json_bool(const char *key, int val)
+{
+	sep(key);
+	fputs(val ? "true" : "false", stdout);
+}
+
+void json_end(void)
+{
+	fputc('\n', stdout);
+	fflush(stdout);
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* dbdboot: global options and the subcommand table. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbdboot.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *what;
+} cmds[] = {
+	{ "status", cmd_status, "what each installed kernel has: module, System.map, initrd" },
+	{ "sysmap", cmd_sysmap, "recover a kernel's System.map from its vmlinuz" },
+	{ "rebuild", cmd_rebuild, "build dattobd with DKMS for a kernel, and verify it" },
+	{ "inject", cmd_inject, "put the module, the agent and the manifest into an initrd" },
+	{ "kernel-hook", cmd_kernel_hook, "what the kernel install hooks run" },
+	{ "bundle", cmd_bundle, "export or import a built module for one kernel" },
+};
+
+static void usage(FILE *f)
+{
+	fputs("Usage: dbdboot [--root DIR] [-q] COMMAND [OPTIONS]\n"
+	      "\n"
+	      "Keep dattobd built, verified and inside the initrd of every installed kernel.\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-12s %s\n", cmds[i].name, cmds[i].what);
+	fputs("\n"
+	      "Options:\n"
+	      "  -r, --root DIR  act on the system tree at DIR instead of /\n"
+	      "  -q, --quiet     say only what failed\n"
+	      "  -h, --help      show this help; COMMAND --help for a command's\n"
+	      "  -V, --version   show the version\n"
+	      "\n"
+	      "Exit status: 0 done or all good, 1 failed or a problem found, 2 bad usage,\n"
+	      "3 nothing could be done yet (a package is still missing). See dbdboot(8).\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static char root[PATH_MAX];
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+r:qhV", lo, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (!realpath(optarg, root)) {
+				err(0, "could not use root '%s': %s", optarg, strerror(errno));
+				return EXIT_USAGE;
+			}
+			opt.root = strcmp(root, "/") ? root : "";
+			break;
+		case 'q':
+			opt.quiet = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("dbdboot %s\n", DBDBOOT_VERSION);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (!strcmp(argv[optind], cmds[i].name)) {
+			argv += optind;
+			argc -= optind;
+			optind = 0;	/* getopt_long starts over for the command */
+			return cmds[i].fn(argc, argv);
+		}
+	}
+	err(0, "unknown command '%s' (see dbdboot --help)", argv[optind]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* dbdboot: the record of what it wrote for each kernel (see kernel.h). */
+#include <limits.h>
+#include <string.h>
+
+#include "dbdboot.h"
+#include "kernel.h"
+
+char *state_path(char *out, const char *kver, const char *name)
+{
+	return rpath(out, STATE_DIR "/kernels/%s/%s", kver, name);
+}
+
+int state_write(const char *kver, const char *name, const char *text)
+{
+	char p[PATH_MAX];
+
+	return write_atomic(state_path(p, kver, name), text, strlen(text), 0644);
+}
+
+int state_has(const char *kver, const char *name)
+{
+	char p[PATH_MAX];
+
+	return path_exists(state_path(p, kver, name));
+}

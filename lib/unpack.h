@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Decompression of whole streams into a growing buffer, in the formats the
+ * kernel's initrds and bzImage payloads use: gzip, xz, lzma, zstd, the lz4
+ * "legacy" format and bzip2. Host side (allocates).
+ */
+#ifndef DBDBOOT_UNPACK_H
+#define DBDBOOT_UNPACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum dbd_comp {
+	DBD_COMP_NONE = 0,
+	DBD_COMP_GZIP,
+	DBD_COMP_XZ,
+	DBD_COMP_LZMA,
+	DBD_COMP_ZSTD,
+	DBD_COMP_LZ4,
+	DBD_COMP_BZIP2,
+};
+
+#define DBD_UNPACK_MAX_OUT (1024ul * 1024 * 1024)	/* per stream, default */
+
+/* The limits in force (the fuzzers lower them): bytes one stream may unpack
+ * to, and memory an xz or lzma decoder may take (512 MiB). */
+extern size_t dbd_unpack_max_out;
+extern uint64_t dbd_unpack_max_decoder_mem;
+
+/* Output: P is malloc'ed, the caller frees it (also after an error). */
+struct dbd_buf {
+	unsigned char *p;
+	size_t len, cap;
+};
+
+/* The compression whose magic starts the N bytes at P, or DBD_COMP_NONE. */
+enum dbd_comp dbd_comp_detect(const unsigned char *p, size_t n);
+const char *dbd_comp_str(enum dbd_comp c);
+
+/*
+ * Unpack one stream of compression C from the LEN bytes at IN, appending to
+ * OUT; *USED gets the input bytes the stream took. Returns 0 or:
+ *   -EBADMSG a truncated or corrupt stream, -EFBIG over dbd_unpack_max_out,
+ *   -ENOMEM, -ENOTSUP (DBD_COMP_NONE or unknown).
+ */
+int dbd_unpack(enum dbd_comp c, const unsigned char *in, size_t len, struct dbd_buf *out,
+	       size_t *used);
+/* Words for one of those returns, to follow "<format> stream ". */
+const char *dbd_unpack_strerror(int ret);
+
+#endif
