@@ -15,6 +15,9 @@ SYSCONFDIR ?= /etc
 LIBEXECDIR ?= $(PREFIX)/lib/dbdboot
 # initramfs-tools reads only this tree, whatever PREFIX is.
 INITRAMFS_TOOLS_DIR ?= /usr/share/initramfs-tools
+# kernel-install(8) reads its plugins from here (and /etc/kernel/install.d).
+KERNEL_INSTALL_DIR ?= /usr/lib/kernel/install.d
+SBINDIR ?= $(PREFIX)/sbin
 MANIFEST_PATH := $(SYSCONFDIR)/dbdboot/manifest
 DESTDIR ?=
 BUILD ?= build
@@ -49,7 +52,7 @@ AGENT := $(BUILD)/dbdboot-early
 HOST := $(BUILD)/dbdboot
 HOST_SRCS := $(wildcard initrd-modules/*.c)
 HOST_HDRS := $(wildcard initrd-modules/*.h) $(LIB_HDRS)
-HOST_CPPFLAGS := -Iinitrd-modules -DDBDBOOT_LIBEXECDIR='"$(LIBEXECDIR)"' \
+HOST_CPPFLAGS := -Wno-format-truncation -Iinitrd-modules -DDBDBOOT_LIBEXECDIR='"$(LIBEXECDIR)"' \
 	$(shell pkg-config --cflags libkmod 2>/dev/null)
 KMOD_LIBS := $(shell pkg-config --libs libkmod 2>/dev/null || echo -lkmod)
 
@@ -137,7 +140,20 @@ check-vm: all test-tools
 	BUILD=$(abspath $(BUILD)) tests/check.sh vm $(T)
 
 # What dbdboot installs. The test double and the test tools are never here.
+KHOOKS := postinst.d/dbdboot:postinst-early postinst.d/zz-dbdboot:postinst-late \
+	header_postinst.d/dbdboot:header-postinst postrm.d/dbdboot:postrm
 install: all
+	install -D -m 0755 $(HOST) $(DESTDIR)$(SBINDIR)/dbdboot
+	set -e; for h in $(KHOOKS); do \
+		install -d $(DESTDIR)$(SYSCONFDIR)/kernel/$$(dirname $${h%%:*}); \
+		sed 's|@DBDBOOT@|$(SBINDIR)/dbdboot|g' initrd-modules/hooks/$${h#*:} \
+			>$(DESTDIR)$(SYSCONFDIR)/kernel/$${h%%:*}; \
+		chmod 0755 $(DESTDIR)$(SYSCONFDIR)/kernel/$${h%%:*}; \
+	done
+	install -d $(DESTDIR)$(KERNEL_INSTALL_DIR)
+	sed 's|@DBDBOOT@|$(SBINDIR)/dbdboot|g' initrd-modules/hooks/kernel-install \
+		>$(DESTDIR)$(KERNEL_INSTALL_DIR)/45-dbdboot.install
+	chmod 0755 $(DESTDIR)$(KERNEL_INSTALL_DIR)/45-dbdboot.install
 	install -D -m 0755 $(AGENT) $(DESTDIR)$(LIBEXECDIR)/dbdboot-early
 	install -d $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount
 	sed -e 's|@AGENT@|$(LIBEXECDIR)/dbdboot-early|g' -e 's|@MANIFEST@|$(MANIFEST_PATH)|g' \
@@ -155,6 +171,8 @@ install: all
 	install -m 0644 doc/dbdboot-early.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/dbdboot $(DESTDIR)$(KERNEL_INSTALL_DIR)/45-dbdboot.install
+	for h in $(KHOOKS); do rm -f $(DESTDIR)$(SYSCONFDIR)/kernel/$${h%%:*}; done
 	rm -f $(DESTDIR)$(LIBEXECDIR)/dbdboot-early $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/dbdboot \
 		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/dbdboot

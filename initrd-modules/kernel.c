@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 
 #include "dbdboot.h"
+#include "facts.h"
 #include "kernel.h"
 
 int kver_valid(const char *kver)
@@ -66,7 +67,8 @@ int kernels_list(char (*out)[KVER_MAX], int max)
 			/* A directory left with only our files or dkms' leftovers is no kernel. */
 			if (path_exists(rpath(q, "/lib/modules/%s/modules.dep", d->d_name)) ||
 			    path_exists(rpath(q, "/lib/modules/%s/kernel", d->d_name)) ||
-			    path_exists(rpath(q, "/lib/modules/%s/build/Makefile", d->d_name)))
+			    path_exists(rpath_resolved(q, rpath(p, "/lib/modules/%s/build/Makefile",
+								  d->d_name))))
 				n = add(out, n, max, d->d_name);
 		}
 		closedir(dir);
@@ -104,7 +106,7 @@ int kernel_probe(const char *kver, struct kernel *k)
 	static const char *const maps[][2] = { { "/lib/modules/", "/System.map" },
 					       { "/boot/System.map-", "" },
 					       { "/usr/lib/debug/boot/System.map-", "" } };
-	char p[PATH_MAX];
+	char p[PATH_MAX], q[PATH_MAX];
 
 	memset(k, 0, sizeof(*k));
 	if (!kver_valid(kver))
@@ -113,7 +115,7 @@ int kernel_probe(const char *kver, struct kernel *k)
 	k->image = path_exists(rpath(p, "/boot/vmlinuz-%s", kver));
 	k->modules = path_exists(rpath(p, "/lib/modules/%s/modules.dep", kver)) ||
 		     path_exists(rpath(p, "/lib/modules/%s/kernel", kver));
-	k->headers = path_exists(rpath(p, "/lib/modules/%s/build/Makefile", kver));
+	k->headers = path_exists(rpath_resolved(q, rpath(p, "/lib/modules/%s/build/Makefile", kver)));
 	k->sysmap = SYSMAP_MISSING;
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		enum sysmap_state s = sysmap_classify(rpath(p, "%s%s%s", maps[i][0], kver, maps[i][1]));

@@ -8,8 +8,5 @@ static int later(const char *name)
 	return EXIT_FAIL;
 }
 
-int cmd_status(int argc, char **argv) { (void)argc; (void)argv; return later("status"); }
-int cmd_rebuild(int argc, char **argv) { (void)argc; (void)argv; return later("rebuild"); }
-int cmd_inject(int argc, char **argv) { (void)argc; (void)argv; return later("inject"); }
-int cmd_kernel_hook(int argc, char **argv) { (void)argc; (void)argv; return later("kernel-hook"); }
+
 int cmd_bundle(int argc, char **argv) { (void)argc; (void)argv; return later("bundle"); }

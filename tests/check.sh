@@ -80,7 +80,7 @@ run_unit() {
 	for f in $(shell_scripts); do
 		local dialect=()
 		case $f in
-		./initramfs-hooks/* | ./tests/vm/guest/* | ./tests/vm/*/guest.sh) dialect=(-s dash) ;;
+		./initramfs-hooks/* | ./initrd-modules/hooks/* | ./tests/vm/guest/* | ./tests/vm/*/guest.sh) dialect=(-s dash) ;;
 		esac
 		if (cd "$TOP" && shellcheck -x "${dialect[@]}" "$f") >"$RESULTS/shellcheck.log" 2>&1; then
 			result OK "shellcheck ${dialect[*]} ${f#./}"

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dbdboot kernel-hook EVENT KVER: what the kernel install hooks run (see
+ * initrd-modules/hooks/). Whatever happens it exits 0, so that a package
+ * installation never fails because of us; what went wrong is said on
+ * stderr with the command to run by hand.
+ *
+ *   image-installed KVER    /etc/kernel/postinst.d/dbdboot, before dkms and
+ *                           the initrd generators: System.map, build
+ *   initrd-made KVER        /etc/kernel/postinst.d/zz-dbdboot, after them:
+ *                           check the initrd, make it again if it lacks us
+ *   headers-installed KVER  /etc/kernel/header_postinst.d/dbdboot: build,
+ *                           and when the image came first, make its initrd
+ *                           again (nothing else would)
+ *   removed KVER            /etc/kernel/postrm.d/dbdboot: remove what
+ *                           dbdboot wrote for the kernel
+ *   kernel-install add|remove KVER ...   the kernel-install(8) plugin
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dbdboot.h"
+#include "facts.h"
+#include "inject.h"
+#include "rebuild.h"
+
+static void by_hand(const char *kver)
+{
+	err(0, "kernel hook: dattobd is not ready for %s; the package installation goes on. "
+	    "When the cause is fixed, run: dbdboot rebuild -k %s && dbdboot inject -k %s",
+	    kver, kver, kver);
+}
+
+static int image_installed(const char *kver)
+{
+	struct rebuild_result r;
+	int ret = rebuild_one(kver, 0, &r);
+
+	if (ret < 0)
+		by_hand(kver);
+	return 0;
+}
+
+static int initrd_made(const char *kver)
+{
+	struct facts f;
+
+	if (facts_get(kver, &f) || !f.k.image)
+		return 0;
+	if (f.ready) {
+		info("%s: '%s' holds dattobd, the agent and the manifest", kver, f.initrd.path);
+		return 0;
+	}
+	if (!f.mod.found || f.mod.problem[0]) {
+		if (!f.k.headers)
+			info("%s: no dattobd in '%s' yet: it will be built and added when "
+			     "linux-headers-%s is installed", kver, f.initrd.path, kver);
+		else
+			by_hand(kver);
+		return 0;
+	}
+	if (inject_one(kver, 0) < 0)
+		by_hand(kver);
+	return 0;
+}
+
+static int headers_installed(const char *kver)
+{
+	struct rebuild_result r;
+	struct facts f;
+	int ret = rebuild_one(kver, 0, &r);
+
+	if (ret < 0) {
+		by_hand(kver);
+		return 0;
+	}
+	if (ret == REBUILD_DEFERRED)
+		return 0;
+	/* The image came first: its initrd was made without the module. */
+	if (facts_get(kver, &f) || f.ready || !f.initrd.found)
+		return 0;
+	if (inject_one(kver, 0) < 0)
+		by_hand(kver);
+	return 0;
+}
+
+static int removed(const char *kver)
+{
+	char p[PATH_MAX], d[PATH_MAX];
+	struct dirent *e;
+	DIR *dir;
+
+	if (state_has(kver, "System.map") &&
+	    unlink(rpath(p, "/lib/modules/%s/System.map", kver)) == 0)
+		info("%s: removed the recovered '/lib/modules/%s/System.map'", kver, kver);
+	dir = opendir(state_path(d, kver, ""));
+	if (dir) {
+		while ((e = readdir(dir)))
+			if (e->d_name[0] != '.')
+				unlink(state_path(p, kver, e->d_name));
+		closedir(dir);
+		rmdir(d);
+	}
+	/* What the kernel's packages left behind, empty, goes too. */
+	rmdir(rpath(p, "/lib/modules/%s", kver));
+	return 0;
+}
+
+int cmd_kernel_hook(int argc, char **argv)
+{
+	const char *ev, *kver;
+
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs("Usage: dbdboot kernel-hook EVENT KVER\n"
+		      "  EVENT: image-installed, initrd-made, headers-installed, removed,\n"
+		      "         or kernel-install add|remove KVER [...] (kernel-install(8))\n"
+		      "Run by the kernel install hooks; always exits 0.\n", stdout);
+		return EXIT_OK;
+	}
+	if (argc >= 4 && !strcmp(argv[1], "kernel-install")) {
+		ev = !strcmp(argv[2], "add") ? "image-installed" :
+		     !strcmp(argv[2], "remove") ? "removed" : NULL;
+		kver = argv[3];
+	} else if (argc == 3) {
+		ev = argv[1];
+		kver = argv[2];
+	} else {
+		err(0, "usage: dbdboot kernel-hook EVENT KVER (see --help)");
+		return EXIT_OK;
+	}
+	if (!ev || !kver_valid(kver)) {
+		err(0, "kernel hook: could not use '%s %s': unknown event or kernel release",
+		    argv[1], argv[2]);
+		return EXIT_OK;
+	}
+	if (!strcmp(ev, "image-installed"))
+		return image_installed(kver);
+	if (!strcmp(ev, "initrd-made"))
+		return initrd_made(kver);
+	if (!strcmp(ev, "headers-installed"))
+		return headers_installed(kver);
+	if (!strcmp(ev, "removed"))
+		return removed(kver);
+	err(0, "kernel hook: could not use event '%s': unknown", ev);
+	return EXIT_OK;
+}

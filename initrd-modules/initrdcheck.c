@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dbdboot: what a kernel's initrd holds of ours, read with lib/initrd.c
+ * (every segment, as the kernel unpacks them: a later copy of a file wins,
+ * which is how a --manifest-only segment replaces the manifest).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbdboot.h"
+#include "facts.h"
+#include "initrd.h"
+
+struct scan {
+	const char *kver;
+	const unsigned char *module;	/* the installed module, to compare */
+	size_t module_len;
+	const unsigned char *manifest;	/* the host's manifest */
+	size_t manifest_len;
+	int have_manifest;
+	struct initrd_facts *f;
+};
+
+static int ends_with(const char *s, const char *tail)
+{
+	size_t a = strlen(s), b = strlen(tail);
+
+	return a >= b && !strcmp(s + a - b, tail);
+}
+
+static int visit(void *ctx, const struct dbd_initrd_entry *e)
+{
+	struct scan *s = ctx;
+	const char *n = e->name;
+
+	if (!strncmp(n, "usr/", 4))
+		n += 4;
+	if (!strncmp(n, "lib/modules/", 12) && ends_with(n, "/" DKMS_MODULE ".ko")) {
+		if (strncmp(n + 12, s->kver, strlen(s->kver)) || n[12 + strlen(s->kver)] != '/')
+			return 0;
+		s->f->module = s->module && e->size == s->module_len &&
+					       !memcmp(e->data, s->module, e->size) ?
+				       INITRD_OK : s->module ? INITRD_STALE : INITRD_OK;
+	} else if (ends_with(n, "/dbdboot-early")) {
+		s->f->agent = INITRD_OK;
+	} else if (!strcmp(n, "scripts/local-premount/dbdboot") ||
+		   (strstr(n, "dracut/hooks/") && strstr(n, "dbdboot"))) {
+		s->f->script = INITRD_OK;
+	} else if (!strcmp(n, "etc/dbdboot/manifest")) {
+		s->f->manifest = !s->have_manifest ? INITRD_STALE :
+				 e->size == s->manifest_len &&
+						 !memcmp(e->data, s->manifest, e->size) ?
+								  INITRD_OK : INITRD_STALE;
+	}
+	return 0;
+}
+
+const char *initrd_item_str(enum initrd_item i)
+{
+	static const char *const names[] = { "missing", "ok", "stale" };
+
+	return names[i];
+}
+
+int initrd_facts(const char *kver, const struct module_facts *m, struct initrd_facts *f)
+{
+	static const char *const names[][2] = { { "/boot/initrd.img-", "" },
+						{ "/boot/initramfs-", ".img" } };
+	unsigned char *buf = NULL, *module = NULL, *manifest = NULL;
+	struct scan s = { .kver = kver, .f = f };
+	char p[PATH_MAX], why[256];
+	size_t len, mlen;
+	const char *gen;
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	gen = initrd_generator();
+	snprintf(f->generator, sizeof(f->generator), "%s", gen ? gen : "");
+	for (size_t i = 0; i < 2 && !f->found; i++) {
+		snprintf(f->path, sizeof(f->path), "%s%s%s", names[i][0], kver, names[i][1]);
+		f->found = path_exists(rpath(p, "%s", f->path));
+	}
+	if (!f->found) {
+		snprintf(f->path, sizeof(f->path), "/boot/initrd.img-%s", kver);
+		return 0;
+	}
+	ret = read_file(rpath(p, "%s", f->path), 2u << 30, &buf, &len);
+	if (ret) {
+		snprintf(f->problem, sizeof(f->problem), "could not read '%s': %s", f->path,
+			 strerror(-ret));
+		return 0;
+	}
+	if (m && m->found && !read_file(rpath(p, "%s", m->path), 64u << 20, &module, &mlen)) {
+		s.module = module;
+		s.module_len = mlen;
+	}
+	if (!read_file(rpath(p, MANIFEST_PATH), 1u << 20, &manifest, &mlen)) {
+		s.manifest = manifest;
+		s.manifest_len = mlen;
+		s.have_manifest = 1;
+	}
+	ret = dbd_initrd_walk(buf, len, visit, &s, why, sizeof(why));
+	if (ret < 0)
+		snprintf(f->problem, sizeof(f->problem), "could not read '%s': %s", f->path, why);
+	free(buf);
+	free(module);
+	free(manifest);
+	return 0;
+}

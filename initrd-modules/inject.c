@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dbdboot inject [-k KVER | --all] [--manifest-only]: make a kernel's
+ * initrd hold the module, the agent and the manifest, through the system's
+ * own generator, and check the result by reading the initrd. With
+ * --manifest-only, append (or replace) one small raw cpio segment holding
+ * the current manifest instead.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "dbdboot.h"
+#include "facts.h"
+#include "initrd.h"
+#include "inject.h"
+#include "manifest.h"
+
+#define SEGMENT_MARK "etc/dbdboot/.manifest-segment"
+
+static int check(const char *kver, const struct facts *f, const struct initrd_facts *i)
+{
+	char miss[256] = "";
+
+	if (i->problem[0])
+		return err(-EBADMSG, "%s", i->problem);
+	if (i->module != INITRD_OK)
+		snprintf(miss + strlen(miss), sizeof(miss) - strlen(miss), "%s the module",
+			 i->module == INITRD_STALE ? " an old copy of" : "");
+	if (i->agent != INITRD_OK)
+		snprintf(miss + strlen(miss), sizeof(miss) - strlen(miss), "%s the agent",
+			 miss[0] ? "," : "");
+	if (i->script != INITRD_OK)
+		snprintf(miss + strlen(miss), sizeof(miss) - strlen(miss), "%s the boot script",
+			 miss[0] ? "," : "");
+	if (i->manifest != INITRD_OK)
+		snprintf(miss + strlen(miss), sizeof(miss) - strlen(miss), "%s the %smanifest",
+			 miss[0] ? "," : "", i->manifest == INITRD_STALE ? "current " : "");
+	if (!miss[0])
+		return 0;
+	err(0, "could not verify '%s': it lacks%s", i->path, miss);
+	if (!f->mod.found)
+		err(0, "  no dattobd is installed for %s: run dbdboot rebuild -k %s first", kver, kver);
+	if (i->agent != INITRD_OK || i->script != INITRD_OK)
+		err(0, "  is dbdboot's %s hook installed? (make install)", i->generator);
+	return -EBADMSG;
+}
+
+static int regenerate(const char *kver, const struct facts *f)
+{
+	const char *gen = initrd_generator();
+	char log[PATH_MAX], p[PATH_MAX];
+	struct timespec t0, t1;
+	int ret;
+
+	if (!gen)
+		return err(-ENOENT, "could not find an initrd generator: install initramfs-tools "
+			   "or dracut");
+	mkdir_p(state_path(p, kver, ""), 0755);
+	snprintf(log, sizeof(log), "%s", state_path(p, kver, "initrd.log"));
+	write_atomic(log, "", 0, 0644);
+	info("%s: %s for '%s' ...", kver, gen, f->initrd.path);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!strcmp(gen, "initramfs-tools")) {
+		const char *argv[] = { "update-initramfs", f->initrd.found ? "-u" : "-c", "-k", kver,
+				       NULL };
+
+		ret = run(argv, log);
+	} else {
+		const char *argv[] = { "dracut", "-f", "--kver", kver, f->initrd.path, NULL };
+
+		ret = run(argv, log);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (ret) {
+		unsigned char *text;
+		size_t len;
+
+		if (!read_file(log, 1u << 20, &text, &len)) {
+			fprintf(stderr, "--- %s ---\n%s---\n", log, (char *)text);
+			free(text);
+		}
+		return err(ret < 0 ? ret : -EIO, "could not make the initrd for '%s': %s exited "
+			   "with %d", kver, gen, ret);
+	}
+	info("%s: %s done in %.1f s", kver, gen,
+	     (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	return 0;
+}
+
+/* One cpio "newc" entry appended to BUF at *LEN (room is the caller's). */
+static size_t cpio_entry(unsigned char *buf, size_t len, const char *name, unsigned int mode,
+			 const void *data, size_t size, unsigned int ino)
+{
+	size_t n = strlen(name) + 1;
+
+	len += (size_t)sprintf((char *)buf + len,
+			       "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X", ino,
+			       mode, 0u, 0u, 1u, 0u, size, 0u, 0u, 0u, 0u, n, 0u);
+	memcpy(buf + len, name, n);
+	len += n;
+	while (len % 4)
+		buf[len++] = 0;
+	if (size)
+		memcpy(buf + len, data, size);
+	len += size;
+	while (len % 4)
+		buf[len++] = 0;
+	return len;
+}
+
+struct seg_scan {
+	unsigned int last_segment;
+	long mark_segment;
+	size_t mark_offset;
+};
+
+static int seg_visit(void *ctx, const struct dbd_initrd_entry *e)
+{
+	struct seg_scan *s = ctx;
+
+	s->last_segment = e->segment;
+	if (!strcmp(e->name, SEGMENT_MARK) && e->comp == DBD_COMP_NONE) {
+		s->mark_segment = e->segment;
+		s->mark_offset = e->segment_offset;
+	}
+	return 0;
+}
+
+int inject_manifest(const char *kver, const char *initrd)
+{
+	static const char mark[] = "written by dbdboot inject --manifest-only\n";
+	unsigned char *old = NULL, *man = NULL, *out = NULL;
+	struct seg_scan s = { .mark_segment = -1 };
+	char p[PATH_MAX], why[256];
+	struct dbd_manifest m;
+	size_t olen, mlen, cut, len;
+	struct stat st;
+	int ret;
+
+	ret = read_file(rpath(p, MANIFEST_PATH), 1u << 20, &man, &mlen);
+	if (ret)
+		return err(ret, "could not read '%s': %s", MANIFEST_PATH, strerror(-ret));
+	ret = dbd_manifest_parse((char *)man, mlen, &m, NULL, NULL);
+	if (ret < 0) {
+		err(ret, "could not use '%s': it is not a dbdboot manifest the agent reads "
+		    "(see dbdboot-manifest(5))", MANIFEST_PATH);
+		goto out;
+	}
+	if (m.errors)
+		warn("'%s' has %u bad lines: the agent will skip them", MANIFEST_PATH, m.errors);
+	ret = read_file(rpath(p, "%s", initrd), 2u << 30, &old, &olen);
+	if (ret) {
+		err(ret, "could not read '%s': %s", initrd, strerror(-ret));
+		goto out;
+	}
+	if (stat(p, &st)) {
+		ret = err(-errno, "could not stat '%s': %s", initrd, strerror(errno));
+		goto out;
+	}
+	ret = dbd_initrd_walk(old, olen, seg_visit, &s, why, sizeof(why));
+	if (ret < 0) {
+		err(ret, "could not read '%s': %s; not changed (run dbdboot inject -k %s to "
+		    "make it anew)", initrd, why, kver);
+		goto out;
+	}
+	/* Our segment is the last one: replace it; else append after all. */
+	cut = s.mark_segment >= 0 && (unsigned int)s.mark_segment == s.last_segment ?
+		      s.mark_offset : olen;
+	out = malloc(cut + 4 + mlen + 2048);
+	if (!out) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memcpy(out, old, cut);
+	len = cut;
+	while (len % 4)
+		out[len++] = 0;
+	len = cpio_entry(out, len, "etc", 040755, NULL, 0, 1);
+	len = cpio_entry(out, len, "etc/dbdboot", 040755, NULL, 0, 2);
+	len = cpio_entry(out, len, SEGMENT_MARK, 0100644, mark, sizeof(mark) - 1, 3);
+	len = cpio_entry(out, len, "etc/dbdboot/manifest", 0100644, man, mlen, 4);
+	len = cpio_entry(out, len, "TRAILER!!!", 0, NULL, 0, 0);
+	ret = write_atomic(p, out, len, st.st_mode & 07777);
+	if (ret) {
+		err(ret, "could not write '%s': %s; the old one is unchanged", initrd,
+		    strerror(-ret));
+		goto out;
+	}
+	info("%s: manifest %s in '%s' (%zu bytes, was %zu)", kver,
+	     cut < olen ? "replaced" : "appended", initrd, len, olen);
+out:
+	free(old);
+	free(man);
+	free(out);
+	return ret;
+}
+
+int inject_one(const char *kver, int manifest_only)
+{
+	struct initrd_facts after;
+	struct facts f;
+	int ret;
+
+	ret = facts_get(kver, &f);
+	if (ret)
+		return err(ret, "could not use kernel release '%s': not a release name", kver);
+	if (!f.k.image) {
+		info("%s: no image (/boot/vmlinuz-%s) is installed: no initrd to make", kver, kver);
+		return INJECT_DEFERRED;
+	}
+	if (manifest_only) {
+		if (!f.initrd.found)
+			return err(-ENOENT, "could not find '%s' to add the manifest to: run "
+				   "dbdboot inject -k %s", f.initrd.path, kver);
+		ret = inject_manifest(kver, f.initrd.path);
+	} else {
+		ret = regenerate(kver, &f);
+	}
+	if (ret)
+		return ret;
+	initrd_facts(kver, &f.mod, &after);
+	if (manifest_only) {
+		if (after.manifest != INITRD_OK)
+			return err(-EBADMSG, "could not verify '%s': the manifest in it is not the "
+				   "current one", after.path);
+		return 0;
+	}
+	ret = check(kver, &f, &after);
+	if (!ret)
+		info("%s: '%s' holds the module, the agent, the boot script and the manifest",
+		     kver, after.path);
+	return ret;
+}
+
+static void help(void)
+{
+	fputs("Usage: dbdboot inject [-k KVER | --all] [--manifest-only] [-J]\n"
+	      "\n"
+	      "Make the kernel's initrd (default: the running kernel's) hold dattobd, the\n"
+	      "agent and /etc/dbdboot/manifest with the system's own generator\n"
+	      "(update-initramfs -u -k, or dracut -f --kver), then check it by reading it.\n"
+	      "\n"
+	      "  -k, --kernel KVER    this kernel\n"
+	      "  -a, --all            every installed kernel\n"
+	      "  -m, --manifest-only  append one small segment with the current manifest\n"
+	      "                       instead (replacing the one a previous call appended)\n"
+	      "  -J, --json           say what was done as JSON on stdout\n", stdout);
+}
+
+int cmd_inject(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "kernel", required_argument, NULL, 'k' }, { "all", no_argument, NULL, 'a' },
+		{ "manifest-only", no_argument, NULL, 'm' }, { "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 },
+	};
+	static char list[MAX_KERNELS][KVER_MAX];
+	const char *kver = NULL;
+	int c, n, all = 0, mo = 0, failed = 0, deferred = 0;
+
+	while ((c = getopt_long(argc, argv, "k:amJh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'k': kver = optarg; break;
+		case 'a': all = 1; break;
+		case 'm': mo = 1; break;
+		case 'J': opt.json = 1; break;
+		case 'h': help(); return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		err(0, "unexpected argument '%s' (see dbdboot inject --help)", argv[optind]);
+		return EXIT_USAGE;
+	}
+	n = kernels_select(kver, all, list, MAX_KERNELS);
+	if (n < 0)
+		return n == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
+	if (opt.json)
+		json_array(NULL);
+	for (int i = 0; i < n; i++) {
+		int ret = inject_one(list[i], mo);
+
+		if (ret == INJECT_DEFERRED)
+			deferred++;
+		else if (ret)
+			failed++;
+		if (opt.json) {
+			json_open(NULL);
+			json_str("kernel", list[i]);
+			json_str("outcome", ret == INJECT_DEFERRED ? "no-image" :
+					    ret ? "failed" : mo ? "manifest-updated" : "verified");
+			json_close();
+		}
+	}
+	if (opt.json) {
+		json_close();
+		json_end();
+	}
+	return failed ? EXIT_FAIL : deferred == n ? EXIT_DEFERRED : EXIT_OK;
+}

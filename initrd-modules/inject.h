@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* dbdboot: initrd injection, for the inject and kernel-hook commands. */
+#ifndef DBDBOOT_INJECT_H
+#define DBDBOOT_INJECT_H
+
+#define INJECT_DEFERRED 1	/* no image: no initrd to make */
+
+/* 0 (made and verified), INJECT_DEFERRED, or <0 after saying why. */
+int inject_one(const char *kver, int manifest_only);
+/* Append or replace the manifest segment of INITRD (root-relative). */
+int inject_manifest(const char *kver, const char *initrd);
+
+#endif

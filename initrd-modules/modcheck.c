@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dbdboot: the installed dattobd module checked through libkmod: depmod
+ * lists it; its vermagic is the kernel's (compared with an in-tree
+ * module's, since a release match alone passes modules of a sibling ABI);
+ * every modversions CRC it carries agrees with the kernel's Module.symvers.
+ */
+#include <errno.h>
+#include <libkmod.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbdboot.h"
+#include "facts.h"
+
+static const char *const no_config[] = { NULL };
+
+static struct kmod_ctx *ctx_for(const char *kver)
+{
+	char dir[PATH_MAX];
+	struct kmod_ctx *ctx;
+
+	ctx = kmod_new(rpath(dir, "/lib/modules/%s", kver), no_config);
+	if (ctx)
+		kmod_set_log_priority(ctx, 0);
+	return ctx;
+}
+
+static void info_of(struct kmod_module *mod, const char *key, char *out, size_t n)
+{
+	struct kmod_list *l = NULL, *i;
+
+	out[0] = '\0';
+	if (kmod_module_get_info(mod, &l) < 0)
+		return;
+	kmod_list_foreach(i, l) {
+		if (!strcmp(kmod_module_info_get_key(i), key)) {
+			snprintf(out, n, "%s", kmod_module_info_get_value(i));
+			break;
+		}
+	}
+	kmod_module_info_free_list(l);
+}
+
+/* The vermagic of the first in-tree module modules.dep names. */
+static void kernel_vermagic(struct kmod_ctx *ctx, const char *kver, char *out, size_t n)
+{
+	char p[PATH_MAX], line[PATH_MAX], *colon;
+	struct kmod_module *mod;
+	FILE *f;
+
+	out[0] = '\0';
+	f = fopen(rpath(p, "/lib/modules/%s/modules.dep", kver), "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		colon = strchr(line, ':');
+		if (!colon || strncmp(line, "kernel/", 7))
+			continue;
+		*colon = '\0';
+		if (kmod_module_new_from_path(ctx, rpath(p, "/lib/modules/%s/%s", kver, line),
+					      &mod) == 0) {
+			info_of(mod, "vermagic", out, n);
+			kmod_module_unref(mod);
+		}
+		if (*out)
+			break;
+	}
+	fclose(f);
+}
+
+/* Look SYM up in Module.symvers ("0xCRC\tSYMBOL\tMODULE\tEXPORT\tNS"). */
+static int symvers_crc(const char *symvers, const char *sym, unsigned long long *crc)
+{
+	size_t n = strlen(sym);
+	const char *s = symvers;
+
+	while ((s = strstr(s, sym))) {
+		if (s > symvers && s[-1] == '\t' && s[n] == '\t') {
+			const char *line = s - 1;
+
+			while (line > symvers && line[-1] != '\n')
+				line--;
+			*crc = strtoull(line, NULL, 16);
+			return 0;
+		}
+		s += n;
+	}
+	return -ENOENT;
+}
+
+static void check_crcs(struct kmod_module *mod, const char *kver, struct module_facts *m)
+{
+	char p[PATH_MAX], q[PATH_MAX];
+	struct kmod_list *l = NULL, *i;
+	unsigned char *symvers;
+	size_t len;
+
+	if (read_file(rpath_resolved(p, rpath(q, "/lib/modules/%s/build/Module.symvers", kver)),
+		      64u << 20, &symvers, &len))
+		return;
+	m->symvers = 1;
+	if (kmod_module_get_versions(mod, &l) < 0) {
+		free(symvers);
+		return;
+	}
+	kmod_list_foreach(i, l) {
+		const char *sym = kmod_module_version_get_symbol(i);
+		unsigned long long want;
+
+		m->crcs++;
+		if (symvers_crc((char *)symvers, sym, &want))
+			continue;	/* module_layout and friends: not exported */
+		if ((uint32_t)want != (uint32_t)kmod_module_version_get_crc(i) && !m->crcs_bad++)
+			snprintf(m->crc_bad_symbol, sizeof(m->crc_bad_symbol), "%s", sym);
+	}
+	kmod_module_versions_free_list(l);
+	free(symvers);
+}
+
+/* The module file: FILE if given, else what depmod lists, else where dkms
+ * installs it. */
+int module_facts(const char *kver, const char *file, struct module_facts *m)
+{
+	static const char *const places[] = { "updates/dkms", "updates", "extra" };
+	struct kmod_module *mod = NULL;
+	struct kmod_list *l = NULL;
+	struct kmod_ctx *ctx;
+	char p[PATH_MAX];
+	const char *mp;
+	size_t rl = strlen(opt.root);
+
+	memset(m, 0, sizeof(*m));
+	ctx = ctx_for(kver);
+	if (!ctx)
+		return -ENOMEM;
+	if (kmod_module_new_from_lookup(ctx, DKMS_MODULE, &l) == 0 && l) {
+		struct kmod_module *lm = kmod_module_get_module(l);
+
+		mp = kmod_module_get_path(lm);
+		if (mp) {
+			m->depmod_listed = 1;
+			snprintf(m->path, sizeof(m->path), "%s", strncmp(mp, opt.root, rl) ? mp : mp + rl);
+		}
+		kmod_module_unref(lm);
+		kmod_module_unref_list(l);
+	}
+	if (file) {
+		snprintf(m->path, sizeof(m->path), "%s", file);
+	} else if (!m->depmod_listed) {
+		for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
+			if (path_exists(rpath(p, "/lib/modules/%s/%s/" DKMS_MODULE ".ko", kver,
+					      places[i]))) {
+				snprintf(m->path, sizeof(m->path), "/lib/modules/%s/%s/" DKMS_MODULE
+					 ".ko", kver, places[i]);
+				break;
+			}
+		}
+	}
+	if (!m->path[0]) {
+		kmod_unref(ctx);
+		return 0;
+	}
+	if (kmod_module_new_from_path(ctx, file ? file : rpath(p, "%s", m->path), &mod) < 0 ||
+	    !path_exists(file ? file : rpath(p, "%s", m->path))) {
+		snprintf(m->problem, sizeof(m->problem), "'%s' cannot be read", m->path);
+		kmod_unref(ctx);
+		return 0;
+	}
+	m->found = 1;
+	info_of(mod, "vermagic", m->vermagic, sizeof(m->vermagic));
+	info_of(mod, "version", m->version, sizeof(m->version));
+	kernel_vermagic(ctx, kver, m->kernel_vermagic, sizeof(m->kernel_vermagic));
+	check_crcs(mod, kver, m);
+	kmod_module_unref(mod);
+	kmod_unref(ctx);
+
+	/* vermagic: "RELEASE FLAGS...": the release must be this kernel's and
+	 * the flags those of its own modules. */
+	m->vermagic_ok = !strncmp(m->vermagic, kver, strlen(kver)) &&
+			 m->vermagic[strlen(kver)] == ' ' &&
+			 (!m->kernel_vermagic[0] || !strcmp(m->vermagic, m->kernel_vermagic));
+	if (strncmp(m->vermagic, kver, strlen(kver)) || m->vermagic[strlen(kver)] != ' ')
+		snprintf(m->problem, sizeof(m->problem), "built for another kernel (vermagic '%s')",
+			 m->vermagic);
+	else if (m->kernel_vermagic[0] && strcmp(m->vermagic, m->kernel_vermagic))
+		snprintf(m->problem, sizeof(m->problem),
+			 "vermagic '%s' differs from the kernel's '%s'", m->vermagic,
+			 m->kernel_vermagic);
+	else if (m->crcs_bad)
+		snprintf(m->problem, sizeof(m->problem),
+			 "%d symbol CRCs disagree with the kernel's Module.symvers (first: %s): "
+			 "built against other headers", m->crcs_bad, m->crc_bad_symbol);
+	else if (!m->depmod_listed && !file)
+		snprintf(m->problem, sizeof(m->problem),
+			 "depmod does not list it (run: depmod %s)", kver);
+	return 0;
+}

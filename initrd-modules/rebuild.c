@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dbdboot rebuild [-k KVER | --all] [--force]: preflight, dkms build and
+ * install of dattobd for a kernel, then verification (modcheck.c).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dbdboot.h"
+#include "facts.h"
+#include "rebuild.h"
+#include "sysmap.h"
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The last LINES lines of FILE to stderr, indented. */
+static void tail(const char *file, int lines)
+{
+	unsigned char *buf;
+	size_t len, i;
+	int n = 0;
+
+	if (read_file(file, 64u << 20, &buf, &len))
+		return;
+	for (i = len; i > 0; i--)
+		if (buf[i - 1] == '\n' && i != len && ++n == lines)
+			break;
+	fprintf(stderr, "--- last lines of %s ---\n%s", file, (char *)buf + i);
+	if (len && buf[len - 1] != '\n')
+		fputc('\n', stderr);
+	fprintf(stderr, "---\n");
+	free(buf);
+}
+
+/* Say how to register the source, naming it when it is there. */
+static void no_source(void)
+{
+	char pat[PATH_MAX];
+	glob_t g;
+
+	if (glob(rpath(pat, "/usr/src/" DKMS_MODULE "-*/dkms.conf"), 0, NULL, &g) == 0) {
+		char *dir = g.gl_pathv[g.gl_pathc - 1] + strlen(opt.root);
+
+		*strrchr(dir, '/') = '\0';
+		err(0, "could not find dattobd registered with dkms: its source is at '%s'; "
+		    "register it with: dkms add %s", dir, dir);
+		globfree(&g);
+		return;
+	}
+	err(0, "could not find dattobd registered with dkms, nor its source under /usr/src: "
+	    "install the dattobd DKMS source (for example /usr/src/dattobd-VERSION with its "
+	    "dkms.conf), then run: dkms add /usr/src/dattobd-VERSION");
+}
+
+static int dkms_step(const char *what, const char *ver, const char *kver, const char *log)
+{
+	char mv[128];
+	const char *argv[] = { "dkms", what, "-m", DKMS_MODULE, "-v", ver, "-k", kver, NULL };
+	double t0 = now();
+	int ret;
+
+	snprintf(mv, sizeof(mv), "%s/%s", DKMS_MODULE, ver);
+	info("%s: dkms %s %s ...", kver, what, mv);
+	ret = run(argv, log);
+	if (ret)
+		return err(ret < 0 ? ret : -EIO, "could not %s %s for '%s': dkms exited with %d "
+			   "after %.1f s (its output: %s)", what, mv, kver, ret, now() - t0, log);
+	info("%s: dkms %s done in %.1f s", kver, what, now() - t0);
+	return 0;
+}
+
+int rebuild_one(const char *kver, int force, struct rebuild_result *r)
+{
+	char log[PATH_MAX], p[PATH_MAX];
+	struct sysmap_result sm;
+	struct facts f;
+	double t0 = now();
+	const char *ver;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = facts_get(kver, &f);
+	if (ret)
+		return err(ret, "could not use kernel release '%s': not a release name", kver);
+	if (!f.k.headers) {
+		info("%s: the headers (linux-headers-%s) are not installed: nothing built; the "
+		     "build will run when they arrive", kver, kver);
+		r->outcome = "deferred-headers";
+		return REBUILD_DEFERRED;
+	}
+	if (!f.k.image) {
+		info("%s: the image (/boot/vmlinuz-%s) is not installed yet: nothing built; the "
+		     "build will run when it arrives", kver, kver);
+		r->outcome = "deferred-image";
+		return REBUILD_DEFERRED;
+	}
+	if (!f.dkms.nversions) {
+		no_source();
+		r->outcome = "no-source";
+		return -ENOENT;
+	}
+	ver = f.dkms.versions[f.dkms.nversions - 1];
+	snprintf(r->version, sizeof(r->version), "%s", ver);
+	if (!force && f.dkms.state == DKMS_INSTALLED && !strcmp(f.dkms.version, ver) &&
+	    f.mod.found && !f.mod.problem[0]) {
+		info("%s: dattobd %s is built, installed and verified: nothing to do", kver, ver);
+		r->outcome = "verified";
+		r->seconds = now() - t0;
+		return 0;
+	}
+	if (!have_program("dkms"))
+		return err(-ENOENT, "could not find 'dkms': install the dkms package");
+	if (f.k.sysmap != SYSMAP_REAL && f.k.sysmap != SYSMAP_RECOVERED) {
+		info("%s: System.map is %s: recovering it from the image", kver,
+		     sysmap_state_str(f.k.sysmap));
+		ret = sysmap_ensure(kver, 0, NULL, &sm);
+		if (ret) {
+			r->outcome = "no-sysmap";
+			return err(ret, "could not build dattobd for '%s' without a real System.map "
+				   "(dattobd's build needs symbol addresses)", kver);
+		}
+	}
+	ret = mkdir_p(state_path(p, kver, ""), 0755);
+	if (ret)
+		return err(ret, "could not create '%s': %s", p, strerror(-ret));
+	snprintf(log, sizeof(log), "%s", state_path(p, kver, "dkms.log"));
+	write_atomic(log, "", 0, 0644);
+	/* dkms refuses to build what it has built: start from its source. */
+	if (f.dkms.state >= DKMS_BUILT) {
+		const char *argv[] = { "dkms", "remove", "-m", DKMS_MODULE, "-v",
+				       f.dkms.version[0] ? f.dkms.version : ver, "-k", kver, NULL };
+
+		run(argv, log);
+	}
+	ret = dkms_step("build", ver, kver, log);
+	if (ret) {
+		tail(rpath(p, "/var/lib/dkms/" DKMS_MODULE "/%s/build/make.log", ver), 25);
+		err(0, "what to do: read the log above; check that linux-headers-%s is complete "
+		    "and that '%s' is real (dbdboot status -k %s); then run: dbdboot rebuild -k %s",
+		    kver, f.k.sysmap_path[0] ? f.k.sysmap_path : "System.map", kver, kver);
+		r->outcome = "build-failed";
+		return ret;
+	}
+	ret = dkms_step("install", ver, kver, log);
+	if (ret) {
+		r->outcome = "install-failed";
+		return ret;
+	}
+	ret = module_facts(kver, NULL, &f.mod);
+	if (ret || !f.mod.found || f.mod.problem[0]) {
+		r->outcome = "verify-failed";
+		return err(-EBADMSG, "could not verify the dattobd dkms installed for '%s': %s", kver,
+			   f.mod.found ? f.mod.problem : "no dattobd.ko is installed for it");
+	}
+	r->seconds = now() - t0;
+	r->built = 1;
+	r->outcome = "built";
+	info("%s: dattobd %s built, installed and verified (vermagic, %d CRCs, depmod) in %.1f s",
+	     kver, ver, f.mod.crcs, r->seconds);
+	return 0;
+}
+
+static void help(void)
+{
+	fputs("Usage: dbdboot rebuild [-k KVER | --all] [--force] [-J]\n"
+	      "\n"
+	      "Build and install dattobd with DKMS for a kernel (default: the running one),\n"
+	      "after making sure its headers, image and a real System.map are there (the\n"
+	      "System.map is recovered from the image when needed); then verify the module:\n"
+	      "vermagic, modversions CRCs against Module.symvers, listed by depmod. Does\n"
+	      "nothing when that is already so. Exit status 3 when the kernel's image or\n"
+	      "headers are not installed yet (nothing built, not an error).\n"
+	      "\n"
+	      "  -k, --kernel KVER  this kernel\n"
+	      "  -a, --all          every installed kernel\n"
+	      "  -f, --force        build again even when verified\n"
+	      "  -J, --json         say what was done as JSON on stdout\n", stdout);
+}
+
+int cmd_rebuild(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "kernel", required_argument, NULL, 'k' }, { "all", no_argument, NULL, 'a' },
+		{ "force", no_argument, NULL, 'f' },	    { "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
+	};
+	static char list[MAX_KERNELS][KVER_MAX];
+	const char *kver = NULL;
+	int c, n, all = 0, force = 0, failed = 0, deferred = 0;
+
+	while ((c = getopt_long(argc, argv, "k:afJh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'k': kver = optarg; break;
+		case 'a': all = 1; break;
+		case 'f': force = 1; break;
+		case 'J': opt.json = 1; break;
+		case 'h': help(); return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		err(0, "unexpected argument '%s' (see dbdboot rebuild --help)", argv[optind]);
+		return EXIT_USAGE;
+	}
+	n = kernels_select(kver, all, list, MAX_KERNELS);
+	if (n < 0)
+		return n == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
+	if (opt.json)
+		json_array(NULL);
+	for (int i = 0; i < n; i++) {
+		struct rebuild_result r;
+		int ret = rebuild_one(list[i], force, &r);
+
+		if (ret == REBUILD_DEFERRED)
+			deferred++;
+		else if (ret)
+			failed++;
+		if (opt.json) {
+			json_open(NULL);
+			json_str("kernel", list[i]);
+			json_str("outcome", r.outcome ? r.outcome : ret ? "failed" : "built");
+			json_str("version", r.version[0] ? r.version : NULL);
+			json_int("ms", (long long)(r.seconds * 1000));
+			json_close();
+		}
+	}
+	if (opt.json) {
+		json_close();
+		json_end();
+	}
+	return failed ? EXIT_FAIL : deferred == n ? EXIT_DEFERRED : EXIT_OK;
+}

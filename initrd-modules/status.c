@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* dbdboot status [-k KVER | --all] [-J]: what each kernel has. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "dbdboot.h"
+#include "facts.h"
+
+static void help(void)
+{
+	fputs("Usage: dbdboot status [-k KVER | --all] [-J]\n"
+	      "\n"
+	      "For each kernel: image and headers, System.map (real, recovered or placeholder),\n"
+	      "dattobd's DKMS state, the installed module checked against the kernel\n"
+	      "(vermagic, modversions CRCs, depmod), and whether the initrd holds the module,\n"
+	      "the agent, the boot script and the current manifest. Default: all kernels.\n"
+	      "Exit status 1 when a kernel that has an image is not ready to boot tracked.\n"
+	      "\n"
+	      "  -k, --kernel KVER  only this kernel\n"
+	      "  -a, --all          every installed kernel (the default)\n"
+	      "  -J, --json         as JSON (documented in dbdboot(8))\n", stdout);
+}
+
+static const char *yesno(int v)
+{
+	return v ? "yes" : "no";
+}
+
+static void show_text(const struct facts *f, int running)
+{
+	const struct module_facts *m = &f->mod;
+	const struct initrd_facts *i = &f->initrd;
+
+	printf("%s%s: %s\n", f->k.kver, running ? " (running)" : "",
+	       f->ready ? "ready" : !f->k.image ? "no image installed" : "NOT READY");
+	printf("  image         %s\n", yesno(f->k.image));
+	printf("  headers       %s\n", yesno(f->k.headers));
+	printf("  System.map    %s%s%s\n", sysmap_state_str(f->k.sysmap),
+	       f->k.sysmap_path[0] ? " " : "", f->k.sysmap_path);
+	printf("  dkms          %s%s%s\n", dkms_state_str(f->dkms.state),
+	       f->dkms.version[0] ? " " : "", f->dkms.version);
+	if (!m->found)
+		printf("  module        not installed%s%s\n", m->problem[0] ? ": " : "", m->problem);
+	else
+		printf("  module        %s: %s\n", m->path, m->problem[0] ? m->problem :
+			"vermagic, CRCs and depmod agree");
+	if (!i->found)
+		printf("  initrd        %s: missing\n", i->path);
+	else if (i->problem[0])
+		printf("  initrd        %s\n", i->problem);
+	else
+		printf("  initrd        %s: module %s, agent %s, boot script %s, manifest %s\n",
+		       i->path, initrd_item_str(i->module), initrd_item_str(i->agent),
+		       initrd_item_str(i->script), initrd_item_str(i->manifest));
+}
+
+static void show_json(const struct facts *f, int running)
+{
+	const struct module_facts *m = &f->mod;
+	const struct initrd_facts *i = &f->initrd;
+
+	json_open(NULL);
+	json_str("kernel", f->k.kver);
+	json_bool("running", running);
+	json_bool("ready", f->ready);
+	json_bool("image", f->k.image);
+	json_bool("headers", f->k.headers);
+	json_open("sysmap");
+	json_str("state", sysmap_state_str(f->k.sysmap));
+	json_str("path", f->k.sysmap_path[0] ? f->k.sysmap_path : NULL);
+	json_close();
+	json_open("dkms");
+	json_str("state", dkms_state_str(f->dkms.state));
+	json_str("version", f->dkms.version[0] ? f->dkms.version : NULL);
+	json_close();
+	json_open("module");
+	json_bool("installed", m->found);
+	json_str("path", m->path[0] ? m->path : NULL);
+	json_str("vermagic", m->found ? m->vermagic : NULL);
+	json_bool("vermagic_ok", m->vermagic_ok);
+	json_int("crcs", m->crcs);
+	json_int("crcs_bad", m->crcs_bad);
+	json_bool("depmod", m->depmod_listed);
+	json_str("problem", m->problem[0] ? m->problem : NULL);
+	json_close();
+	json_open("initrd");
+	json_str("path", i->path);
+	json_bool("present", i->found);
+	json_str("generator", i->generator[0] ? i->generator : NULL);
+	json_str("module", initrd_item_str(i->module));
+	json_str("agent", initrd_item_str(i->agent));
+	json_str("script", initrd_item_str(i->script));
+	json_str("manifest", initrd_item_str(i->manifest));
+	json_str("problem", i->problem[0] ? i->problem : NULL);
+	json_close();
+	json_close();
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "kernel", required_argument, NULL, 'k' }, { "all", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'J' },	    { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static char list[MAX_KERNELS][KVER_MAX];
+	const char *kver = NULL;
+	struct utsname u;
+	int c, n, bad = 0;
+
+	while ((c = getopt_long(argc, argv, "k:aJh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'k': kver = optarg; break;
+		case 'a': break;
+		case 'J': opt.json = 1; break;
+		case 'h': help(); return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		err(0, "unexpected argument '%s' (see dbdboot status --help)", argv[optind]);
+		return EXIT_USAGE;
+	}
+	n = kernels_select(kver, !kver, list, MAX_KERNELS);
+	if (n < 0)
+		return n == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
+	if (*opt.root || uname(&u))
+		u.release[0] = '\0';
+	if (opt.json) {
+		json_open(NULL);
+		json_str("root", *opt.root ? opt.root : "/");
+		json_array("kernels");
+	}
+	for (int i = 0; i < n; i++) {
+		struct facts f;
+
+		if (facts_get(list[i], &f)) {
+			err(0, "could not use kernel release '%s'", list[i]);
+			bad = 1;
+			continue;
+		}
+		if (f.k.image && !f.ready)
+			bad = 1;
+		if (opt.json)
+			show_json(&f, !strcmp(list[i], u.release));
+		else
+			show_text(&f, !strcmp(list[i], u.release));
+	}
+	if (opt.json) {
+		json_close();
+		json_close();
+		json_end();
+	}
+	return bad ? EXIT_FAIL : EXIT_OK;
+}
