@@ -107,6 +107,14 @@ $(BUILD)/tests/test-%: tests/unit/test-%.c tests/unit/testutil.h $(UNIT_SRCS) $(
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) -o $@ $< $(UNIT_SRCS) -lcmocka $(HOST_LIBS)
 
+# The host utility's test links its units but main().
+$(BUILD)/tests/test-host: tests/unit/test-host.c tests/unit/testutil.h tests/unit/ksyms-image.h \
+		$(HOST_SRCS) $(HOST_HDRS) $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(HOST_CPPFLAGS) -Itests/unit $(SAN_CFLAGS) -o $@ $< \
+		$(filter-out initrd-modules/main.c,$(HOST_SRCS)) $(LIB_SRCS) -lcmocka $(KMOD_LIBS) \
+		$(HOST_LIBS)
+
 $(BUILD)/tests/fuzz-%: tests/fuzz/fuzz-%.c $(UNIT_SRCS) $(AGENT_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(UNIT_SRCS) \
@@ -168,7 +176,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 0644 doc/dbdboot-manifest.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 0644 doc/dbdboot-early.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 doc/dbdboot-early.8 doc/dbdboot.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/dbdboot $(DESTDIR)$(KERNEL_INSTALL_DIR)/45-dbdboot.install

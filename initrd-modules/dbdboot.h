@@ -58,7 +58,7 @@ int mkdir_p(const char *path, unsigned int mode);
  * LOG is NULL. Returns its exit status (0..255), or <0 when it could not
  * run or was killed.
  */
-int run(const char *const argv[], const char *log);
+int run_prog(const char *const argv[], const char *log);
 /* Is NAME a program in the root's /usr/sbin, /usr/bin, /sbin or /bin? */
 int have_program(const char *name);
 

@@ -44,8 +44,8 @@ int dkms_facts(const char *kver, struct dkms_facts *d)
 		if (e->d_name[0] == '.' || !strncmp(e->d_name, "kernel-", 7) ||
 		    strlen(e->d_name) >= sizeof(d->versions[0]))
 			continue;
-		if (!path_exists(rpath(q, "/var/lib/dkms/" DKMS_MODULE "/%s/source/dkms.conf",
-				       e->d_name)))
+		if (!path_exists(rpath_resolved(link, rpath(q, "/var/lib/dkms/" DKMS_MODULE
+								  "/%s/source/dkms.conf", e->d_name))))
 			continue;
 		if (d->nversions < MAX_DKMS_VERSIONS)
 			strcpy(d->versions[d->nversions++], e->d_name);

@@ -68,11 +68,11 @@ static int regenerate(const char *kver, const struct facts *f)
 		const char *argv[] = { "update-initramfs", f->initrd.found ? "-u" : "-c", "-k", kver,
 				       NULL };
 
-		ret = run(argv, log);
+		ret = run_prog(argv, log);
 	} else {
 		const char *argv[] = { "dracut", "-f", "--kver", kver, f->initrd.path, NULL };
 
-		ret = run(argv, log);
+		ret = run_prog(argv, log);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (ret) {

@@ -42,24 +42,37 @@ static void tail(const char *file, int lines)
 	free(buf);
 }
 
-/* Say how to register the source, naming it when it is there. */
-static void no_source(void)
+/*
+ * dattobd not registered with dkms. dkms 3.0 forgets a module version
+ * entirely when the last kernel it was built for is removed, so a source
+ * left in /usr/src is registered again (the newest one); else say how.
+ */
+static int no_source(void)
 {
-	char pat[PATH_MAX];
+	char pat[PATH_MAX], dir[PATH_MAX];
 	glob_t g;
+	int ret;
 
-	if (glob(rpath(pat, "/usr/src/" DKMS_MODULE "-*/dkms.conf"), 0, NULL, &g) == 0) {
-		char *dir = g.gl_pathv[g.gl_pathc - 1] + strlen(opt.root);
-
-		*strrchr(dir, '/') = '\0';
-		err(0, "could not find dattobd registered with dkms: its source is at '%s'; "
-		    "register it with: dkms add %s", dir, dir);
-		globfree(&g);
-		return;
+	if (glob(rpath(pat, "/usr/src/" DKMS_MODULE "-*/dkms.conf"), 0, NULL, &g)) {
+		err(0, "could not find dattobd registered with dkms, nor its source under /usr/src: "
+		    "install the dattobd DKMS source (for example /usr/src/dattobd-VERSION with its "
+		    "dkms.conf), then run: dkms add /usr/src/dattobd-VERSION");
+		return -ENOENT;
 	}
-	err(0, "could not find dattobd registered with dkms, nor its source under /usr/src: "
-	    "install the dattobd DKMS source (for example /usr/src/dattobd-VERSION with its "
-	    "dkms.conf), then run: dkms add /usr/src/dattobd-VERSION");
+	snprintf(dir, sizeof(dir), "%s", g.gl_pathv[g.gl_pathc - 1] + strlen(opt.root));
+	globfree(&g);
+	*strrchr(dir, '/') = '\0';
+	{
+		const char *argv[] = { "dkms", "add", dir, NULL };
+
+		info("dattobd is not registered with dkms (dkms forgets it when the last kernel "
+		     "it was built for is removed): registering '%s'", dir);
+		ret = run_prog(argv, NULL);
+	}
+	if (ret)
+		return err(-EIO, "could not register '%s' with dkms (dkms add exited with %d): "
+			   "run: dkms add %s", dir, ret, dir);
+	return 0;
 }
 
 static int dkms_step(const char *what, const char *ver, const char *kver, const char *log)
@@ -71,7 +84,7 @@ static int dkms_step(const char *what, const char *ver, const char *kver, const 
 
 	snprintf(mv, sizeof(mv), "%s/%s", DKMS_MODULE, ver);
 	info("%s: dkms %s %s ...", kver, what, mv);
-	ret = run(argv, log);
+	ret = run_prog(argv, log);
 	if (ret)
 		return err(ret < 0 ? ret : -EIO, "could not %s %s for '%s': dkms exited with %d "
 			   "after %.1f s (its output: %s)", what, mv, kver, ret, now() - t0, log);
@@ -105,9 +118,13 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 		return REBUILD_DEFERRED;
 	}
 	if (!f.dkms.nversions) {
-		no_source();
-		r->outcome = "no-source";
-		return -ENOENT;
+		ret = no_source();
+		if (!ret)
+			dkms_facts(kver, &f.dkms);
+		if (ret || !f.dkms.nversions) {
+			r->outcome = "no-source";
+			return ret ? ret : -ENOENT;
+		}
 	}
 	ver = f.dkms.versions[f.dkms.nversions - 1];
 	snprintf(r->version, sizeof(r->version), "%s", ver);
@@ -140,7 +157,7 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 		const char *argv[] = { "dkms", "remove", "-m", DKMS_MODULE, "-v",
 				       f.dkms.version[0] ? f.dkms.version : ver, "-k", kver, NULL };
 
-		run(argv, log);
+		run_prog(argv, log);
 	}
 	ret = dkms_step("build", ver, kver, log);
 	if (ret) {

@@ -142,6 +142,12 @@ int cmd_status(int argc, char **argv)
 			bad = 1;
 			continue;
 		}
+		if (!f.k.image && !f.k.modules && !f.k.headers) {
+			err(0, "could not find kernel '%s': no image, modules or headers of it are "
+			    "installed", list[i]);
+			bad = 1;
+			continue;
+		}
 		if (f.k.image && !f.ready)
 			bad = 1;
 		if (opt.json)

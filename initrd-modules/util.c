@@ -190,7 +190,7 @@ int have_program(const char *name)
 	return 0;
 }
 
-int run(const char *const argv[], const char *log)
+int run_prog(const char *const argv[], const char *log)
 {
 	int status, fd;
 	pid_t pid;

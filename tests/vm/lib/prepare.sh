@@ -7,6 +7,7 @@
 #                   tests under /dbdboot-tests, an initrd by update-initramfs
 #   vmlinuz, initrd the kernel and initrd to boot
 #   env             KVER=..., BASE=...
+#   layer/          what this adds to the base tree (an overlay upper dir)
 # The base tree comes from the cache (mkrootfs.sh); this layer is rebuilt on
 # every run (about 20 s) so that it always holds the code under test.
 set -eu
@@ -95,6 +96,9 @@ mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 -L root -d "$R" \
 log "root image of ${size} MiB made in $(since "$t1") s"
 cleanup
 trap - EXIT
-rm -rf "$SYS/upper" "$SYS/work" "$SYS/root"
+# The layer stays: scenarios that change the system with packages mount it
+# over the base again (vm_system_overlay).
+mv "$SYS/upper" "$SYS/layer"
+rm -rf "$SYS/work" "$SYS/root"
 printf 'KVER=%s\nOLD_KVER=%s\nBASE=%s\n' "$KVER" "$OLD" "$base" >"$SYS/env"
 log "system ready in $(since "$t0") s"

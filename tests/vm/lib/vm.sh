@@ -13,7 +13,8 @@
 #                                   --without repacks it without the files
 #                                   whose paths match GLOB
 #   vm_boot BOOT [--timeout S] [--kill-on TEXT] [--append ARGS] [--initrd NAME]
-#           [--hotplug-on TEXT DISK] [--root DEV] [--no-system-disk] DISK...
+#           [--hotplug-on TEXT DISK] [--root DEV] [--no-system-disk]
+#           [--kernel FILE] [--initrd-file FILE] [--image ROOT.IMG] DISK...
 #                                   --hotplug-on plugs DISK in (virtio, PCI
 #                                   hotplug) when the guest prints TEXT
 #                                   boot the prepared system with the root
@@ -27,6 +28,10 @@
 #                                   tree at $SC_DIR/root, with proc, sys and
 #                                   dev for chroots; undone when the script
 #                                   exits
+#   vm_system_overlay               the same over the prepared system (base
+#                                   plus $SYS/layer) instead of the base
+#   vm_kernel_debs KVER             the image and headers .debs of KVER,
+#                                   downloaded once into $BASE/debs
 #   vm_done SUMMARY                 last line, read by tests/check.sh
 # shellcheck source=tests/vm/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -53,11 +58,15 @@ vm_disk() { # vm_disk NAME SIZE_MIB
 
 vm_boot() {
 	local boot=$1 timeout=150 kill_on='' append='' d pid t0 rc=0 initrd=$SYS/initrd
-	local plug_on='' plug_disk='' root=/dev/vda system_disk=1
+	local plug_on='' plug_disk='' root=/dev/vda system_disk=1 kernel=$SYS/vmlinuz
+	local image=$SYS/root.img
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--initrd) initrd=$SC_DIR/initrd-$2; shift 2 ;;
+		--initrd-file) initrd=$2; shift 2 ;;
+		--kernel) kernel=$2; shift 2 ;;
+		--image) image=$2; shift 2 ;;
 		--hotplug-on) plug_on=$2; plug_disk=$3; shift 3 ;;
 		--root) root=$2; shift 2 ;;
 		--no-system-disk) system_disk=0; shift ;;
@@ -68,7 +77,7 @@ vm_boot() {
 		esac
 	done
 	local log=$SC_DIR/boot-$boot.log
-	local -a drives=(-drive "file=$SYS/root.img,format=raw,if=virtio,snapshot=on")
+	local -a drives=(-drive "file=$image,format=raw,if=virtio,snapshot=on")
 	if [ -f "$SC_DIR/root.qcow2" ]; then
 		drives=(-drive "file=$SC_DIR/root.qcow2,format=qcow2,if=virtio")
 	fi
@@ -83,7 +92,7 @@ vm_boot() {
 	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
 		-machine pc -nodefaults -display none -no-reboot -serial "file:$log" \
 		-pidfile "$SC_DIR/qemu.pid" -monitor "unix:$SC_DIR/monitor.sock,server=on,wait=off" \
-		-kernel "$SYS/vmlinuz" -initrd "$initrd" "${drives[@]}" \
+		-kernel "$kernel" -initrd "$initrd" "${drives[@]}" \
 		-append "root=$root ro console=ttyS0 panic=-1 rd.shell=0 init=/dbdboot-tests/init dbdtest.scenario=$SC_NAME dbdtest.boot=$boot dbdtest.watchdog=$((timeout - 20)) $append" &
 	pid=$!
 	if [ -n "$plug_on" ]; then
@@ -134,11 +143,37 @@ vm_done() {
 }
 
 vm_overlay() {
+	local lower=${1:-$BASE/root}
 	mkdir -p "$SC_DIR/upper" "$SC_DIR/work" "$SC_DIR/root"
 	mount -t overlay overlay \
-		-o "lowerdir=$BASE/root,upperdir=$SC_DIR/upper,workdir=$SC_DIR/work" "$SC_DIR/root"
+		-o "lowerdir=$lower,upperdir=$SC_DIR/upper,workdir=$SC_DIR/work" "$SC_DIR/root"
 	trap vm_overlay_umount EXIT
 	chroot_mount "$SC_DIR/root"
+}
+
+vm_system_overlay() {
+	[ -d "$SYS/layer" ] || die "no $SYS/layer: run tests/vm/lib/prepare.sh again"
+	vm_overlay "$SYS/layer:$BASE/root"
+}
+
+vm_kernel_debs() { # vm_kernel_debs KVER: prints the directory holding them
+	local k=$1 d=$BASE/debs/$1 tmp
+	if ! ls "$d"/linux-image-"$k"_*.deb "$d"/linux-headers-"$k"_*.deb >/dev/null 2>&1; then
+		tmp=$SC_DIR/debs.tmp
+		mkdir -p "$tmp/upper" "$tmp/work" "$tmp/root"
+		mount -t overlay overlay \
+			-o "lowerdir=$BASE/root,upperdir=$tmp/upper,workdir=$tmp/work" "$tmp/root"
+		mkdir -p "$tmp/root/tmp/debs"
+		if ! in_chroot "$tmp/root" sh -c "cd /tmp/debs && apt-get -q -o APT::Sandbox::User=root download linux-image-$k linux-headers-$k" >"$SC_DIR/debs.log" 2>&1; then
+			umount "$tmp/root"
+			die "could not download the packages of $k, see $SC_DIR/debs.log"
+		fi
+		mkdir -p "$d"
+		cp "$tmp/root/tmp/debs/"*.deb "$d/"
+		umount "$tmp/root"
+		rm -rf "$tmp"
+	fi
+	echo "$d"
 }
 
 vm_overlay_umount() {

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of the host utility's readers and writers on fake roots
+ * (opt.root, as --root sets it): the kernel list, System.map states, the
+ * recovery from a bzImage built here, dkms' tree, the initrd check, the
+ * --manifest-only segment, and the removal hook. What needs dkms, libkmod
+ * on a real module and a generator is covered by TEST-40-kernel-upgrade.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#include "dbdboot.h"
+#include "facts.h"
+#include "inject.h"
+#include "kernel.h"
+#include "ksyms-image.h"
+#include "sysmap.h"
+
+#define K1 "6.1.0-9-cloud-amd64"
+#define K2 "6.1.0-10-cloud-amd64"
+
+static char root[] = "/tmp/dbdboot-host-XXXXXX";
+static char p[PATH_MAX];
+
+static const char placeholder[] =
+	"ffffffffffffffff B The real System.map is in the linux-image-<version>-dbg package\n";
+
+static void put(const char *path, const void *data, size_t len)
+{
+	assert_int_equal(write_atomic(rpath(p, "%s", path), data, len, 0644), 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	opt.root = root;
+	opt.quiet = 1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	run("rm -rf %s", root);
+	return 0;
+}
+
+static void kernel_list(void **state)
+{
+	char list[8][KVER_MAX];
+
+	(void)state;
+	put("/boot/vmlinuz-" K1, "x", 1);
+	put("/lib/modules/" K2 "/modules.dep", "", 0);
+	sh("mkdir -p %s/lib/modules/6.1.0-1-leftover", root);	/* empty: no kernel */
+	put("/boot/vmlinuz-../evil", "x", 0);			/* not a release: ignored */
+	assert_int_equal(kernels_list(list, 8), 2);
+	assert_string_equal(list[0], K1);			/* by version, not by bytes */
+	assert_string_equal(list[1], K2);
+	assert_false(kver_valid("a/b"));
+	assert_false(kver_valid(".."));
+	assert_false(kver_valid(""));
+	assert_true(kver_valid(K1));
+}
+
+static void sysmap_states(void **state)
+{
+	struct kernel k;
+
+	(void)state;
+	assert_int_equal(kernel_probe(K1, &k), 0);
+	assert_int_equal(k.sysmap, SYSMAP_MISSING);
+	put("/boot/System.map-" K1, placeholder, sizeof(placeholder) - 1);
+	assert_int_equal(kernel_probe(K1, &k), 0);
+	assert_int_equal(k.sysmap, SYSMAP_PLACEHOLDER);
+	assert_string_equal(k.sysmap_path, "/boot/System.map-" K1);
+	/* A real one in the debug path wins over the placeholder. */
+	{
+		char big[8192];
+
+		memset(big, '#', sizeof(big));
+		memcpy(big, "ffffffff81000000 T _text\n", 25);
+		put("/usr/lib/debug/boot/System.map-" K1, big, sizeof(big));
+	}
+	assert_int_equal(kernel_probe(K1, &k), 0);
+	assert_int_equal(k.sysmap, SYSMAP_REAL);
+	assert_string_equal(k.sysmap_path, "/usr/lib/debug/boot/System.map-" K1);
+	unlink(rpath(p, "/usr/lib/debug/boot/System.map-" K1));
+}
+
+/* A bzImage around a gzip'ed kernel holding the tables of ksyms-image.h. */
+static void make_bzimage(const char *path, size_t cut)
+{
+	static struct ksyms_img img;
+	static unsigned char bz[1 << 17];
+	uLongf zlen = sizeof(bz) - 4096;
+	z_stream s = { 0 };
+
+	ksyms_image(&img, 300, KSYMS_61);
+	memset(bz, 0, 4096);
+	memcpy(bz + 0x202, "HdrS", 4);
+	bz[0x206] = 0x0f;
+	bz[0x207] = 0x02;
+	bz[0x1f1] = 3;		/* setup 4 sectors: protected mode at 2048 */
+	bz[0x248] = 0;		/* payload at 2048 */
+	assert_int_equal(deflateInit2(&s, 9, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	s.next_in = img.b;
+	s.avail_in = (uInt)img.len;
+	s.next_out = bz + 2048;
+	s.avail_out = (uInt)zlen;
+	assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
+	zlen = s.total_out;
+	deflateEnd(&s);
+	bz[0x24c] = (unsigned char)zlen;
+	bz[0x24d] = (unsigned char)(zlen >> 8);
+	bz[0x24e] = (unsigned char)(zlen >> 16);
+	put(path, bz, 2048 + zlen - cut);
+}
+
+static void sysmap_recovery(void **state)
+{
+	struct sysmap_result r;
+	struct kernel k;
+	unsigned char *map;
+	size_t len;
+
+	(void)state;
+	make_bzimage("/boot/vmlinuz-" K1, 0);
+	assert_int_equal(sysmap_ensure(K1, 0, NULL, &r), 0);
+	assert_int_equal(r.symbols, 300);
+	assert_int_equal(r.comp, DBD_COMP_GZIP);
+	assert_string_equal(r.path, "/lib/modules/" K1 "/System.map");
+	assert_int_equal(read_file(rpath(p, "/lib/modules/" K1 "/System.map"), 1 << 20, &map, &len),
+			 0);
+	assert_non_null(strstr((char *)map, "0000000000000000 A fixed_percpu_data\n"
+					    "ffffffff81000000 T _text\n"
+					    "ffffffff81000020 t func_2\n"));
+	free(map);
+	assert_int_equal(kernel_probe(K1, &k), 0);
+	assert_int_equal(k.sysmap, SYSMAP_RECOVERED);
+	/* Again: nothing to do. */
+	assert_int_equal(sysmap_ensure(K1, 0, NULL, &r), 0);
+	assert_int_equal(r.symbols, 0);
+
+	/* A truncated image: a precise error and nothing written. */
+	make_bzimage("/boot/vmlinuz-" K2, 100);
+	assert_int_equal(sysmap_ensure(K2, 0, NULL, &r), -EBADMSG);
+	assert_false(path_exists(rpath(p, "/lib/modules/" K2 "/System.map")));
+	assert_false(path_exists(rpath(p, "/lib/modules/" K2 "/System.map.dbdboot-tmp")));
+	assert_false(state_has(K2, "System.map"));
+	/* Not a kernel at all. */
+	put("/boot/vmlinuz-" K2, "MZ not a bzImage", 16);
+	assert_int_equal(sysmap_ensure(K2, 0, NULL, &r), -ENOEXEC);
+}
+
+static void dkms_tree(void **state)
+{
+	struct dkms_facts d;
+
+	(void)state;
+	assert_int_equal(dkms_facts(K1, &d), 0);
+	assert_int_equal(d.state, DKMS_UNREGISTERED);
+	sh("mkdir -p %s/usr/src/dattobd-0.12.1 %s/var/lib/dkms/dattobd/0.12.1", root, root);
+	put("/usr/src/dattobd-0.12.1/dkms.conf", "PACKAGE_NAME=dattobd\n", 21);
+	sh("ln -s /usr/src/dattobd-0.12.1 %s/var/lib/dkms/dattobd/0.12.1/source", root);
+	assert_int_equal(dkms_facts(K1, &d), 0);
+	assert_int_equal(d.state, DKMS_REGISTERED);
+	assert_int_equal(d.nversions, 1);
+	sh("mkdir -p %s/var/lib/dkms/dattobd/0.12.1/" K1 "/%s/module", root, d.arch);
+	assert_int_equal(dkms_facts(K1, &d), 0);
+	assert_int_equal(d.state, DKMS_BUILT);
+	assert_string_equal(d.version, "0.12.1");
+	sh("ln -s 0.12.1/" K1 "/%s %s/var/lib/dkms/dattobd/kernel-" K1 "-%s", d.arch, root, d.arch);
+	assert_int_equal(dkms_facts(K1, &d), 0);
+	assert_int_equal(d.state, DKMS_INSTALLED);
+	assert_int_equal(dkms_facts(K2, &d), 0);
+	assert_int_equal(d.state, DKMS_REGISTERED);
+}
+
+/* An initrd as Debian makes it: raw microcode archive, then zstd. */
+static void make_initrd(const char *kver, const char *manifest)
+{
+	sh("cd %s && rm -rf ir && mkdir -p ir/early/kernel/x86/microcode "
+	   "ir/main/usr/lib/modules/%s/updates/dkms ir/main/etc/dbdboot "
+	   "ir/main/scripts/local-premount ir/main/usr/lib/dbdboot && "
+	   "echo ucode >ir/early/kernel/x86/microcode/GenuineIntel.bin && "
+	   "echo module >ir/main/usr/lib/modules/%s/updates/dkms/dattobd.ko && "
+	   "echo agent >ir/main/usr/lib/dbdboot/dbdboot-early && "
+	   "echo script >ir/main/scripts/local-premount/dbdboot && "
+	   "printf '%s' >ir/main/etc/dbdboot/manifest && "
+	   "(cd ir/early && find . | cpio --quiet -o -H newc) >boot/initrd.img-%s && "
+	   "(cd ir/main && find . | cpio --quiet -o -H newc | zstd -q) >>boot/initrd.img-%s",
+	   root, kver, kver, manifest, kver, kver);
+}
+
+/* The size of the test initrd. */
+static long long isize(const char *kver)
+{
+	char q[PATH_MAX];
+	struct stat st;
+
+	assert_int_equal(stat(rpath(q, "/boot/initrd.img-%s", kver), &st), 0);
+	return (long long)st.st_size;
+}
+
+static void initrd_check_and_manifest_segment(void **state)
+{
+	static const char m1[] = "dbdboot-manifest 1\n";
+	static const char m2[] = "dbdboot-manifest 1\nvolume mode=incremental device=/dev/vda "
+				 "cow=/.datto minor=0\n";
+	struct module_facts mod = { 0 };
+	struct initrd_facts f;
+	long long size0, size1;
+
+	(void)state;
+	make_initrd(K1, "dbdboot-manifest 1\\n");
+	put(MANIFEST_PATH, m1, sizeof(m1) - 1);
+	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
+	assert_true(f.found);
+	assert_string_equal(f.problem, "");
+	assert_int_equal(f.module, INITRD_OK);
+	assert_int_equal(f.agent, INITRD_OK);
+	assert_int_equal(f.script, INITRD_OK);
+	assert_int_equal(f.manifest, INITRD_OK);
+	/* The installed module differs from the initrd's copy: stale. */
+	put("/lib/modules/" K1 "/updates/dkms/dattobd.ko", "newer\n", 6);
+	mod.found = 1;
+	snprintf(mod.path, sizeof(mod.path), "/lib/modules/" K1 "/updates/dkms/dattobd.ko");
+	assert_int_equal(initrd_facts(K1, &mod, &f), 0);
+	assert_int_equal(f.module, INITRD_STALE);
+
+	/* The host's manifest changes: stale until --manifest-only. */
+	put(MANIFEST_PATH, m2, sizeof(m2) - 1);
+	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
+	assert_int_equal(f.manifest, INITRD_STALE);
+	size0 = isize(K1);
+	assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1), 0);
+	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
+	assert_int_equal(f.manifest, INITRD_OK);
+	assert_int_equal(f.module, INITRD_OK);	/* the rest is untouched */
+	assert_int_equal(f.agent, INITRD_OK);
+	size1 = isize(K1);
+	assert_true(size1 > size0);
+	/* Repeated: replaced, not grown. */
+	assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1), 0);
+	assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1), 0);
+	assert_int_equal(isize(K1), size1);
+	/* The appended segment is what cpio(1) reads after the others. */
+	sh("cd %s && tail -c %lld boot/initrd.img-" K1 " | cpio --quiet -i --to-stdout "
+	   "etc/dbdboot/manifest | grep -q 'device=/dev/vda'", root, size1 - size0 + 3);
+
+	/* Not a manifest on the host: refused, initrd unchanged. */
+	put(MANIFEST_PATH, "garbage\n", 8);
+	assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1), -EINVAL);
+	assert_int_equal(isize(K1), size1);
+
+	/* A truncated initrd: refused, unchanged. */
+	put(MANIFEST_PATH, m2, sizeof(m2) - 1);
+	sh("truncate -s %lld %s/boot/initrd.img-" K1, size0 - 100, root);
+	assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1), -EBADMSG);
+	assert_int_equal(isize(K1), size0 - 100);
+	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
+	assert_non_null(strstr(f.problem, "could not read '/boot/initrd.img-" K1 "'"));
+}
+
+static void removal_hook(void **state)
+{
+	char *argv[] = { "kernel-hook", "removed", K1, NULL };
+	char *bad[] = { "kernel-hook", "removed", "../x", NULL };
+
+	(void)state;
+	/* K1's map was recovered by us (sysmap_recovery): it goes. */
+	assert_true(state_has(K1, "System.map"));
+	assert_int_equal(cmd_kernel_hook(3, argv), EXIT_OK);
+	assert_false(path_exists(rpath(p, "/lib/modules/" K1 "/System.map")));
+	assert_false(path_exists(state_path(p, K1, "")));
+	/* A map someone else put there stays. */
+	put("/lib/modules/" K2 "/System.map", "x", 1);
+	argv[2] = K2;
+	assert_int_equal(cmd_kernel_hook(3, argv), EXIT_OK);
+	assert_true(path_exists(rpath(p, "/lib/modules/" K2 "/System.map")));
+	/* A hook never fails, even on nonsense. */
+	assert_int_equal(cmd_kernel_hook(3, bad), EXIT_OK);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(kernel_list),
+		cmocka_unit_test(sysmap_states),
+		cmocka_unit_test(sysmap_recovery),
+		cmocka_unit_test(dkms_tree),
+		cmocka_unit_test(initrd_check_and_manifest_segment),
+		cmocka_unit_test(removal_hook),
+	};
+
+	return cmocka_run_group_tests_name("host", tests, setup, teardown);
+}

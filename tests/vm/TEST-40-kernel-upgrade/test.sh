@@ -1,0 +1,79 @@
+#!/bin/bash
+# TEST-40-kernel-upgrade: the kernel upgrade from OLD_KVER to KVER with the
+# real packages, dpkg, dkms and update-initramfs, in each install order:
+# headers first, image first, both in one dpkg call. Before each, KVER is
+# purged (the kernel removal: what dbdboot wrote for it must go). After
+# each, with only dbdboot's kernel hooks to help, `dbdboot status` must say
+# KVER is ready, and a boot of KVER with the initrd the hooks left must have
+# the agent load the module dkms built and reload the root before its
+# first mount. The System.map the build needs is the one dbdboot recovers.
+# shellcheck source=tests/vm/lib/vm.sh
+. "$(dirname "$0")/../lib/vm.sh"
+
+DEBS=$(vm_kernel_debs "$KVER")
+IMG=$(basename "$(ls "$DEBS"/linux-image-"$KVER"_*.deb)")
+HDR=$(basename "$(ls "$DEBS"/linux-headers-"$KVER"_*.deb)")
+vm_system_overlay
+R=$SC_DIR/root
+mkdir -p "$R/tmp/debs"
+cp "$DEBS/$IMG" "$DEBS/$HDR" "$R/tmp/debs/"
+cat >"$R/etc/dbdboot/manifest" <<'MANIFEST'
+dbdboot-manifest 1
+volume mode=incremental device=LABEL=root cow=/.datto minor=0
+MANIFEST
+# What a package installation sees: no INITRD=No, the maintainer-script
+# environment dpkg gives.
+pkg() { in_chroot "$R" env -u INITRD "$@"; }
+
+# The removal: first let dbdboot own KVER's System.map (recovered, over the
+# -dbg one prepare.sh put there), then purge the kernel.
+in_chroot "$R" dbdboot sysmap -k "$KVER" --force >"$SC_DIR/sysmap.log" 2>&1 ||
+	die "dbdboot sysmap failed, see $SC_DIR/sysmap.log"
+[ -d "$R/var/lib/dbdboot/kernels/$KVER" ] || die "dbdboot recorded nothing for $KVER"
+
+purge() { # purge ORDER
+	pkg dpkg --purge "linux-headers-$KVER" "linux-image-$KVER" >"$SC_DIR/purge-$1.log" 2>&1 ||
+		die "dpkg --purge failed, see $SC_DIR/purge-$1.log"
+	[ ! -e "$R/lib/modules/$KVER/System.map" ] ||
+		die "the recovered System.map of the removed $KVER is still there"
+	[ ! -e "$R/var/lib/dbdboot/kernels/$KVER" ] ||
+		die "dbdboot's records of the removed $KVER are still there"
+	if in_chroot "$R" dbdboot status -k "$KVER" >/dev/null 2>&1; then
+		die "status says the removed $KVER is ready"
+	fi
+}
+
+install_order() { # install_order ORDER
+	local o=$1 log=$SC_DIR/install-$1.log
+	case $o in
+	headers-first) pkg dpkg -i "/tmp/debs/$HDR" >"$log" 2>&1 && pkg dpkg -i "/tmp/debs/$IMG" >>"$log" 2>&1 ;;
+	image-first) pkg dpkg -i "/tmp/debs/$IMG" >"$log" 2>&1 && pkg dpkg -i "/tmp/debs/$HDR" >>"$log" 2>&1 ;;
+	together) pkg dpkg -i "/tmp/debs/$HDR" "/tmp/debs/$IMG" >"$log" 2>&1 ;;
+	esac || { tail -n 40 "$log" >&2; die "the $o installation failed, see $log"; }
+	grep 'dbdboot' "$log" | sed "s/^/  $o| /" >&2 || true
+	if ! in_chroot "$R" dbdboot status -k "$KVER" >"$SC_DIR/status-$o.txt" 2>&1; then
+		cat "$SC_DIR/status-$o.txt" >&2
+		die "after the $o installation, dbdboot status says $KVER is not ready"
+	fi
+	grep -q '^  System.map    recovered' "$SC_DIR/status-$o.txt" ||
+		die "the build did not use a recovered System.map ($SC_DIR/status-$o.txt)"
+}
+
+for order in headers-first image-first together; do
+	t0=$(date +%s)
+	purge "$order"
+	install_order "$order"
+	log "$order: purged and installed in $(since "$t0") s"
+	chroot_umount "$R"
+	cp "$R/boot/vmlinuz-$KVER" "$SC_DIR/vmlinuz-$order"
+	cp "$R/boot/initrd.img-$KVER" "$SC_DIR/initrd-$order"
+	size=$(($(du -sm "$R" | cut -f1) * 5 / 4 + 256))
+	mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 -L root -d "$R" \
+		"$SC_DIR/root-$order.img" "${size}M"
+	chroot_mount "$R"
+	vm_boot "$order" --kernel "$SC_DIR/vmlinuz-$order" --initrd-file "$SC_DIR/initrd-$order" \
+		--image "$SC_DIR/root-$order.img"
+	rm -f "$SC_DIR/root-$order.img"
+	vm_expect_pass "$order"
+done
+vm_done "kernel upgrade in 3 install orders, each with a removal before: 3 boots"
