@@ -80,6 +80,6 @@ int facts_get(const char *kver, struct facts *f)
 	f->ready = f->k.image && f->mod.found && !f->mod.problem[0] && f->initrd.found &&
 		   !f->initrd.problem[0] && f->initrd.module == INITRD_OK &&
 		   f->initrd.agent == INITRD_OK && f->initrd.script == INITRD_OK &&
-		   f->initrd.manifest == INITRD_OK;
+		   (f->initrd.manifest == INITRD_OK || f->initrd.manifest == INITRD_NONE);
 	return 0;
 }

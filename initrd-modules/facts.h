@@ -37,7 +37,8 @@ struct module_facts {
 	char problem[256];	/* "" when good */
 };
 
-enum initrd_item { INITRD_MISSING, INITRD_OK, INITRD_STALE };
+/* NONE: neither the host nor the initrd has one (no manifest: nothing tracked). */
+enum initrd_item { INITRD_MISSING, INITRD_OK, INITRD_STALE, INITRD_NONE };
 
 struct initrd_facts {
 	int found;

@@ -58,7 +58,7 @@ static int visit(void *ctx, const struct dbd_initrd_entry *e)
 
 const char *initrd_item_str(enum initrd_item i)
 {
-	static const char *const names[] = { "missing", "ok", "stale" };
+	static const char *const names[] = { "missing", "ok", "stale", "none" };
 
 	return names[i];
 }
@@ -103,6 +103,8 @@ int initrd_facts(const char *kver, const struct module_facts *m, struct initrd_f
 	ret = dbd_initrd_walk(buf, len, visit, &s, why, sizeof(why));
 	if (ret < 0)
 		snprintf(f->problem, sizeof(f->problem), "could not read '%s': %s", f->path, why);
+	if (!s.have_manifest && f->manifest == INITRD_MISSING)
+		f->manifest = INITRD_NONE;
 	free(buf);
 	free(module);
 	free(manifest);

@@ -36,7 +36,7 @@ static int check(const char *kver, const struct facts *f, const struct initrd_fa
 	if (i->script != INITRD_OK)
 		snprintf(miss + strlen(miss), sizeof(miss) - strlen(miss), "%s the boot script",
 			 miss[0] ? "," : "");
-	if (i->manifest != INITRD_OK)
+	if (i->manifest != INITRD_OK && i->manifest != INITRD_NONE)
 		snprintf(miss + strlen(miss), sizeof(miss) - strlen(miss), "%s the %smanifest",
 			 miss[0] ? "," : "", i->manifest == INITRD_STALE ? "current " : "");
 	if (!miss[0])

@@ -181,7 +181,9 @@ int module_facts(const char *kver, const char *file, struct module_facts *m)
 	m->vermagic_ok = !strncmp(m->vermagic, kver, strlen(kver)) &&
 			 m->vermagic[strlen(kver)] == ' ' &&
 			 (!m->kernel_vermagic[0] || !strcmp(m->vermagic, m->kernel_vermagic));
-	if (strncmp(m->vermagic, kver, strlen(kver)) || m->vermagic[strlen(kver)] != ' ')
+	if (!m->vermagic[0])
+		snprintf(m->problem, sizeof(m->problem), "not a kernel module (it has no vermagic)");
+	else if (strncmp(m->vermagic, kver, strlen(kver)) || m->vermagic[strlen(kver)] != ' ')
 		snprintf(m->problem, sizeof(m->problem), "built for another kernel (vermagic '%s')",
 			 m->vermagic);
 	else if (m->kernel_vermagic[0] && strcmp(m->vermagic, m->kernel_vermagic))

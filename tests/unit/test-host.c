@@ -7,6 +7,7 @@
  * on a real module and a generator is covered by TEST-40-kernel-upgrade.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -278,6 +279,51 @@ static void initrd_check_and_manifest_segment(void **state)
 	assert_non_null(strstr(f.problem, "could not read '/boot/initrd.img-" K1 "'"));
 }
 
+/* A bundle made with tar(1): META lines (with @SUM@ replaced by the module's
+ * sha256 unless BADSUM) and a module of the given bytes. */
+static void make_bundle(const char *kver, const char *module, int badsum)
+{
+	sh("cd %s && rm -rf b && mkdir b && printf '%%s' '%s' >b/dattobd.ko && "
+	   "sum=$(sha256sum b/dattobd.ko | cut -c1-64) && %s"
+	   "printf 'dbdboot-bundle 1\nkernel %s\nmodule dattobd\ndkms-version 1\n"
+	   "vermagic %s SMP\nsha256 %%s\nsize %%s\n' $sum $(stat -c %%s b/dattobd.ko) "
+	   ">b/dbdboot-bundle.txt && tar -C b -czf bundle.tar.gz dbdboot-bundle.txt dattobd.ko",
+	   root, module, badsum ? "sum=$(echo $sum | tr 0-9 1-9a); " : "", kver, kver);
+}
+
+static void bundle_refusals(void **state)
+{
+	char file[PATH_MAX];
+	char *argv[] = { "bundle", "import", file, NULL };
+
+	(void)state;
+	snprintf(file, sizeof(file), "%s/bundle.tar.gz", root);
+	/* Not a bundle at all. */
+	sh("echo hello | gzip >%s", file);
+	optind = 0;
+	assert_int_equal(cmd_bundle(3, argv), EXIT_FAIL);
+	/* Bad checksum. */
+	make_bundle(K2, "\177ELF module bytes", 1);
+	optind = 0;
+	assert_int_equal(cmd_bundle(3, argv), EXIT_FAIL);
+	assert_false(path_exists(rpath(p, "/lib/modules/" K2 "/updates/dkms/dattobd.ko")));
+	/* For a kernel that is not installed here. */
+	make_bundle("6.1.0-99-cloud-amd64", "\177ELF module bytes", 0);
+	optind = 0;
+	assert_int_equal(cmd_bundle(3, argv), EXIT_FAIL);
+	/* Good checksum, installed kernel, but not a module the kernel takes. */
+	make_bundle(K2, "\177ELF module bytes", 0);
+	optind = 0;
+	assert_int_equal(cmd_bundle(3, argv), EXIT_FAIL);
+	assert_false(path_exists(rpath(p, "/lib/modules/" K2 "/updates/dkms/dattobd.ko")));
+	assert_false(path_exists(state_path(p, K2, "bundle.ko")));
+	/* Truncated. */
+	make_bundle(K2, "\177ELF module bytes", 0);
+	sh("truncate -s 60 %s", file);
+	optind = 0;
+	assert_int_equal(cmd_bundle(3, argv), EXIT_FAIL);
+}
+
 static void removal_hook(void **state)
 {
 	char *argv[] = { "kernel-hook", "removed", K1, NULL };
@@ -306,6 +352,7 @@ int main(void)
 		cmocka_unit_test(sysmap_recovery),
 		cmocka_unit_test(dkms_tree),
 		cmocka_unit_test(initrd_check_and_manifest_segment),
+		cmocka_unit_test(bundle_refusals),
 		cmocka_unit_test(removal_hook),
 	};
 

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Guest side of TEST-41-bundle.
+# shellcheck source=tests/vm/guest/lib.sh
+. /dbdboot-tests/lib.sh
+
+k=$(uname -r)
+mkdir -p /run/b
+mount /dev/vdb /run/b || fail "could not mount the bundle disk"
+case $1 in
+export)
+	dbdboot bundle export -k "$k" /run/b/dattobd.bundle || fail "bundle export failed"
+	tar -tzf /run/b/dattobd.bundle
+	umount /run/b
+	;;
+import)
+	[ ! -d /sys/module/dattobd ] || fail "dattobd is loaded although dbdboot=off"
+	rm -f "/lib/modules/$k/updates/dkms/dattobd.ko" /usr/sbin/dkms /usr/bin/make /usr/bin/gcc*
+	depmod -a "$k"
+	if modprobe dattobd 2>/dev/null; then fail "dattobd loads before the import"; fi
+	# Damaged: one byte of the compressed data changed.
+	cp /run/b/dattobd.bundle /run/damaged
+	printf 'X' | dd of=/run/damaged bs=1 seek=200 conv=notrunc 2>/dev/null
+	if dbdboot bundle import /run/damaged; then fail "a damaged bundle was imported"; fi
+	# Relabelled for the other installed kernel: its checksum still holds.
+	other=''
+	for d in /lib/modules/*; do
+		[ "${d##*/}" = "$k" ] || other=${d##*/}
+	done
+	[ -n "$other" ] || fail "no other kernel installed"
+	mkdir -p /run/re && tar -C /run/re -xzf /run/b/dattobd.bundle
+	sed -i "s/^kernel .*/kernel $other/" /run/re/dbdboot-bundle.txt
+	tar -C /run/re -czf /run/relabelled dbdboot-bundle.txt dattobd.ko
+	if dbdboot bundle import /run/relabelled 2>/run/relabelled.err; then
+		fail "a bundle relabelled for $other was imported"
+	fi
+	cat /run/relabelled.err
+	grep -q 'built for another kernel' /run/relabelled.err || fail "the refusal does not say why"
+	[ ! -e "/lib/modules/$other/updates/dkms/dattobd.ko" ] || fail "something was installed for $other"
+	dbdboot bundle import /run/b/dattobd.bundle || fail "the good bundle was refused"
+	modprobe dattobd || fail "the imported module does not load"
+	[ -d /sys/module/dattobd ] || fail "dattobd is not loaded after modprobe"
+	dbdboot status -k "$k" || fail "dbdboot status does not find $k ready after the import"
+	;;
+*) fail "no boot $1 in this scenario" ;;
+esac

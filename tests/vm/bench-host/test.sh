@@ -1,0 +1,44 @@
+#!/bin/bash
+# Benchmark (run by bench/host.sh, not by make check): the host utility in
+# a chroot of the prepared system, on the real Debian kernels:
+#   - dbdboot sysmap on a real vmlinuz (unpack + kallsyms search + write);
+#   - inject --manifest-only against update-initramfs -u, same initrd;
+#   - a rebuild --all that has nothing to do (every kernel verified).
+# Prints "name: figure" lines.
+# shellcheck source=tests/vm/lib/vm.sh
+. "$(dirname "$0")/../lib/vm.sh"
+
+ms() { # ms COMMAND...: run it in the chroot, print its wall time in ms
+	local t0 t1
+	t0=$(date +%s%N)
+	in_chroot "$R" "$@" >>"$SC_DIR/bench.log" 2>&1 || die "$* failed, see $SC_DIR/bench.log"
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000))
+}
+
+vm_system_overlay
+R=$SC_DIR/root
+printf 'dbdboot-manifest 1\nvolume mode=incremental device=LABEL=root cow=/.datto minor=0\n' \
+	>"$R/etc/dbdboot/manifest"
+for k in "$KVER" "$OLD_KVER"; do
+	for i in 1 2 3; do
+		echo "sysmap $k (run $i): $(ms dbdboot sysmap -k "$k" --force) ms, $(wc -l <"$R/lib/modules/$k/System.map") symbols"
+	done
+done
+echo "vmlinuz $KVER: $(stat -c %s "$R/boot/vmlinuz-$KVER") bytes"
+
+for i in 1 2; do
+	echo "update-initramfs -u -k $KVER (run $i): $(ms update-initramfs -u -k "$KVER") ms"
+done
+size0=$(stat -c %s "$R/boot/initrd.img-$KVER")
+for i in 1 2 3; do
+	echo "inject --manifest-only -k $KVER (run $i): $(ms dbdboot inject --manifest-only -k "$KVER") ms"
+done
+echo "initrd $KVER: $size0 bytes, $(stat -c %s "$R/boot/initrd.img-$KVER") after 3 --manifest-only"
+
+echo "rebuild -k $OLD_KVER (a real dkms build, after sysmap): $(ms dbdboot rebuild -k "$OLD_KVER") ms"
+in_chroot "$R" dbdboot inject -k "$OLD_KVER" >>"$SC_DIR/bench.log" 2>&1
+for i in 1 2 3; do
+	echo "rebuild --all, nothing to do, 2 kernels (run $i): $(ms dbdboot rebuild --all) ms"
+done
+echo "status --all, 2 kernels: $(ms dbdboot status --all) ms"
