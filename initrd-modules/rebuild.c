@@ -152,9 +152,11 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 		return err(ret, "could not create '%s': %s", p, strerror(-ret));
 	snprintf(log, sizeof(log), "%s", state_path(p, kver, "dkms.log"));
 	write_atomic(log, "", 0, 0644);
-	/* dkms refuses to build what it has built: start from its source. */
+	/* dkms refuses to build what it has built: undo that build first
+	 * ("unbuild", not "remove": remove forgets the version entirely when
+	 * this was its last kernel). */
 	if (f.dkms.state >= DKMS_BUILT) {
-		const char *argv[] = { "dkms", "remove", "-m", DKMS_MODULE, "-v",
+		const char *argv[] = { "dkms", "unbuild", "-m", DKMS_MODULE, "-v",
 				       f.dkms.version[0] ? f.dkms.version : ver, "-k", kver, NULL };
 
 		run_prog(argv, log);

@@ -43,6 +43,22 @@ in_chroot "$R" dbdboot rebuild -k "$OLD_KVER" >>"$SC_DIR/old.log" 2>&1 ||
 grep -q 'verified: nothing to do' "$SC_DIR/old.log" ||
 	die "the second rebuild of $OLD_KVER did not find it verified, see $SC_DIR/old.log"
 
+# A build that fails (a broken source): exit 1 with the end of dkms'
+# make.log and what to do; then the repaired source builds again.
+SRC=$(ls -d "$R"/usr/src/dattobd-*/)
+cp "$SRC/main.c" "$SC_DIR/main.c.good"
+echo '#error dbdboot test: a build that fails' >>"$SRC/main.c"
+if in_chroot "$R" dbdboot rebuild -k "$OLD_KVER" --force >"$SC_DIR/fail.log" 2>&1; then
+	die "a failing build was reported as a success, see $SC_DIR/fail.log"
+fi
+for text in 'last lines of /var/lib/dkms/dattobd' 'a build that fails' 'what to do:' \
+	"dbdboot rebuild -k $OLD_KVER"; do
+	grep -q -- "$text" "$SC_DIR/fail.log" || die "the failed rebuild did not say '$text', see $SC_DIR/fail.log"
+done
+cp "$SC_DIR/main.c.good" "$SRC/main.c"
+in_chroot "$R" dbdboot rebuild -k "$OLD_KVER" >>"$SC_DIR/old.log" 2>&1 ||
+	die "the rebuild after the repair failed, see $SC_DIR/old.log"
+
 # The removal: first let dbdboot own KVER's System.map (recovered, over the
 # -dbg one prepare.sh put there), then purge the kernel.
 in_chroot "$R" dbdboot sysmap -k "$KVER" --force >"$SC_DIR/sysmap.log" 2>&1 ||

@@ -14,6 +14,8 @@ export)
 	;;
 import)
 	[ ! -d /sys/module/dattobd ] || fail "dattobd is loaded although dbdboot=off"
+	# The root disk is a throwaway snapshot of the system image.
+	mount -o remount,rw / || fail "could not remount the root read-write"
 	rm -f "/lib/modules/$k/updates/dkms/dattobd.ko" /usr/sbin/dkms /usr/bin/make /usr/bin/gcc*
 	depmod -a "$k"
 	if modprobe dattobd 2>/dev/null; then fail "dattobd loads before the import"; fi
