@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "atomic.h"
 
 #define REPORT_VERSION 1
 
@@ -184,8 +185,6 @@ int agent_report_write(const struct agent_conf *c, const struct agent_state *st,
 {
 	static struct out o;
 	char dir[512], path[600], tmp[620];
-	size_t off;
-	int fd, ret = 0;
 
 	o.len = 0;
 	o.overflow = 0;
@@ -203,27 +202,5 @@ int agent_report_write(const struct agent_conf *c, const struct agent_state *st,
 	if (dir[0] && mkdir_p(dir))
 		return -errno;
 	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	for (off = 0; off < o.len;) {
-		ssize_t n = write(fd, o.buf + off, o.len - off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	return ret;
+	return dbd_replace_file(path, tmp, o.buf, o.len, 0644);
 }

@@ -355,20 +355,6 @@ int cmd_bundle(int argc, char **argv)
 	const char *kver = NULL, *what;
 	int c, force = 0;
 
-	while ((c = getopt_long(argc, argv, "+k:fJh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'k': kver = optarg; break;
-		case 'f': force = 1; break;
-		case 'J': opt.json = 1; break;
-		case 'h': help(); return EXIT_OK;
-		default: return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		err(0, "usage: dbdboot bundle export -k KVER FILE | import [--force] FILE");
-		return EXIT_USAGE;
-	}
-	what = argv[optind++];
 	while ((c = getopt_long(argc, argv, "k:fJh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'k': kver = optarg; break;
@@ -378,10 +364,11 @@ int cmd_bundle(int argc, char **argv)
 		default: return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
+	if (optind != argc - 2) {
 		err(0, "usage: dbdboot bundle export -k KVER FILE | import [--force] FILE");
 		return EXIT_USAGE;
 	}
+	what = argv[optind++];
 	if (!strcmp(what, "export")) {
 		if (!kver || !kver_valid(kver)) {
 			err(0, "bundle export: say which kernel with -k KVER");

@@ -71,6 +71,27 @@ void json_int(const char *key, long long val);
 void json_bool(const char *key, int val);
 void json_end(void);			/* newline after the top-level value */
 
+/*
+ * The loop of the commands that act on kernels (rebuild, inject): parses
+ * -k KVER, -a/--all, -J, -h and one flag of the command's own (FLAG, a
+ * short option letter, and FLAG_LONG), calls ONE for each kernel, prints
+ * the JSON array of results with -J, and maps to the exit code: 1 when
+ * one failed, 3 when all were deferred, else 0.
+ */
+struct kresult {
+	const char *outcome;	/* words for -J: "built", "verified", ... */
+	char version[64];
+	double seconds;
+};
+struct per_kernel {
+	const char *name;
+	void (*help)(void);
+	char flag;
+	const char *flag_long;
+	int (*one)(const char *kver, int flag, struct kresult *r);	/* 0, 1 deferred, <0 */
+};
+int per_kernel(int argc, char **argv, const struct per_kernel *pk);
+
 /* The subcommands. */
 int cmd_status(int argc, char **argv);
 int cmd_sysmap(int argc, char **argv);

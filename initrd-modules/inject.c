@@ -251,54 +251,20 @@ static void help(void)
 	      "  -J, --json           say what was done as JSON on stdout\n", stdout);
 }
 
+static int one(const char *kver, int manifest_only, struct kresult *r)
+{
+	int ret = inject_one(kver, manifest_only);
+
+	r->outcome = ret == INJECT_DEFERRED ? "no-image" : ret ? "failed" :
+		     manifest_only ? "manifest-updated" : "verified";
+	return ret;
+}
+
 int cmd_inject(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "kernel", required_argument, NULL, 'k' }, { "all", no_argument, NULL, 'a' },
-		{ "manifest-only", no_argument, NULL, 'm' }, { "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 },
+	static const struct per_kernel pk = {
+		.name = "inject", .help = help, .flag = 'm', .flag_long = "manifest-only", .one = one,
 	};
-	static char list[MAX_KERNELS][KVER_MAX];
-	const char *kver = NULL;
-	int c, n, all = 0, mo = 0, failed = 0, deferred = 0;
 
-	while ((c = getopt_long(argc, argv, "k:amJh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'k': kver = optarg; break;
-		case 'a': all = 1; break;
-		case 'm': mo = 1; break;
-		case 'J': opt.json = 1; break;
-		case 'h': help(); return EXIT_OK;
-		default: return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		err(0, "unexpected argument '%s' (see dbdboot inject --help)", argv[optind]);
-		return EXIT_USAGE;
-	}
-	n = kernels_select(kver, all, list, MAX_KERNELS);
-	if (n < 0)
-		return n == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
-	if (opt.json)
-		json_array(NULL);
-	for (int i = 0; i < n; i++) {
-		int ret = inject_one(list[i], mo);
-
-		if (ret == INJECT_DEFERRED)
-			deferred++;
-		else if (ret)
-			failed++;
-		if (opt.json) {
-			json_open(NULL);
-			json_str("kernel", list[i]);
-			json_str("outcome", ret == INJECT_DEFERRED ? "no-image" :
-					    ret ? "failed" : mo ? "manifest-updated" : "verified");
-			json_close();
-		}
-	}
-	if (opt.json) {
-		json_close();
-		json_end();
-	}
-	return failed ? EXIT_FAIL : deferred == n ? EXIT_DEFERRED : EXIT_OK;
+	return per_kernel(argc, argv, &pk);
 }

@@ -206,56 +206,22 @@ static void help(void)
 	      "  -J, --json         say what was done as JSON on stdout\n", stdout);
 }
 
+static int one(const char *kver, int force, struct kresult *kr)
+{
+	struct rebuild_result r;
+	int ret = rebuild_one(kver, force, &r);
+
+	kr->outcome = r.outcome;
+	snprintf(kr->version, sizeof(kr->version), "%s", r.version);
+	kr->seconds = r.seconds;
+	return ret;
+}
+
 int cmd_rebuild(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "kernel", required_argument, NULL, 'k' }, { "all", no_argument, NULL, 'a' },
-		{ "force", no_argument, NULL, 'f' },	    { "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
+	static const struct per_kernel pk = {
+		.name = "rebuild", .help = help, .flag = 'f', .flag_long = "force", .one = one,
 	};
-	static char list[MAX_KERNELS][KVER_MAX];
-	const char *kver = NULL;
-	int c, n, all = 0, force = 0, failed = 0, deferred = 0;
 
-	while ((c = getopt_long(argc, argv, "k:afJh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'k': kver = optarg; break;
-		case 'a': all = 1; break;
-		case 'f': force = 1; break;
-		case 'J': opt.json = 1; break;
-		case 'h': help(); return EXIT_OK;
-		default: return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		err(0, "unexpected argument '%s' (see dbdboot rebuild --help)", argv[optind]);
-		return EXIT_USAGE;
-	}
-	n = kernels_select(kver, all, list, MAX_KERNELS);
-	if (n < 0)
-		return n == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
-	if (opt.json)
-		json_array(NULL);
-	for (int i = 0; i < n; i++) {
-		struct rebuild_result r;
-		int ret = rebuild_one(list[i], force, &r);
-
-		if (ret == REBUILD_DEFERRED)
-			deferred++;
-		else if (ret)
-			failed++;
-		if (opt.json) {
-			json_open(NULL);
-			json_str("kernel", list[i]);
-			json_str("outcome", r.outcome ? r.outcome : ret ? "failed" : "built");
-			json_str("version", r.version[0] ? r.version : NULL);
-			json_int("ms", (long long)(r.seconds * 1000));
-			json_close();
-		}
-	}
-	if (opt.json) {
-		json_close();
-		json_end();
-	}
-	return failed ? EXIT_FAIL : deferred == n ? EXIT_DEFERRED : EXIT_OK;
+	return per_kernel(argc, argv, &pk);
 }

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "dbdboot.h"
 
 struct opts opt = { .root = "" };
@@ -134,7 +135,6 @@ int mkdir_p(const char *path, unsigned int mode)
 int write_atomic(const char *path, const void *buf, size_t len, unsigned int mode)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
-	size_t done = 0;
 	int fd, ret = 0;
 
 	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir) ||
@@ -147,30 +147,9 @@ int write_atomic(const char *path, const void *buf, size_t len, unsigned int mod
 		if (ret)
 			return ret;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0)
-		return -errno;
-	while (done < len) {
-		ssize_t w = write(fd, (const char *)buf + done, len - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			ret = -errno;
-			break;
-		}
-		done += (size_t)w;
-	}
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
+	ret = dbd_replace_file(path, tmp, buf, len, mode);
+	if (ret)
 		return ret;
-	}
 	fd = open(slash && slash != dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd);

@@ -26,24 +26,10 @@
 #include <string.h>
 
 #include "kallsyms.h"
+#include "le.h"
 
 #define MAX_SYMS (1u << 24)
 #define MAX_TOKEN 256
-
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 __attribute__((format(printf, 4, 5)))
 static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
@@ -66,14 +52,14 @@ int dbd_bzimage_payload(const unsigned char *img, size_t len, const unsigned cha
 
 	if (len < 0x250 || memcmp(img + 0x202, "HdrS", 4))
 		return fail(err, errlen, -ENOEXEC, "not a bzImage (no 'HdrS' boot header)");
-	if (le16(img + 0x206) < 0x208)
+	if (dbd_le16(img + 0x206) < 0x208)
 		return fail(err, errlen, -ENOEXEC,
 			    "boot protocol %u.%02u is older than 2.08: no payload offset",
 			    img[0x207], img[0x206]);
 	sects = img[0x1f1] ? img[0x1f1] : 4;
 	setup = ((size_t)sects + 1) * 512;
-	off = le32(img + 0x248);
-	n = le32(img + 0x24c);
+	off = dbd_le32(img + 0x248);
+	n = dbd_le32(img + 0x24c);
 	if (setup > len || off > len - setup || n > len - setup - off || n < 8)
 		return fail(err, errlen, -EBADMSG,
 			    "the payload (%zu bytes at %zu) is not inside the file (%zu bytes): "
@@ -91,10 +77,10 @@ static int tokens_at(const unsigned char *b, size_t len, size_t p, size_t *table
 {
 	size_t pad;
 
-	if (le16(b + p))
+	if (dbd_le16(b + p))
 		return 0;
 	for (unsigned int i = 1; i < 256; i++) {
-		unsigned int a = le16(b + p + 2 * (i - 1)), c = le16(b + p + 2 * i);
+		unsigned int a = dbd_le16(b + p + 2 * (i - 1)), c = dbd_le16(b + p + 2 * i);
 
 		if (c <= a || c - a > MAX_TOKEN)
 			return 0;
@@ -108,12 +94,12 @@ static int tokens_at(const unsigned char *b, size_t len, size_t p, size_t *table
 			continue;
 		for (k = end - 1; k > 0 && b[k - 1]; k--)
 			;
-		if (k < le16(b + p + 510))
+		if (k < dbd_le16(b + p + 510))
 			continue;
-		t = k - le16(b + p + 510);
+		t = k - dbd_le16(b + p + 510);
 		for (i = 0; i < 256; i++) {
-			size_t s = t + le16(b + p + 2 * i);
-			size_t e = i < 255 ? t + le16(b + p + 2 * (i + 1)) - 1 : end - 1;
+			size_t s = t + dbd_le16(b + p + 2 * i);
+			size_t e = i < 255 ? t + dbd_le16(b + p + 2 * (i + 1)) - 1 : end - 1;
 
 			if (b[e] || memchr(b + s, 0, e - s))
 				break;
@@ -145,7 +131,7 @@ static int expand(const struct dbd_kallsyms *ks, size_t *pos, char *out, size_t 
 	if (n == 0 || n > ks->len - p)
 		return -1;
 	for (i = 0; i < n; i++) {
-		const unsigned char *t = b + ks->token_table + le16(b + ks->token_index + 2 * b[p + i]);
+		const unsigned char *t = b + ks->token_table + dbd_le16(b + ks->token_index + 2 * b[p + i]);
 
 		while (*t) {
 			if (o + 1 >= outlen)
@@ -189,7 +175,7 @@ static int names_at(struct dbd_kallsyms *ks, size_t s, uint32_t n)
 		if (m > ks->len || (ks->len - m) / 4 < nmark)
 			break;
 		for (i = 0; i < nmark; i++)
-			if (le32(ks->buf + m + 4 * i) != marks[i])
+			if (dbd_le32(ks->buf + m + 4 * i) != marks[i])
 				break;
 		if (i == nmark) {
 			ks->names = s;
@@ -209,8 +195,8 @@ static uint64_t addr_of(const struct dbd_kallsyms *ks, uint32_t i)
 	int32_t off;
 
 	if (!ks->relative)
-		return le64(ks->buf + ks->addrs + 8 * (size_t)i);
-	off = (int32_t)le32(ks->buf + ks->addrs + 4 * (size_t)i);
+		return dbd_le64(ks->buf + ks->addrs + 8 * (size_t)i);
+	off = (int32_t)dbd_le32(ks->buf + ks->addrs + 4 * (size_t)i);
 	if (!ks->absolute_percpu)
 		return ks->relative_base + (uint32_t)off;
 	return off >= 0 ? (uint64_t)off : ks->relative_base - 1 - (uint64_t)(int64_t)off;
@@ -250,7 +236,7 @@ static int try_addrs(struct dbd_kallsyms *ks, size_t at, int relative, size_t ba
 		return 0;
 	ks->addrs = at;
 	ks->relative = relative;
-	ks->relative_base = relative ? le64(ks->buf + base_at) : 0;
+	ks->relative_base = relative ? dbd_le64(ks->buf + base_at) : 0;
 	for (ks->absolute_percpu = relative; ks->absolute_percpu >= 0; ks->absolute_percpu--)
 		if (addrs_ok(ks))
 			return 1;
@@ -287,18 +273,18 @@ static uint64_t elf_text(const unsigned char *b, size_t len)
 	uint64_t phoff, best = 0;
 	unsigned int phnum, phent;
 
-	if (len < 64 || memcmp(b, "\177ELF\2\1", 6) || le16(b + 18) != 62)
+	if (len < 64 || memcmp(b, "\177ELF\2\1", 6) || dbd_le16(b + 18) != 62)
 		return 0;
-	phoff = le64(b + 32);
-	phent = le16(b + 54);
-	phnum = le16(b + 56);
+	phoff = dbd_le64(b + 32);
+	phent = dbd_le16(b + 54);
+	phnum = dbd_le16(b + 56);
 	if (phent < 56 || phoff > len || (len - phoff) / phent < phnum)
 		return 0;
 	for (unsigned int i = 0; i < phnum; i++) {
 		const unsigned char *ph = b + phoff + (size_t)i * phent;
-		uint64_t va = le64(ph + 16);
+		uint64_t va = dbd_le64(ph + 16);
 
-		if (le32(ph) == 1 && va && (!best || va < best))
+		if (dbd_le32(ph) == 1 && va && (!best || va < best))
 			best = va;
 	}
 	return best;
@@ -321,7 +307,7 @@ int dbd_kallsyms_find(const unsigned char *buf, size_t len, struct dbd_kallsyms 
 		ks->token_index = p;
 		/* num_syms, then names 4 or 8 bytes on, anywhere before. */
 		for (size_t q = 0; q + 8 <= len; q += 4) {
-			uint32_t n = le32(buf + q);
+			uint32_t n = dbd_le32(buf + q);
 
 			if (n < 2 || n > MAX_SYMS)
 				continue;

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "le.h"
 #include "superblock.h"
 
 #define EXT_SB_OFFSET		1024
@@ -35,24 +36,9 @@
 #define XLOG_HEADER_CYCLE_SIZE	32768
 #define BB			512
 
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
 static uint64_t be64(const unsigned char *p)
 {
-	return (uint64_t)be32(p) << 32 | be32(p + 4);
+	return (uint64_t)dbd_be32(p) << 32 | dbd_be32(p + 4);
 }
 
 static void uuid_format(struct dbd_fs_info *fs)
@@ -78,23 +64,23 @@ static void label_copy(char *dst, const unsigned char *src, size_t n)
 int dbd_fs_probe(const unsigned char *buf, size_t len, struct dbd_fs_info *fs)
 {
 	memset(fs, 0, sizeof(*fs));
-	if (len >= 4 && be32(buf) == XFS_MAGIC && len >= 128) {
+	if (len >= 4 && dbd_be32(buf) == XFS_MAGIC && len >= 128) {
 		fs->type = DBD_FS_XFS;
 		memcpy(fs->uuid, buf + 32, 16);
 		label_copy(fs->label, buf + 108, 12);
 		uuid_format(fs);
 		return 0;
 	}
-	if (len >= EXT_SB_OFFSET + 0x88 && le16(buf + EXT_SB_OFFSET + 0x38) == EXT_MAGIC) {
+	if (len >= EXT_SB_OFFSET + 0x88 && dbd_le16(buf + EXT_SB_OFFSET + 0x38) == EXT_MAGIC) {
 		const unsigned char *sb = buf + EXT_SB_OFFSET;
 
 		fs->type = DBD_FS_EXT;
 		memcpy(fs->uuid, sb + 0x68, 16);
 		label_copy(fs->label, sb + 0x78, 16);
 		uuid_format(fs);
-		if (!(le32(sb + 0x5c) & EXT_COMPAT_HAS_JOURNAL))
+		if (!(dbd_le32(sb + 0x5c) & EXT_COMPAT_HAS_JOURNAL))
 			fs->journal = DBD_JOURNAL_NONE;
-		else if (le32(sb + 0x60) & EXT_INCOMPAT_RECOVER)
+		else if (dbd_le32(sb + 0x60) & EXT_INCOMPAT_RECOVER)
 			fs->journal = DBD_JOURNAL_NEEDS_RECOVERY;
 		else
 			fs->journal = DBD_JOURNAL_CLEAN;
@@ -130,14 +116,14 @@ static int cycle_of(struct xlog *l, uint32_t blk, uint32_t *cycle)
 
 	if (ret)
 		return ret;
-	*cycle = be32(b) == XLOG_MAGIC ? be32(b + 4) : be32(b);
+	*cycle = dbd_be32(b) == XLOG_MAGIC ? dbd_be32(b + 4) : dbd_be32(b);
 	return 0;
 }
 
 int dbd_fs_check_xfs_log(int fd, const unsigned char *sb, struct dbd_fs_info *fs,
 			 unsigned char *buf, size_t size)
 {
-	uint32_t blocksize = be32(sb + 4), agblocks = be32(sb + 84), logblocks = be32(sb + 96);
+	uint32_t blocksize = dbd_be32(sb + 4), agblocks = dbd_be32(sb + 84), logblocks = dbd_be32(sb + 96);
 	uint64_t logstart = be64(sb + 48), agno, agbno;
 	unsigned int agblklog = sb[124];
 	uint32_t first, last, c, lo, hi, head, rec, hblks, len, nops;
@@ -187,17 +173,17 @@ int dbd_fs_check_xfs_log(int fd, const unsigned char *sb, struct dbd_fs_info *fs
 		ret = read_bb(&l, blk, buf, BB);
 		if (ret)
 			return ret;
-		if (be32(buf) == XLOG_MAGIC)
+		if (dbd_be32(buf) == XLOG_MAGIC)
 			break;
 	}
 	if (rec > 512 || rec > l.blocks)
 		return -ENOENT;	/* no record found: cannot tell */
 	rec = (head + l.blocks - rec) % l.blocks;
-	len = be32(buf + 12);
-	nops = be32(buf + 40);
+	len = dbd_be32(buf + 12);
+	nops = dbd_be32(buf + 40);
 	hblks = 1;
-	if ((be32(buf + 8) & XLOG_VERSION_2) && be32(buf + 320) > XLOG_HEADER_CYCLE_SIZE)
-		hblks = (be32(buf + 320) + XLOG_HEADER_CYCLE_SIZE - 1) / XLOG_HEADER_CYCLE_SIZE;
+	if ((dbd_be32(buf + 8) & XLOG_VERSION_2) && dbd_be32(buf + 320) > XLOG_HEADER_CYCLE_SIZE)
+		hblks = (dbd_be32(buf + 320) + XLOG_HEADER_CYCLE_SIZE - 1) / XLOG_HEADER_CYCLE_SIZE;
 	if (len > (uint32_t)l.blocks * BB)
 		return -EINVAL;
 	if ((rec + hblks + (len + BB - 1) / BB) % l.blocks != head || nops != 1) {

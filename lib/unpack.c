@@ -10,6 +10,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "le.h"
 #include "unpack.h"
 
 #define LZ4_LEGACY_MAGIC 0x184c2102u
@@ -168,11 +169,6 @@ static int unpack_zstd(const unsigned char *in, size_t len, struct dbd_buf *o, s
 	return ret;
 }
 
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* The kernel's lz4 "legacy" format: magic, then blocks of LE32 size + data. */
 static int unpack_lz4(const unsigned char *in, size_t len, struct dbd_buf *o, size_t *used)
 {
@@ -184,7 +180,7 @@ static int unpack_lz4(const unsigned char *in, size_t len, struct dbd_buf *o, si
 
 		if (len - pos < 4)
 			break;
-		size = le32(in + pos);
+		size = dbd_le32(in + pos);
 		if (size == LZ4_LEGACY_MAGIC) {
 			pos += 4;
 			continue;
