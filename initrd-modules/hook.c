@@ -11,15 +11,13 @@
  *                           check the initrd, make it again if it lacks us
  *   headers-installed KVER  /etc/kernel/header_postinst.d/dbdboot: build,
  *                           and when the image came first, make its initrd
- *                           again (nothing else would); when the image is
- *                           still to come, hold dkms' own build off
+ *                           again (nothing else would)
  *   removed KVER            /etc/kernel/postrm.d/dbdboot: remove what
  *                           dbdboot wrote for the kernel
  *   kernel-install add|remove KVER ...   the kernel-install(8) plugin
  */
 #include <dirent.h>
 #include <errno.h>
-#include <stdlib.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,52 +27,6 @@
 #include "facts.h"
 #include "inject.h"
 #include "rebuild.h"
-
-/*
- * Headers before image: dkms' own header hook would try to build dattobd
- * for a kernel whose image (so whose System.map) is not there yet, fail,
- * and fail the headers' package. dkms reads a per-kernel override of a
- * module's dkms.conf, /etc/dkms/MODULE-VERSION-KVER.conf: one that sets
- * AUTOINSTALL empty makes dkms' autoinstall pass dattobd by for that kernel
- * only. dbdboot writes it then (never over a file of someone else's),
- * records it, and removes it when the image arrives, before it builds.
- */
-static void dkms_hold(const char *kver, int on)
-{
-	static const char text[] = "# Written by dbdboot: dattobd cannot be built for this kernel\n"
-				   "# before its image is installed; removed when it is.\n"
-				   "AUTOINSTALL=\"\"\n";
-	char p[PATH_MAX], list[4096] = "";
-	struct dkms_facts d;
-	unsigned char *old;
-	size_t len;
-
-	if (!on) {
-		if (read_file(state_path(p, kver, "dkms-hold"), sizeof(list), &old, &len))
-			return;
-		for (char *l = strtok((char *)old, "\n"); l; l = strtok(NULL, "\n"))
-			if (!strncmp(l, "/etc/dkms/", 10) && !strstr(l, ".."))
-				unlink(rpath(p, "%s", l));
-		free(old);
-		unlink(state_path(p, kver, "dkms-hold"));
-		return;
-	}
-	dkms_facts(kver, &d);
-	for (int i = 0; i < d.nversions; i++) {
-		char rel[PATH_MAX];
-
-		snprintf(rel, sizeof(rel), "/etc/dkms/" DKMS_MODULE "-%s-%s.conf", d.versions[i], kver);
-		if (path_exists(rpath(p, "%s", rel)))
-			continue;	/* the admin's own override: left alone */
-		if (write_atomic(p, text, sizeof(text) - 1, 0644) == 0) {
-			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s\n", rel);
-			info("%s: dkms' own build of dattobd %s held off until the image is installed "
-			     "('%s')", kver, d.versions[i], rel);
-		}
-	}
-	if (list[0])
-		state_write(kver, "dkms-hold", list);
-}
 
 static void by_hand(const char *kver)
 {
@@ -86,10 +38,7 @@ static void by_hand(const char *kver)
 static int image_installed(const char *kver)
 {
 	struct rebuild_result r;
-	int ret;
-
-	dkms_hold(kver, 0);
-	ret = rebuild_one(kver, 0, &r);
+	int ret = rebuild_one(kver, 0, &r);
 
 	if (ret < 0)
 		by_hand(kver);
@@ -129,12 +78,8 @@ static int headers_installed(const char *kver)
 		by_hand(kver);
 		return 0;
 	}
-	if (ret == REBUILD_DEFERRED) {
-		if (r.outcome && !strcmp(r.outcome, "deferred-image"))
-			dkms_hold(kver, 1);
+	if (ret == REBUILD_DEFERRED)
 		return 0;
-	}
-	dkms_hold(kver, 0);
 	/* The image came first: its initrd was made without the module. */
 	if (facts_get(kver, &f) || f.ready || !f.initrd.found)
 		return 0;
@@ -149,7 +94,6 @@ static int removed(const char *kver)
 	struct dirent *e;
 	DIR *dir;
 
-	dkms_hold(kver, 0);
 	if (state_has(kver, "System.map") &&
 	    unlink(rpath(p, "/lib/modules/%s/System.map", kver)) == 0)
 		info("%s: removed the recovered '/lib/modules/%s/System.map'", kver, kver);

@@ -324,44 +324,6 @@ static void bundle_refusals(void **state)
 	assert_int_equal(cmd_bundle(3, argv), EXIT_FAIL);
 }
 
-/* Headers before image: dkms' own build held off through its per-kernel
- * override, never over the admin's own, and let go when the image comes. */
-static void dkms_hold(void **state)
-{
-	static const char admin[] = "AUTOINSTALL=yes # mine\n";
-	char *hdr[] = { "kernel-hook", "headers-installed", "6.1.0-11-cloud-amd64", NULL };
-	char *img[] = { "kernel-hook", "image-installed", "6.1.0-11-cloud-amd64", NULL };
-	unsigned char *text;
-	size_t len;
-
-	(void)state;
-	/* dattobd 0.12.1 is registered (dkms_tree); the headers are there. */
-	put("/usr/src/linux-headers-6.1.0-11-cloud-amd64/Makefile", "x", 1);
-	sh("ln -s /usr/src/linux-headers-6.1.0-11-cloud-amd64 "
-	   "%s/lib/modules/6.1.0-11-cloud-amd64/build 2>/dev/null || "
-	   "{ mkdir -p %s/lib/modules/6.1.0-11-cloud-amd64 && ln -s "
-	   "/usr/src/linux-headers-6.1.0-11-cloud-amd64 %s/lib/modules/6.1.0-11-cloud-amd64/build; }",
-	   root, root, root);
-	assert_int_equal(cmd_kernel_hook(3, hdr), EXIT_OK);
-	assert_int_equal(read_file(rpath(p, "/etc/dkms/dattobd-0.12.1-6.1.0-11-cloud-amd64.conf"),
-				   4096, &text, &len), 0);
-	assert_non_null(strstr((char *)text, "AUTOINSTALL=\"\"\n"));
-	free(text);
-	assert_true(state_has("6.1.0-11-cloud-amd64", "dkms-hold"));
-	/* The image arrives: the override goes before the build. */
-	assert_int_equal(cmd_kernel_hook(3, img), EXIT_OK);
-	assert_false(path_exists(rpath(p, "/etc/dkms/dattobd-0.12.1-6.1.0-11-cloud-amd64.conf")));
-	assert_false(state_has("6.1.0-11-cloud-amd64", "dkms-hold"));
-	/* The admin's own override is neither replaced nor removed. */
-	put("/etc/dkms/dattobd-0.12.1-6.1.0-11-cloud-amd64.conf", admin, sizeof(admin) - 1);
-	assert_int_equal(cmd_kernel_hook(3, hdr), EXIT_OK);
-	assert_int_equal(cmd_kernel_hook(3, img), EXIT_OK);
-	assert_int_equal(read_file(rpath(p, "/etc/dkms/dattobd-0.12.1-6.1.0-11-cloud-amd64.conf"),
-				   4096, &text, &len), 0);
-	assert_string_equal((char *)text, admin);
-	free(text);
-}
-
 static void removal_hook(void **state)
 {
 	char *argv[] = { "kernel-hook", "removed", K1, NULL };
@@ -391,7 +353,6 @@ int main(void)
 		cmocka_unit_test(dkms_tree),
 		cmocka_unit_test(initrd_check_and_manifest_segment),
 		cmocka_unit_test(bundle_refusals),
-		cmocka_unit_test(dkms_hold),
 		cmocka_unit_test(removal_hook),
 	};
 
