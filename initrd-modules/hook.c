@@ -78,8 +78,18 @@ static int headers_installed(const char *kver)
 		by_hand(kver);
 		return 0;
 	}
-	if (ret == REBUILD_DEFERRED)
+	if (ret == REBUILD_DEFERRED) {
+		struct dkms_facts d;
+
+		dkms_facts(kver, &d);
+		if (r.outcome && !strcmp(r.outcome, "deferred-image") && d.nversions)
+			warn("%s: dkms' own hook, next, will try to build dattobd for this kernel "
+			     "and fail: without the image there is no System.map to build with. That "
+			     "failure is expected and harmless; dbdboot builds dattobd when the image "
+			     "is installed, and 'dpkg --configure -a' then finishes the headers' "
+			     "package", kver);
 		return 0;
+	}
 	/* The image came first: its initrd was made without the module. */
 	if (facts_get(kver, &f) || f.ready || !f.initrd.found)
 		return 0;
