@@ -102,9 +102,13 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	ret = facts_get(kver, &f);
+	/* Not facts_get: the initrd is inject's business, and reading it costs. */
+	memset(&f, 0, sizeof(f));
+	ret = kernel_probe(kver, &f.k);
 	if (ret)
 		return err(ret, "could not use kernel release '%s': not a release name", kver);
+	dkms_facts(kver, &f.dkms);
+	module_facts(kver, NULL, &f.mod);
 	if (!f.k.headers) {
 		info("%s: the headers (linux-headers-%s) are not installed: nothing built; the "
 		     "build will run when they arrive", kver, kver);
