@@ -47,8 +47,9 @@ __attribute__((format(printf, 2, 3))) char *rpath(char *out, const char *fmt, ..
 int path_exists(const char *path);
 /* Read a whole file (up to MAX bytes) into a malloc'ed buffer, NUL-terminated. */
 int read_file(const char *path, size_t max, unsigned char **buf, size_t *len);
-/* Write LEN bytes to PATH: a temporary file beside it, fsync, rename, fsync
- * of the directory; MODE for the new file. Creates missing directories. */
+/* Write LEN bytes to PATH: a temporary file beside it (named for this
+ * process, so that two runs never write into one), fsync, rename, fsync of
+ * the directory; MODE for the new file. Creates missing directories. */
 int write_atomic(const char *path, const void *buf, size_t len, unsigned int mode);
 int mkdir_p(const char *path, unsigned int mode);
 

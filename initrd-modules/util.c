@@ -138,7 +138,7 @@ int write_atomic(const char *path, const void *buf, size_t len, unsigned int mod
 	int fd, ret = 0;
 
 	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir) ||
-	    snprintf(tmp, sizeof(tmp), "%s.dbdboot-tmp", path) >= (int)sizeof(tmp))
+	    snprintf(tmp, sizeof(tmp), "%s.dbdboot-%d", path, (int)getpid()) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {

@@ -162,7 +162,7 @@ static void sysmap_recovery(void **state)
 	make_bzimage("/boot/vmlinuz-" K2, 100);
 	assert_int_equal(sysmap_ensure(K2, 0, NULL, &r), -EBADMSG);
 	assert_false(path_exists(rpath(p, "/lib/modules/" K2 "/System.map")));
-	assert_false(path_exists(rpath(p, "/lib/modules/" K2 "/System.map.dbdboot-tmp")));
+	sh("! ls %s/lib/modules/" K2 "/ | grep -q dbdboot-", root);	/* no temporary left */
 	assert_false(state_has(K2, "System.map"));
 	/* Not a kernel at all. */
 	put("/boot/vmlinuz-" K2, "MZ not a bzImage", 16);
