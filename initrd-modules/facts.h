@@ -60,6 +60,9 @@ const char *dkms_state_str(enum dkms_state s);
 const char *initrd_item_str(enum initrd_item i);
 int dkms_facts(const char *kver, struct dkms_facts *d);
 int module_facts(const char *kver, const char *file, struct module_facts *m);
+/* Which initrd and generator, without reading it (path, found, generator). */
+void initrd_locate(const char *kver, struct initrd_facts *f);
+/* That, and what the initrd holds (it is read and unpacked: the costly part). */
 int initrd_facts(const char *kver, const struct module_facts *m, struct initrd_facts *f);
 int facts_get(const char *kver, struct facts *f);
 /* Which initrd generator the system uses: "initramfs-tools", "dracut" or NULL. */

@@ -63,28 +63,34 @@ const char *initrd_item_str(enum initrd_item i)
 	return names[i];
 }
 
-int initrd_facts(const char *kver, const struct module_facts *m, struct initrd_facts *f)
+void initrd_locate(const char *kver, struct initrd_facts *f)
 {
 	static const char *const names[][2] = { { "/boot/initrd.img-", "" },
 						{ "/boot/initramfs-", ".img" } };
-	unsigned char *buf = NULL, *module = NULL, *manifest = NULL;
-	struct scan s = { .kver = kver, .f = f };
-	char p[PATH_MAX], why[256];
-	size_t len, mlen;
-	const char *gen;
-	int ret;
+	const char *gen = initrd_generator();
+	char p[PATH_MAX];
 
 	memset(f, 0, sizeof(*f));
-	gen = initrd_generator();
 	snprintf(f->generator, sizeof(f->generator), "%s", gen ? gen : "");
 	for (size_t i = 0; i < 2 && !f->found; i++) {
 		snprintf(f->path, sizeof(f->path), "%s%s%s", names[i][0], kver, names[i][1]);
 		f->found = path_exists(rpath(p, "%s", f->path));
 	}
-	if (!f->found) {
+	if (!f->found)
 		snprintf(f->path, sizeof(f->path), "/boot/initrd.img-%s", kver);
+}
+
+int initrd_facts(const char *kver, const struct module_facts *m, struct initrd_facts *f)
+{
+	unsigned char *buf = NULL, *module = NULL, *manifest = NULL;
+	struct scan s = { .kver = kver, .f = f };
+	char p[PATH_MAX], why[256];
+	size_t len, mlen;
+	int ret;
+
+	initrd_locate(kver, f);
+	if (!f->found)
 		return 0;
-	}
 	ret = read_file(rpath(p, "%s", f->path), 2u << 30, &buf, &len);
 	if (ret) {
 		snprintf(f->problem, sizeof(f->problem), "could not read '%s': %s", f->path,

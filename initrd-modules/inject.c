@@ -205,9 +205,14 @@ int inject_one(const char *kver, int manifest_only)
 	struct facts f;
 	int ret;
 
-	ret = facts_get(kver, &f);
+	/* Not facts_get: what the initrd holds now is about to change, and
+	 * reading it is the costly part; it is read once, after. */
+	memset(&f, 0, sizeof(f));
+	ret = kernel_probe(kver, &f.k);
 	if (ret)
 		return err(ret, "could not use kernel release '%s': not a release name", kver);
+	module_facts(kver, NULL, &f.mod);
+	initrd_locate(kver, &f.initrd);
 	if (!f.k.image) {
 		info("%s: no image (/boot/vmlinuz-%s) is installed: no initrd to make", kver, kver);
 		return INJECT_DEFERRED;
