@@ -53,8 +53,7 @@ AGENT := $(BUILD)/dbdboot-early
 HOST := $(BUILD)/dbdboot
 HOST_SRCS := $(wildcard initrd-modules/*.c)
 HOST_HDRS := $(wildcard initrd-modules/*.h) $(LIB_HDRS)
-HOST_CPPFLAGS := -Wno-format-truncation -Iinitrd-modules -DDBDBOOT_LIBEXECDIR='"$(LIBEXECDIR)"' \
-	$(shell pkg-config --cflags libkmod 2>/dev/null)
+HOST_CPPFLAGS := -Wno-format-truncation -Iinitrd-modules $(shell pkg-config --cflags libkmod 2>/dev/null)
 KMOD_LIBS := $(shell pkg-config --libs libkmod 2>/dev/null || echo -lkmod)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))

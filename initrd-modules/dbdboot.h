@@ -21,9 +21,6 @@
 #define MANIFEST_PATH "/etc/dbdboot/manifest"
 #define STATE_DIR "/var/lib/dbdboot"
 
-#ifndef DBDBOOT_LIBEXECDIR
-#define DBDBOOT_LIBEXECDIR "/usr/local/lib/dbdboot"
-#endif
 #ifndef DBDBOOT_VERSION
 #define DBDBOOT_VERSION "0"
 #endif
@@ -43,6 +40,9 @@ __attribute__((format(printf, 2, 3))) int err(int ret, const char *fmt, ...);
 
 /* ROOT + the formatted absolute path, into OUT (PATH_MAX). */
 __attribute__((format(printf, 2, 3))) char *rpath(char *out, const char *fmt, ...);
+
+/* Seconds on the monotonic clock, to time steps with. */
+double now_s(void);
 
 int path_exists(const char *path);
 /* Read a whole file (up to MAX bytes) into a malloc'ed buffer, NUL-terminated. */

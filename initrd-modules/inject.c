@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "dbdboot.h"
 #include "facts.h"
@@ -53,7 +52,7 @@ static int regenerate(const char *kver, const struct facts *f)
 {
 	const char *gen = initrd_generator();
 	char log[PATH_MAX], p[PATH_MAX];
-	struct timespec t0, t1;
+	double t0;
 	int ret;
 
 	if (!gen)
@@ -63,7 +62,7 @@ static int regenerate(const char *kver, const struct facts *f)
 	snprintf(log, sizeof(log), "%s", state_path(p, kver, "initrd.log"));
 	write_atomic(log, "", 0, 0644);
 	info("%s: %s for '%s' ...", kver, gen, f->initrd.path);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = now_s();
 	if (!strcmp(gen, "initramfs-tools")) {
 		const char *argv[] = { "update-initramfs", f->initrd.found ? "-u" : "-c", "-k", kver,
 				       NULL };
@@ -74,7 +73,6 @@ static int regenerate(const char *kver, const struct facts *f)
 
 		ret = run_prog(argv, log);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (ret) {
 		unsigned char *text;
 		size_t len;
@@ -87,7 +85,7 @@ static int regenerate(const char *kver, const struct facts *f)
 			   "with %d", kver, gen, ret);
 	}
 	info("%s: %s done in %.1f s", kver, gen,
-	     (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	     now_s() - t0);
 	return 0;
 }
 

@@ -8,20 +8,11 @@
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "dbdboot.h"
 #include "facts.h"
 #include "rebuild.h"
 #include "sysmap.h"
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* The last LINES lines of FILE to stderr, indented. */
 static void tail(const char *file, int lines)
@@ -79,7 +70,7 @@ static int dkms_step(const char *what, const char *ver, const char *kver, const 
 {
 	char mv[128];
 	const char *argv[] = { "dkms", what, "-m", DKMS_MODULE, "-v", ver, "-k", kver, NULL };
-	double t0 = now();
+	double t0 = now_s();
 	int ret;
 
 	snprintf(mv, sizeof(mv), "%s/%s", DKMS_MODULE, ver);
@@ -87,8 +78,8 @@ static int dkms_step(const char *what, const char *ver, const char *kver, const 
 	ret = run_prog(argv, log);
 	if (ret)
 		return err(ret < 0 ? ret : -EIO, "could not %s %s for '%s': dkms exited with %d "
-			   "after %.1f s (its output: %s)", what, mv, kver, ret, now() - t0, log);
-	info("%s: dkms %s done in %.1f s", kver, what, now() - t0);
+			   "after %.1f s (its output: %s)", what, mv, kver, ret, now_s() - t0, log);
+	info("%s: dkms %s done in %.1f s", kver, what, now_s() - t0);
 	return 0;
 }
 
@@ -97,7 +88,7 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 	char log[PATH_MAX], p[PATH_MAX];
 	struct sysmap_result sm;
 	struct facts f;
-	double t0 = now();
+	double t0 = now_s();
 	const char *ver;
 	int ret;
 
@@ -136,7 +127,7 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 	    f.mod.found && !f.mod.problem[0]) {
 		info("%s: dattobd %s is built, installed and verified: nothing to do", kver, ver);
 		r->outcome = "verified";
-		r->seconds = now() - t0;
+		r->seconds = now_s() - t0;
 		return 0;
 	}
 	if (!have_program("dkms"))
@@ -185,7 +176,7 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 		return err(-EBADMSG, "could not verify the dattobd dkms installed for '%s': %s", kver,
 			   f.mod.found ? f.mod.problem : "no dattobd.ko is installed for it");
 	}
-	r->seconds = now() - t0;
+	r->seconds = now_s() - t0;
 	r->built = 1;
 	r->outcome = "built";
 	info("%s: dattobd %s built, installed and verified (vermagic, %d CRCs, depmod) in %.1f s",

@@ -8,7 +8,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "dbdboot.h"
 #include "kallsyms.h"
@@ -45,14 +44,6 @@ static int put(void *ctx, uint64_t addr, char type, const char *name)
 	return 0;
 }
 
-static double since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 int sysmap_recover(const char *kver, const char *dest, struct sysmap_result *r)
 {
 	char img[PATH_MAX], why[256];
@@ -60,14 +51,13 @@ int sysmap_recover(const char *kver, const char *dest, struct sysmap_result *r)
 	struct dbd_buf kernel = { 0 };
 	struct dbd_kallsyms ks;
 	struct out o = { 0 };
-	struct timespec t0;
+	double t0 = now_s();
 	unsigned char *buf;
 	enum dbd_comp comp;
 	size_t len, plen, used;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = read_file(rpath(img, "/boot/vmlinuz-%s", kver), 256u << 20, &buf, &len);
 	if (ret)
 		return err(ret, "could not read '%s': %s%s", img, strerror(-ret),
@@ -101,7 +91,7 @@ int sysmap_recover(const char *kver, const char *dest, struct sysmap_result *r)
 		err(ret, "could not write '%s': %s", dest, strerror(-ret));
 		goto out;
 	}
-	r->seconds = since(&t0);
+	r->seconds = now_s() - t0;
 	ret = 0;
 out:
 	free(o.p);

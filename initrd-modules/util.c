@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -63,6 +64,14 @@ char *rpath(char *out, const char *fmt, ...)
 		out[PATH_MAX - 1] = '\0';	/* cut: any open of it fails */
 	va_end(ap);
 	return out;
+}
+
+double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 int path_exists(const char *path)
