@@ -123,7 +123,6 @@ int cmd_sysmap(int argc, char **argv)
 	};
 	const char *kver = NULL, *output = NULL;
 	struct sysmap_result r;
-	struct kernel k;
 	int c, force = 0, ret;
 
 	while ((c = getopt_long(argc, argv, "k:fo:Jh", lo, NULL)) != -1) {
@@ -140,7 +139,7 @@ int cmd_sysmap(int argc, char **argv)
 		err(0, "usage: dbdboot sysmap -k KVER [--force] [-o FILE]");
 		return EXIT_USAGE;
 	}
-	if (kernel_probe(kver, &k)) {
+	if (!kver_valid(kver)) {
 		err(0, "could not use kernel release '%s': not a release name", kver);
 		return EXIT_USAGE;
 	}
