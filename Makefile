@@ -34,9 +34,10 @@ SAN_CFLAGS := -std=gnu11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 LIB_SRCS := lib/cowhdr.c lib/manifest.c lib/superblock.c lib/atomic.c lib/initrd.c lib/unpack.c \
+	lib/kernel-unpack.c \
 	lib/kallsyms.c
 # Host-side libraries (the initrd reader's decompressors); never in the agent.
-HOST_LIBS := -lz -llzma -llz4 -lzstd -lbz2
+HOST_LIBS := -lz -llzma -llz4 -lzstd -lbz2 -llzo2
 LIB_HDRS := $(wildcard lib/*.h include/dbdboot/*.h)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 

@@ -110,22 +110,56 @@ static size_t cpio_entry(unsigned char *buf, size_t len, const char *name, unsig
 	return len;
 }
 
+/* The last two segments, and whether the last one is ours (raw, marked). */
 struct seg_scan {
-	unsigned int last_segment;
+	struct dbd_initrd_segment last, before_last;
+	unsigned int nsegments;
 	long mark_segment;
-	size_t mark_offset;
 };
 
 static int seg_visit(void *ctx, const struct dbd_initrd_entry *e)
 {
 	struct seg_scan *s = ctx;
 
-	s->last_segment = e->segment;
-	if (!strcmp(e->name, SEGMENT_MARK) && e->comp == DBD_COMP_NONE) {
+	if (!strcmp(e->name, SEGMENT_MARK) && e->comp == DBD_COMP_NONE)
 		s->mark_segment = e->segment;
-		s->mark_offset = e->segment_offset;
-	}
 	return 0;
+}
+
+static int seg_end(void *ctx, const struct dbd_initrd_segment *seg)
+{
+	struct seg_scan *s = ctx;
+
+	s->before_last = s->last;
+	s->last = *seg;
+	s->nsegments++;
+	return 0;
+}
+
+/*
+ * Where our segment goes: *CUT is where the old file is cut (our old
+ * segment replaced, else nothing), *START where the new one starts. Between
+ * the end of the segment before it and START there are at least 4 zero
+ * bytes and START is on a 4-byte boundary: the kernel's lz4 decoder reads
+ * any other 4 bytes after its stream as a block size (and fails), and a raw
+ * archive must start on a 4-byte boundary. Every other decoder the kernel
+ * has stops at its own end mark, and zeros between segments are skipped.
+ */
+static void place_segment(const struct seg_scan *s, size_t olen, size_t *cut, size_t *start)
+{
+	size_t end;
+
+	if (s->mark_segment >= 0 && (unsigned int)s->mark_segment == s->last.index &&
+	    s->nsegments) {
+		*cut = s->last.start;
+		end = s->nsegments > 1 ? s->before_last.end : 0;
+	} else {
+		*cut = olen;
+		end = s->nsegments ? s->last.end : 0;
+	}
+	*start = end ? (end + 4 + 3) & ~(size_t)3 : 0;
+	if (*start < *cut)
+		*start = (*cut + 3) & ~(size_t)3;
 }
 
 int inject_manifest(const char *kver, const char *initrd)
@@ -135,7 +169,7 @@ int inject_manifest(const char *kver, const char *initrd)
 	struct seg_scan s = { .mark_segment = -1 };
 	char p[PATH_MAX], why[256];
 	struct dbd_manifest m;
-	size_t olen, mlen, cut, len;
+	size_t olen, mlen, cut, start, len;
 	struct stat st;
 	int ret;
 
@@ -159,24 +193,22 @@ int inject_manifest(const char *kver, const char *initrd)
 		ret = err(-errno, "could not stat '%s': %s", initrd, strerror(errno));
 		goto out;
 	}
-	ret = dbd_initrd_walk(old, olen, seg_visit, &s, why, sizeof(why));
+	ret = dbd_initrd_walk_segments(old, olen, seg_visit, seg_end, &s, why, sizeof(why));
 	if (ret < 0) {
 		err(ret, "could not read '%s': %s; not changed (run dbdboot inject -k %s to "
 		    "make it anew)", initrd, why, kver);
 		goto out;
 	}
 	/* Our segment is the last one: replace it; else append after all. */
-	cut = s.mark_segment >= 0 && (unsigned int)s.mark_segment == s.last_segment ?
-		      s.mark_offset : olen;
-	out = malloc(cut + 4 + mlen + 2048);
+	place_segment(&s, olen, &cut, &start);
+	out = malloc(start + mlen + 2048);
 	if (!out) {
 		ret = -ENOMEM;
 		goto out;
 	}
 	memcpy(out, old, cut);
-	len = cut;
-	while (len % 4)
-		out[len++] = 0;
+	memset(out + cut, 0, start - cut);
+	len = start;
 	len = cpio_entry(out, len, "etc", 040755, NULL, 0, 1);
 	len = cpio_entry(out, len, "etc/dbdboot", 040755, NULL, 0, 2);
 	len = cpio_entry(out, len, SEGMENT_MARK, 0100644, mark, sizeof(mark) - 1, 3);
@@ -227,6 +259,9 @@ int inject_one(const char *kver, int manifest_only)
 		return ret;
 	initrd_facts(kver, &f.mod, &after);
 	if (manifest_only) {
+		if (after.problem[0])
+			return err(-EBADMSG, "could not verify '%s': %s; run dbdboot inject -k %s to "
+				   "make it anew", after.path, after.problem, kver);
 		if (after.manifest != INITRD_OK)
 			return err(-EBADMSG, "could not verify '%s': the manifest in it is not the "
 				   "current one", after.path);

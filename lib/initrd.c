@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Initrd reader: see initrd.h. Safe on any bytes (fuzzed). */
+/* Initrd reader: see initrd.h. Safe on any bytes (fuzzed). The rules of
+ * the kernel's init/initramfs.c are quoted where the kernel would stop. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,11 +8,13 @@
 #include <string.h>
 
 #include "initrd.h"
+#include "kernel-unpack.h"
 
 #define CPIO_HDR 110
 
 struct walk {
 	dbd_initrd_cb cb;
+	dbd_initrd_seg_cb seg_cb;
 	void *ctx;
 	char *err;
 	size_t errlen;
@@ -62,9 +65,12 @@ static size_t pad4(size_t n)
 
 /*
  * One cpio archive at P (LEN bytes): entries up to TRAILER!!!. Sets *USED to
- * the bytes it took (padded). Returns 0, a callback's value, or <0.
+ * the bytes it took (padded). A raw archive's last padding may be cut off
+ * at the end of the file; in a compressed stream the kernel wants it all.
+ * Returns 0, a callback's value, or <0.
  */
-static int cpio_archive(struct walk *w, const unsigned char *p, size_t len, size_t *used)
+static int cpio_archive(struct walk *w, const unsigned char *p, size_t len, size_t *used,
+			int in_stream)
 {
 	size_t pos = 0;
 
@@ -97,8 +103,14 @@ static int cpio_archive(struct walk *w, const unsigned char *p, size_t len, size
 			return fail(w, -EBADMSG, "segment %u: truncated data of '%.64s'", w->segment,
 				    name);
 		data_end = pad4(name_end + filesize);
-		if (data_end > len)
-			data_end = len;	/* the last padding may be cut off */
+		if (data_end > len) {
+			if (in_stream)
+				return fail(w, -EBADMSG, "segment %u: the %s stream ends inside the "
+					    "padding of '%.64s' (the kernel: \"junk at the end of "
+					    "compressed archive\")", w->segment, dbd_comp_str(w->comp),
+					    name);
+			data_end = len;
+		}
 		if (!strcmp(name, "TRAILER!!!")) {
 			*used = data_end;
 			return 0;
@@ -114,7 +126,11 @@ static int cpio_archive(struct walk *w, const unsigned char *p, size_t len, size
 	}
 }
 
-/* Every archive in an unpacked stream, with zero padding between them. */
+/*
+ * Every archive in an unpacked stream, as the kernel reads it there: zero
+ * padding between archives, each next one on a 4-byte boundary of the
+ * stream, nothing else.
+ */
 static int cpio_stream(struct walk *w, const unsigned char *p, size_t len)
 {
 	size_t pos = 0, used;
@@ -125,7 +141,86 @@ static int cpio_stream(struct walk *w, const unsigned char *p, size_t len)
 			pos++;
 			continue;
 		}
-		ret = cpio_archive(w, p + pos, len - pos, &used);
+		if (pos % 4)
+			return fail(w, -EBADMSG, "segment %u: an archive at byte %zu of the %s stream "
+				    "is not on a 4-byte boundary (the kernel: \"broken padding\")",
+				    w->segment, pos, dbd_comp_str(w->comp));
+		if (p[pos] != '0')
+			return fail(w, -EBADMSG, "segment %u: bytes that are not cpio at byte %zu of "
+				    "the %s stream (the kernel: \"junk within compressed archive\")",
+				    w->segment, pos, dbd_comp_str(w->comp));
+		ret = cpio_archive(w, p + pos, len - pos, &used, 1);
+		if (ret)
+			return ret;
+		pos += used;
+	}
+	return 0;
+}
+
+static int segment_done(struct walk *w, size_t end)
+{
+	struct dbd_initrd_segment s = { .index = w->segment, .comp = w->comp,
+					.start = w->segment_offset, .end = end };
+
+	w->segment++;
+	return w->seg_cb ? w->seg_cb(w->ctx, &s) : 0;
+}
+
+/* One compressed segment at POS; *USED gets what the kernel's decoder takes. */
+static int compressed(struct walk *w, const unsigned char *buf, size_t len, size_t pos,
+		      size_t *used)
+{
+	struct dbd_buf o = { 0 };
+	char why[200];
+	int ret;
+
+	ret = dbd_kernel_unpack(buf + pos, len - pos, &o, used, why, sizeof(why));
+	if (ret) {
+		free(o.p);
+		return fail(w, ret == -ENOTSUP ? -EBADMSG : ret, "segment %u at byte %zu: %s",
+			    w->segment, pos, why);
+	}
+	w->comp = dbd_kernel_comp(buf + pos, len - pos);
+	if (!o.len) {
+		free(o.p);
+		return fail(w, -EBADMSG, "segment %u: empty %s stream", w->segment,
+			    dbd_comp_str(w->comp));
+	}
+	ret = cpio_stream(w, o.p, o.len);
+	free(o.p);
+	return ret;
+}
+
+int dbd_initrd_walk_segments(const unsigned char *buf, size_t len, dbd_initrd_cb cb,
+			     dbd_initrd_seg_cb seg_cb, void *ctx, char *err, size_t errlen)
+{
+	struct walk w = { .cb = cb, .seg_cb = seg_cb, .ctx = ctx, .err = err, .errlen = errlen };
+	size_t pos = 0, used;
+	int ret, after_raw = 0;
+
+	if (err && errlen)
+		err[0] = '\0';
+	while (pos < len) {
+		if (!buf[pos]) {
+			pos++;
+			continue;
+		}
+		if (after_raw && pos % 4)
+			return fail(&w, -EBADMSG, "segment %u at byte %zu: not on a 4-byte boundary "
+				    "after a raw archive (the kernel: \"broken padding\")",
+				    w.segment, pos);
+		w.segment_offset = pos;
+		used = 0;
+		if (buf[pos] == '0' && pos % 4 == 0) {
+			w.comp = DBD_COMP_NONE;
+			ret = cpio_archive(&w, buf + pos, len - pos, &used, 0);
+			after_raw = 1;
+		} else {
+			ret = compressed(&w, buf, len, pos, &used);
+			after_raw = 0;
+		}
+		if (!ret)
+			ret = segment_done(&w, pos + used);
 		if (ret)
 			return ret;
 		pos += used;
@@ -136,45 +231,5 @@ static int cpio_stream(struct walk *w, const unsigned char *p, size_t len)
 int dbd_initrd_walk(const unsigned char *buf, size_t len, dbd_initrd_cb cb, void *ctx,
 		    char *err, size_t errlen)
 {
-	struct walk w = { .cb = cb, .ctx = ctx, .err = err, .errlen = errlen };
-	size_t pos = 0, used;
-	int ret;
-
-	if (err && errlen)
-		err[0] = '\0';
-	while (pos < len) {
-		struct dbd_buf o = { 0 };
-
-		if (!buf[pos]) {
-			pos++;
-			continue;
-		}
-		w.comp = dbd_comp_detect(buf + pos, len - pos);
-		w.segment_offset = pos;
-		used = 0;
-		if (w.comp == DBD_COMP_NONE) {
-			ret = cpio_archive(&w, buf + pos, len - pos, &used);
-			if (ret)
-				return ret;
-			pos += used;
-			w.segment++;
-			continue;
-		}
-		ret = dbd_unpack(w.comp, buf + pos, len - pos, &o, &used);
-		if (ret) {
-			free(o.p);
-			return fail(&w, ret, "segment %u at byte %zu: %s stream %s", w.segment, pos,
-				    dbd_comp_str(w.comp), dbd_unpack_strerror(ret));
-		}
-		ret = cpio_stream(&w, o.p, o.len);
-		free(o.p);
-		if (ret)
-			return ret;
-		if (used == 0)
-			return fail(&w, -EBADMSG, "segment %u: empty %s stream", w.segment,
-				    dbd_comp_str(w.comp));
-		pos += used;
-		w.segment++;
-	}
-	return 0;
+	return dbd_initrd_walk_segments(buf, len, cb, NULL, ctx, err, errlen);
 }

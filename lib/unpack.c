@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <lz4.h>
 #include <lzma.h>
+#include <lzo/lzo1x.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -15,15 +16,19 @@
 
 #define LZ4_LEGACY_MAGIC 0x184c2102u
 #define LZ4_LEGACY_BLOCK (8u << 20)
+#define LZOP_BLOCK (256u << 10)	/* the largest block lzop writes, and the kernel takes */
+
+static const unsigned char lzop_magic[9] = { 0x89, 'L', 'Z', 'O', 0, '\r', '\n', 0x1a, '\n' };
 
 size_t dbd_unpack_max_out = DBD_UNPACK_MAX_OUT;
 uint64_t dbd_unpack_max_decoder_mem = 512ull << 20;
 
 const char *dbd_comp_str(enum dbd_comp c)
 {
-	static const char *const s[] = { "none", "gzip", "xz", "lzma", "zstd", "lz4", "bzip2" };
+	static const char *const s[] = { "none", "gzip", "xz", "lzma", "zstd", "lz4", "bzip2",
+					 "lzo" };
 
-	return c <= DBD_COMP_BZIP2 ? s[c] : "unknown";
+	return c <= DBD_COMP_LZO ? s[c] : "unknown";
 }
 
 enum dbd_comp dbd_comp_detect(const unsigned char *p, size_t n)
@@ -40,6 +45,8 @@ enum dbd_comp dbd_comp_detect(const unsigned char *p, size_t n)
 		return DBD_COMP_BZIP2;
 	if (n >= 3 && p[0] == 0x5d && p[1] == 0 && p[2] == 0)
 		return DBD_COMP_LZMA;
+	if (n >= sizeof(lzop_magic) && !memcmp(p, lzop_magic, sizeof(lzop_magic)))
+		return DBD_COMP_LZO;
 	return DBD_COMP_NONE;
 }
 
@@ -169,12 +176,15 @@ static int unpack_zstd(const unsigned char *in, size_t len, struct dbd_buf *o, s
 	return ret;
 }
 
-/* The kernel's lz4 "legacy" format: magic, then blocks of LE32 size + data. */
-static int unpack_lz4(const unsigned char *in, size_t len, struct dbd_buf *o, size_t *used)
+int dbd_unpack_lz4(const unsigned char *in, size_t len, struct dbd_buf *o, size_t *used,
+		   int as_initramfs)
 {
 	size_t pos = 4;
 	int ret, n;
 
+	*used = 0;
+	if (len < 4 || dbd_le32(in) != LZ4_LEGACY_MAGIC)
+		return -EBADMSG;
 	for (;;) {
 		uint32_t size;
 
@@ -185,10 +195,14 @@ static int unpack_lz4(const unsigned char *in, size_t len, struct dbd_buf *o, si
 			pos += 4;
 			continue;
 		}
-		if (size == 0 || size > (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK))
-			break;	/* not a block: the stream ended */
-		if (size > len - pos - 4)
-			return -EBADMSG;	/* a block cut short */
+		if (size == 0)
+			break;	/* the end mark, left for what follows */
+		if (size > (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK) || size > len - pos - 4) {
+			if (!as_initramfs)
+				break;	/* not a block: the stream ended */
+			*used = pos;
+			return -EBADMSG;
+		}
 		ret = out_room(o, LZ4_LEGACY_BLOCK);
 		if (ret)
 			return ret;
@@ -196,13 +210,74 @@ static int unpack_lz4(const unsigned char *in, size_t len, struct dbd_buf *o, si
 		n = LZ4_decompress_safe((const char *)in + pos + 4, (char *)o->p + o->len, (int)size,
 					(int)(o->cap - o->len < LZ4_LEGACY_BLOCK ?
 					      o->cap - o->len : LZ4_LEGACY_BLOCK));
-		if (n < 0)
+		if (n < 0) {
+			*used = pos;
 			return -EBADMSG;
+		}
 		o->len += (size_t)n;
 		pos += 4 + size;
 	}
 	*used = pos;
 	return 0;
+}
+
+/* lzop's header, as the kernel's unlzo skips it: its length, or 0. */
+static size_t lzop_header(const unsigned char *in, size_t len)
+{
+	size_t pos = 9 + 7;
+	unsigned int version;
+
+	if (len < 9 + 7 + 4 + 8 + 1 + 4 || memcmp(in, lzop_magic, sizeof(lzop_magic)))
+		return 0;
+	version = (unsigned int)in[9] << 8 | in[10];
+	if (version >= 0x0940)
+		pos++;
+	pos += dbd_be32(in + pos) & 0x800 ? 8 : 4;	/* flags, and a filter */
+	if (len - pos < 8 + 1 + 4)
+		return 0;
+	pos += 8 + (version >= 0x0940 ? 4 : 0);		/* mode, mtime */
+	if (len - pos < 1 + (size_t)in[pos] + 4)
+		return 0;
+	return pos + 1 + in[pos] + 4;			/* name, header checksum */
+}
+
+/* lzop's blocks as the kernel reads them: unpacked size (0 ends), packed
+ * size, one checksum, data; a block whose sizes agree is stored as is. */
+static int unpack_lzo(const unsigned char *in, size_t len, struct dbd_buf *o, size_t *used)
+{
+	size_t pos = lzop_header(in, len);
+	int ret;
+
+	if (!pos || lzo_init() != LZO_E_OK)
+		return -EBADMSG;
+	for (;;) {
+		uint32_t dst, src;
+		lzo_uint n;
+
+		if (len - pos < 4)
+			return -EBADMSG;
+		dst = dbd_be32(in + pos);
+		if (dst == 0) {
+			*used = pos + 4;
+			return 0;
+		}
+		if (dst > LZOP_BLOCK || len - pos < 12)
+			return -EBADMSG;
+		src = dbd_be32(in + pos + 4);
+		if (src == 0 || src > dst || src > len - pos - 12)
+			return -EBADMSG;
+		ret = out_room(o, dst);
+		if (ret)
+			return ret;
+		n = dst;
+		if (src == dst)
+			memcpy(o->p + o->len, in + pos + 12, dst);
+		else if (lzo1x_decompress_safe(in + pos + 12, src, o->p + o->len, &n, NULL) !=
+			 LZO_E_OK || n != dst)
+			return -EBADMSG;
+		o->len += dst;
+		pos += 12 + src;
+	}
 }
 
 static int unpack_bzip2(const unsigned char *in, size_t len, struct dbd_buf *o, size_t *used)
@@ -248,9 +323,11 @@ int dbd_unpack(enum dbd_comp c, const unsigned char *in, size_t len, struct dbd_
 	case DBD_COMP_ZSTD:
 		return unpack_zstd(in, len, out, used);
 	case DBD_COMP_LZ4:
-		return unpack_lz4(in, len, out, used);
+		return dbd_unpack_lz4(in, len, out, used, 0);
 	case DBD_COMP_BZIP2:
 		return unpack_bzip2(in, len, out, used);
+	case DBD_COMP_LZO:
+		return unpack_lzo(in, len, out, used);
 	default:
 		return -ENOTSUP;
 	}

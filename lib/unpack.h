@@ -2,7 +2,9 @@
 /*
  * Decompression of whole streams into a growing buffer, in the formats the
  * kernel's initrds and bzImage payloads use: gzip, xz, lzma, zstd, the lz4
- * "legacy" format and bzip2. Host side (allocates).
+ * "legacy" format, bzip2 and lzo (lzop's format, as the kernel reads it).
+ * These follow the libraries' rules; kernel-unpack.h holds an initramfs
+ * segment to the kernel's own. Host side (allocates).
  */
 #ifndef DBDBOOT_UNPACK_H
 #define DBDBOOT_UNPACK_H
@@ -18,6 +20,7 @@ enum dbd_comp {
 	DBD_COMP_ZSTD,
 	DBD_COMP_LZ4,
 	DBD_COMP_BZIP2,
+	DBD_COMP_LZO,
 };
 
 #define DBD_UNPACK_MAX_OUT (1024ul * 1024 * 1024)	/* per stream, default */
@@ -45,6 +48,17 @@ const char *dbd_comp_str(enum dbd_comp c);
  */
 int dbd_unpack(enum dbd_comp c, const unsigned char *in, size_t len, struct dbd_buf *out,
 	       size_t *used);
+/*
+ * The lz4 legacy format: its magic, then blocks of a LE32 size and data.
+ * AS_INITRAMFS 0: a size of 0 or one larger than a block can be ends the
+ * stream (a bzImage payload ends with its unpacked size). AS_INITRAMFS 1:
+ * the kernel initramfs decoder's rule: only a size of 0, fewer than 4 bytes
+ * left, or the end of the input end it; any other size must be a good
+ * block. On -EBADMSG, *USED is where the bad block size was read.
+ */
+int dbd_unpack_lz4(const unsigned char *in, size_t len, struct dbd_buf *out, size_t *used,
+		   int as_initramfs);
+
 /* Words for one of those returns, to follow "<format> stream ". */
 const char *dbd_unpack_strerror(int ret);
 

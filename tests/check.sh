@@ -70,7 +70,7 @@ run_unit() {
 		n=$(basename "$f")
 		corpus=$TOP/tests/fuzz/corpus/${n#fuzz-}
 		mkdir -p "$RESULTS/$n.corpus"
-		if "$f" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 \
+		if "$f" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 -artifact_prefix="$RESULTS/$n-" \
 			"$RESULTS/$n.corpus" "$corpus" >"$RESULTS/$n.log" 2>&1; then
 			result OK "fuzz/$n: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$RESULTS/$n.log" | awk '{print $2}') runs in ${FUZZ_SECONDS}s"
 		else

@@ -193,8 +193,10 @@ static void dkms_tree(void **state)
 	assert_int_equal(d.state, DKMS_REGISTERED);
 }
 
-/* An initrd as Debian makes it: raw microcode archive, then zstd. */
-static void make_initrd(const char *kver, const char *manifest)
+/* An initrd as Debian makes it: raw microcode archive, then the main one
+ * compressed with COMPRESS (a command reading stdin). */
+static void make_initrd_with(const char *kver, const char *manifest, const char *compress,
+			     int filler)
 {
 	sh("cd %s && rm -rf ir && mkdir -p ir/early/kernel/x86/microcode "
 	   "ir/main/usr/lib/modules/%s/updates/dkms ir/main/etc/dbdboot "
@@ -204,9 +206,15 @@ static void make_initrd(const char *kver, const char *manifest)
 	   "echo agent >ir/main/usr/lib/dbdboot/dbdboot-early && "
 	   "echo script >ir/main/scripts/local-premount/dbdboot && "
 	   "printf '%s' >ir/main/etc/dbdboot/manifest && "
+	   "head -c %d /dev/urandom >ir/main/filler && "
 	   "(cd ir/early && find . | cpio --quiet -o -H newc) >boot/initrd.img-%s && "
-	   "(cd ir/main && find . | cpio --quiet -o -H newc | zstd -q) >>boot/initrd.img-%s",
-	   root, kver, kver, manifest, kver, kver);
+	   "(cd ir/main && find . | cpio --quiet -o -H newc | %s) >>boot/initrd.img-%s",
+	   root, kver, kver, manifest, filler, kver, compress, kver);
+}
+
+static void make_initrd(const char *kver, const char *manifest)
+{
+	make_initrd_with(kver, manifest, "zstd -q", 0);
 }
 
 /* The size of the test initrd. */
@@ -277,6 +285,49 @@ static void initrd_check_and_manifest_segment(void **state)
 	assert_int_equal(isize(K1), size0 - 100);
 	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
 	assert_non_null(strstr(f.problem, "could not read '/boot/initrd.img-" K1 "'"));
+}
+
+/*
+ * --manifest-only after each compression initramfs-tools offers, with the
+ * compressed segment ending off a 4-byte boundary (a filler file is grown
+ * until it does): what it writes must read back under the kernel's rules
+ * (the reader is as strict as the kernel: after lz4, 4 zero bytes at least).
+ */
+static void manifest_segment_after_every_compressor(void **state)
+{
+	static const char *const comp[] = { "gzip -n -9", "bzip2 -9", "xz --format=lzma -9",
+					    "xz --check=crc32", "lzop -9", "lz4 -q -9 -l",
+					    "zstd -q -19" };
+	static const char m2[] = "dbdboot-manifest 1\nvolume mode=incremental device=/dev/vdb "
+				 "cow=/.datto minor=1\n";
+	struct initrd_facts f;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(comp) / sizeof(comp[0]); i++) {
+		long long size0;
+		int n;
+
+		for (n = 1; n < 64; n++) {
+			make_initrd_with(K1, "dbdboot-manifest 1\\n", comp[i], n);
+			if (isize(K1) % 4 || !strcmp(comp[i], "xz --check=crc32"))
+				break;	/* (an xz stream is always padded to 4 bytes) */
+		}
+		if (isize(K1) % 4 == 0 && strcmp(comp[i], "xz --check=crc32"))
+			fail_msg("%s: always a multiple of 4 bytes", comp[i]);
+		size0 = isize(K1);
+		put(MANIFEST_PATH, m2, sizeof(m2) - 1);
+		assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1), 0);
+		assert_int_equal(initrd_facts(K1, NULL, &f), 0);
+		if (f.problem[0])
+			fail_msg("after '%s': %s", comp[i], f.problem);
+		assert_int_equal(f.manifest, INITRD_OK);
+		assert_int_equal(f.module, INITRD_OK);
+		/* Replaced in place, not stacked, and the old bytes kept. */
+		assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1), 0);
+		assert_int_equal(initrd_facts(K1, NULL, &f), 0);
+		assert_string_equal(f.problem, "");
+		assert_true(isize(K1) > size0 + 4);
+	}
 }
 
 /* A bundle made with tar(1): META lines (with @SUM@ replaced by the module's
@@ -351,6 +402,7 @@ int main(void)
 		cmocka_unit_test(sysmap_states),
 		cmocka_unit_test(sysmap_recovery),
 		cmocka_unit_test(dkms_tree),
+		cmocka_unit_test(manifest_segment_after_every_compressor),
 		cmocka_unit_test(initrd_check_and_manifest_segment),
 		cmocka_unit_test(bundle_refusals),
 		cmocka_unit_test(removal_hook),

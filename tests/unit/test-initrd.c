@@ -76,7 +76,10 @@ static int setup(void **state)
 	   "head -c 5000 /dev/urandom >main/usr/lib/modules/6.1.0-99/updates/dkms/dattobd.ko && "
 	   "ln -s usr/lib main/lib && "
 	   "(cd early && find . | cpio --quiet -o -H newc -R 0:0) >early.cpio && "
-	   "(cd main && find . | cpio --quiet -o -H newc -R 0:0) >main.cpio", dir);
+	   "(cd main && find . | cpio --quiet -o -H newc -R 0:0) >main.cpio && "
+	   "mkdir -p app/etc/dbdboot && printf 'dbdboot-manifest 1\\nvolume x\\n' "
+	   ">app/etc/dbdboot/manifest && (cd app && find . | cpio --quiet -o -H newc -R 0:0) "
+	   ">app.cpio", dir);
 	return 0;
 }
 
@@ -159,9 +162,7 @@ static void appended_raw_segment(void **state)
 	size_t len;
 
 	(void)state;
-	sh("cd %s && mkdir -p app/etc/dbdboot && printf 'dbdboot-manifest 1\\nvolume x\\n' "
-	   ">app/etc/dbdboot/manifest && (cd app && find . | cpio --quiet -o -H newc -R 0:0) >app.cpio && "
-	   "zstd -q <main.cpio >main.z && cat early.cpio main.z >initrd2 && "
+	sh("cd %s && zstd -q <main.cpio >main.z && cat early.cpio main.z >initrd2 && "
 	   "pad=$(( (4 - $(stat -c %%s initrd2) %% 4) %% 4 )) && head -c $pad /dev/zero >>initrd2 && "
 	   "cat app.cpio >>initrd2", dir);
 	snprintf(path, sizeof(path), "%s/initrd2", dir);
@@ -181,12 +182,102 @@ static void garbage_and_truncated_bzip2(void **state)
 	(void)state;
 	assert_int_equal(dbd_initrd_walk((const unsigned char *)"hello world", 11, NULL, NULL, err,
 					 sizeof(err)), -EBADMSG);
-	assert_non_null(strstr(err, "no cpio newc magic"));
+	assert_non_null(strstr(err, "invalid magic"));
 	assert_int_equal(dbd_initrd_walk((const unsigned char *)"BZh91AY&SY", 10, NULL, NULL, err,
 					 sizeof(err)), -EBADMSG);
 	assert_non_null(strstr(err, "bzip2 stream is truncated or corrupt"));
 	assert_int_equal(dbd_initrd_walk((const unsigned char *)"\0\0\0\0", 4, NULL, NULL, err,
 					 sizeof(err)), 0);
+}
+
+/* Make "initrd-NAME": the early archive, the main one compressed with
+ * COMPRESS, PAD zero bytes, and the app.cpio of appended_raw_segment. */
+static unsigned char *stacked(const char *compress, int pad, size_t *len)
+{
+	char path[256];
+
+	sh("cd %s && (%s) <main.cpio >main.z && cat early.cpio main.z >stacked && "
+	   "head -c %d /dev/zero >>stacked && cat app.cpio >>stacked", dir, compress, pad);
+	snprintf(path, sizeof(path), "%s/stacked", dir);
+	return slurp(path, len);
+}
+
+/*
+ * As strict as the kernel: after an lz4 stream, anything but 4 zero bytes
+ * is read as a block size (and the kernel stops there); a raw archive off a
+ * 4-byte boundary is an "invalid magic"; both were once written by inject.
+ */
+static void kernel_rules_after_a_segment(void **state)
+{
+	struct seen s = { 0 };
+	unsigned char *buf;
+	size_t len, lz4len;
+	char err[256];
+	int pad;
+
+	(void)state;
+	buf = stacked("lz4 -q -l", 0, &len);
+	lz4len = len;
+	free(buf);
+	for (pad = 0; pad < 8; pad++) {
+		int aligned = (lz4len + (size_t)pad) % 4 == 0;	/* where app.cpio starts */
+
+		buf = stacked("lz4 -q -l", pad, &len);
+		memset(&s, 0, sizeof(s));
+		if (pad >= 4 && aligned) {
+			assert_int_equal(dbd_initrd_walk(buf, len, collect, &s, err, sizeof(err)), 0);
+			assert_string_equal(s.manifest, "dbdboot-manifest 1\nvolume x\n");
+		} else {
+			assert_int_equal(dbd_initrd_walk(buf, len, collect, &s, err, sizeof(err)),
+					 -EBADMSG);
+			assert_true(strstr(err, "lz4 stream") || strstr(err, "invalid magic"));
+		}
+		free(buf);
+	}
+	/* After zstd, zeros to the boundary are enough; off it, refused. */
+	buf = stacked("zstd -q", 0, &len);
+	free(buf);
+	pad = (int)((4 - len % 4) % 4);
+	buf = stacked("zstd -q", pad, &len);
+	assert_int_equal(dbd_initrd_walk(buf, len, NULL, NULL, err, sizeof(err)), 0);
+	free(buf);
+	buf = stacked("zstd -q", pad + 1, &len);
+	assert_int_equal(dbd_initrd_walk(buf, len, NULL, NULL, err, sizeof(err)), -EBADMSG);
+	assert_non_null(strstr(err, "invalid magic"));
+	free(buf);
+}
+
+/* Headers the kernel's decoders do not read, and junk inside a stream. */
+static void kernel_rules_headers_and_junk(void **state)
+{
+	unsigned char *buf;
+	size_t len;
+	char err[256];
+
+	(void)state;
+	buf = stacked("xz --check=crc64", 0, &len);
+	assert_int_equal(dbd_initrd_walk(buf, len, NULL, NULL, err, sizeof(err)), -EBADMSG);
+	assert_non_null(strstr(err, "check type 4"));
+	free(buf);
+	/* gzip with a comment (FCOMMENT): the kernel reads it as deflate data. */
+	sh("cd %s && printf '\\037\\213\\010\\020\\000\\000\\000\\000\\000\\003hi\\000' >gz-comment && "
+	   "gzip -n <main.cpio | tail -c +11 >>gz-comment", dir);
+	buf = stacked("cat gz-comment", 0, &len);
+	assert_int_equal(dbd_initrd_walk(buf, len, NULL, NULL, err, sizeof(err)), -EBADMSG);
+	assert_non_null(strstr(err, "flags 0x10"));
+	free(buf);
+	/* Two archives in one stream with junk between them. */
+	buf = stacked("(cat; printf 'junk') | gzip -n", 0, &len);
+	assert_int_equal(dbd_initrd_walk(buf, len, NULL, NULL, err, sizeof(err)), -EBADMSG);
+	if (!strstr(err, "junk within compressed archive"))
+		fail_msg("%s", err);
+	free(buf);
+	/* lzop, as initramfs-tools' COMPRESS=lzop makes it. */
+	buf = stacked("lzop -c", 0, &len);
+	free(buf);
+	buf = stacked("lzop -c", (int)(4 + (4 - len % 4) % 4), &len);
+	assert_int_equal(dbd_initrd_walk(buf, len, NULL, NULL, err, sizeof(err)), 0);
+	free(buf);
 }
 
 static int stop_at_first(void *ctx, const struct dbd_initrd_entry *e)
@@ -213,6 +304,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(raw_and_gzip),
+		cmocka_unit_test(kernel_rules_after_a_segment),
+		cmocka_unit_test(kernel_rules_headers_and_junk),
 		cmocka_unit_test(raw_and_xz),
 		cmocka_unit_test(raw_and_lzma),
 		cmocka_unit_test(raw_and_zstd),
