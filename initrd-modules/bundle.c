@@ -20,6 +20,7 @@
 
 #include "dbdboot.h"
 #include "facts.h"
+#include "run.h"
 #include "sha256.h"
 #include "unpack.h"
 
@@ -296,10 +297,12 @@ static int bundle_import(const char *file, int force)
 	{
 		const char *argv[] = { "depmod", "-a", m.kernel, NULL };
 
-		ret = run_prog(argv, NULL);
+		char why[256];
+
+		ret = run_prog(RUN_DEPMOD, argv, NULL);
 		if (ret) {
-			ret = err(-EIO, "could not run depmod for %s (exit %d): run: depmod -a %s",
-				  m.kernel, ret, m.kernel);
+			ret = err(-EIO, "could not run depmod for %s: depmod %s; run: depmod -a %s",
+				  m.kernel, run_failure(RUN_DEPMOD, ret, why, sizeof(why)), m.kernel);
 			goto out;
 		}
 	}

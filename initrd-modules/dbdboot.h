@@ -53,16 +53,6 @@ int read_file(const char *path, size_t max, unsigned char **buf, size_t *len);
 int write_atomic(const char *path, const void *buf, size_t len, unsigned int mode);
 int mkdir_p(const char *path, unsigned int mode);
 
-/*
- * Run ARGV (argv[0] looked up in PATH) inside opt.root (chroot when a root
- * is given), its output to LOG (a file path, appended) or to our stderr when
- * LOG is NULL. Returns its exit status (0..255), or <0 when it could not
- * run or was killed.
- */
-int run_prog(const char *const argv[], const char *log);
-/* Is NAME a program in the root's /usr/sbin, /usr/bin, /sbin or /bin? */
-int have_program(const char *name);
-
 /* JSON to stdout: a small writer that places the commas. */
 void json_open(const char *key);	/* an object; KEY NULL inside arrays/top */
 void json_array(const char *key);

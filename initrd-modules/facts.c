@@ -7,6 +7,7 @@
 
 #include "dbdboot.h"
 #include "facts.h"
+#include "run.h"
 
 char *rpath_resolved(char *out, const char *path)
 {

@@ -17,6 +17,7 @@
 #include "initrd.h"
 #include "inject.h"
 #include "manifest.h"
+#include "run.h"
 
 #define SEGMENT_MARK "etc/dbdboot/.manifest-segment"
 
@@ -51,7 +52,8 @@ static int check(const char *kver, const struct facts *f, const struct initrd_fa
 static int regenerate(const char *kver, const struct facts *f)
 {
 	const char *gen = initrd_generator();
-	char log[PATH_MAX], p[PATH_MAX];
+	char log[PATH_MAX], p[PATH_MAX], why[256];
+	enum run_step step;
 	double t0;
 	int ret;
 
@@ -67,11 +69,13 @@ static int regenerate(const char *kver, const struct facts *f)
 		const char *argv[] = { "update-initramfs", f->initrd.found ? "-u" : "-c", "-k", kver,
 				       NULL };
 
-		ret = run_prog(argv, log);
+		step = RUN_UPDATE_INITRAMFS;
+		ret = run_prog(step, argv, log);
 	} else {
 		const char *argv[] = { "dracut", "-f", "--kver", kver, f->initrd.path, NULL };
 
-		ret = run_prog(argv, log);
+		step = RUN_DRACUT;
+		ret = run_prog(step, argv, log);
 	}
 	if (ret) {
 		unsigned char *text;
@@ -81,8 +85,9 @@ static int regenerate(const char *kver, const struct facts *f)
 			fprintf(stderr, "--- %s ---\n%s---\n", log, (char *)text);
 			free(text);
 		}
-		return err(ret < 0 ? ret : -EIO, "could not make the initrd for '%s': %s exited "
-			   "with %d", kver, gen, ret);
+		return err(ret < 0 ? ret : -EIO, "could not make the initrd for '%s': %s %s; the "
+			   "initrd it left is checked by: dbdboot status -k %s", kver,
+			   run_step_name(step), run_failure(step, ret, why, sizeof(why)), kver);
 	}
 	info("%s: %s done in %.1f s", kver, gen,
 	     now_s() - t0);

@@ -12,6 +12,7 @@
 #include "dbdboot.h"
 #include "facts.h"
 #include "rebuild.h"
+#include "run.h"
 #include "sysmap.h"
 
 /* The last LINES lines of FILE to stderr, indented. */
@@ -58,27 +59,33 @@ static int no_source(void)
 
 		info("dattobd is not registered with dkms (dkms forgets it when the last kernel "
 		     "it was built for is removed): registering '%s'", dir);
-		ret = run_prog(argv, NULL);
+		ret = run_prog(RUN_DKMS_ADD, argv, NULL);
 	}
-	if (ret)
-		return err(-EIO, "could not register '%s' with dkms (dkms add exited with %d): "
-			   "run: dkms add %s", dir, ret, dir);
+	if (ret) {
+		char why[256];
+
+		return err(ret < 0 ? ret : -EIO, "could not register '%s' with dkms: dkms add %s; "
+			   "run: dkms add %s", dir, run_failure(RUN_DKMS_ADD, ret, why, sizeof(why)),
+			   dir);
+	}
 	return 0;
 }
 
-static int dkms_step(const char *what, const char *ver, const char *kver, const char *log)
+static int dkms_step(enum run_step step, const char *ver, const char *kver, const char *log)
 {
-	char mv[128];
+	const char *what = step == RUN_DKMS_BUILD ? "build" : "install";
+	char mv[128], why[256];
 	const char *argv[] = { "dkms", what, "-m", DKMS_MODULE, "-v", ver, "-k", kver, NULL };
 	double t0 = now_s();
 	int ret;
 
 	snprintf(mv, sizeof(mv), "%s/%s", DKMS_MODULE, ver);
 	info("%s: dkms %s %s ...", kver, what, mv);
-	ret = run_prog(argv, log);
+	ret = run_prog(step, argv, log);
 	if (ret)
-		return err(ret < 0 ? ret : -EIO, "could not %s %s for '%s': dkms exited with %d "
-			   "after %.1f s (its output: %s)", what, mv, kver, ret, now_s() - t0, log);
+		return err(ret < 0 ? ret : -EIO, "could not %s %s for '%s': dkms %s %s after %.1f s "
+			   "(its output: %s)", what, mv, kver, what, run_failure(step, ret, why,
+			   sizeof(why)), now_s() - t0, log);
 	info("%s: dkms %s done in %.1f s", kver, what, now_s() - t0);
 	return 0;
 }
@@ -154,9 +161,14 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 		const char *argv[] = { "dkms", "unbuild", "-m", DKMS_MODULE, "-v",
 				       f.dkms.version[0] ? f.dkms.version : ver, "-k", kver, NULL };
 
-		run_prog(argv, log);
+		char why[256];
+
+		ret = run_prog(RUN_DKMS_UNBUILD, argv, log);
+		if (ret)
+			warn("%s: dkms unbuild %s (its output: %s); building anyway", kver,
+			     run_failure(RUN_DKMS_UNBUILD, ret, why, sizeof(why)), log);
 	}
-	ret = dkms_step("build", ver, kver, log);
+	ret = dkms_step(RUN_DKMS_BUILD, ver, kver, log);
 	if (ret) {
 		tail(rpath(p, "/var/lib/dkms/" DKMS_MODULE "/%s/build/make.log", ver), 25);
 		err(0, "what to do: read the log above; check that linux-headers-%s is complete "
@@ -165,7 +177,7 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 		r->outcome = "build-failed";
 		return ret;
 	}
-	ret = dkms_step("install", ver, kver, log);
+	ret = dkms_step(RUN_DKMS_INSTALL, ver, kver, log);
 	if (ret) {
 		r->outcome = "install-failed";
 		return ret;

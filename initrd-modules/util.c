@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* dbdboot: messages, paths under --root, files, running programs. */
+/* dbdboot: messages, paths under --root, files. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -165,52 +164,4 @@ int write_atomic(const char *path, const void *buf, size_t len, unsigned int mod
 		close(fd);
 	}
 	return 0;
-}
-
-int have_program(const char *name)
-{
-	static const char *const dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
-	char p[PATH_MAX];
-
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (access(rpath(p, "%s/%s", dirs[i], name), X_OK) == 0)
-			return 1;
-	return 0;
-}
-
-int run_prog(const char *const argv[], const char *log)
-{
-	int status, fd;
-	pid_t pid;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		fd = log ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644) : 2;
-		if (fd < 0)
-			_exit(127);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		fd = open("/dev/null", O_RDONLY);
-		if (fd >= 0)
-			dup2(fd, 0);
-		if (*opt.root && (chroot(opt.root) || chdir("/"))) {
-			fprintf(stderr, "dbdboot: could not chroot to '%s': %s\n", opt.root,
-				strerror(errno));
-			_exit(127);
-		}
-		setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
-		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, "dbdboot: could not run '%s': %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return -EINTR;
 }

@@ -7,7 +7,8 @@
 # The base directory holds:
 #   root/             the root tree: debootstrap minbase, two kernel ABIs
 #                     (6.1.0-NN-cloud-amd64, image and headers), dkms, gcc,
-#                     make, kmod, zstd, initramfs-tools, lvm2, busybox
+#                     make, kmod, zstd, lz4, lzop, xz, bzip2, initramfs-tools,
+#                     lvm2, busybox
 #   kernels           the two kernel releases, older first
 #   sysmap/System.map-KVER
 #                     the real System.map of each kernel, taken from its -dbg
@@ -19,7 +20,9 @@ set -eu
 # shellcheck source=tests/vm/lib/common.sh
 . "$(dirname "$0")/common.sh"
 
-PACKAGES="dkms gcc make libc6-dev kmod zstd initramfs-tools busybox lvm2 e2fsprogs util-linux"
+# lz4, lzop, xz-utils and bzip2: every compression initramfs-tools offers (TEST-13).
+PACKAGES="dkms gcc make libc6-dev kmod zstd lz4 lzop xz-utils bzip2 initramfs-tools busybox"
+PACKAGES="$PACKAGES lvm2 e2fsprogs util-linux"
 SUITE=bookworm
 FLAVOUR=cloud-amd64
 
