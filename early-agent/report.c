@@ -184,7 +184,9 @@ static int mkdir_p(char *path)
 int agent_report_write(const struct agent_conf *c, const struct agent_state *st, const char *status)
 {
 	static struct out o;
-	char dir[512], path[600], tmp[620];
+	char dir[512], path[600];
+	const char *name;
+	int dfd, ret;
 
 	o.len = 0;
 	o.overflow = 0;
@@ -201,6 +203,11 @@ int agent_report_write(const struct agent_conf *c, const struct agent_state *st,
 	}
 	if (dir[0] && mkdir_p(dir))
 		return -errno;
-	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
-	return dbd_replace_file(path, tmp, o.buf, o.len, 0644);
+	dfd = open(dir[0] ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	ret = dbd_replace_at(dfd, name, o.buf, o.len, 0644, NULL);
+	close(dfd);
+	return ret;
 }

@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include "dbdboot.h"
+#include "files.h"
 #include "facts.h"
 #include "run.h"
 #include "sha256.h"

@@ -29,6 +29,7 @@ struct opts {
 	const char *root;	/* "" for / ; else the tree, without a trailing / */
 	int json;
 	int quiet;
+	const char *command;	/* the subcommand, for the lock's record */
 };
 extern struct opts opt;
 
@@ -45,13 +46,13 @@ __attribute__((format(printf, 2, 3))) char *rpath(char *out, const char *fmt, ..
 double now_s(void);
 
 int path_exists(const char *path);
-/* Read a whole file (up to MAX bytes) into a malloc'ed buffer, NUL-terminated. */
+/* Read a whole file (up to MAX bytes) into a malloc'ed buffer, NUL-terminated;
+ * read_file_st also gives the stat of what was read (OUT). */
 int read_file(const char *path, size_t max, unsigned char **buf, size_t *len);
-/* Write LEN bytes to PATH: a temporary file beside it (named for this
- * process, so that two runs never write into one), fsync, rename, fsync of
- * the directory; MODE for the new file. Creates missing directories. */
-int write_atomic(const char *path, const void *buf, size_t len, unsigned int mode);
-int mkdir_p(const char *path, unsigned int mode);
+struct stat;
+int read_file_st(const char *path, size_t max, unsigned char **buf, size_t *len,
+		 struct stat *out);
+/* Writing files: files.h. */
 
 /* JSON to stdout: a small writer that places the commas. */
 void json_open(const char *key);	/* an object; KEY NULL inside arrays/top */

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "dbdboot.h"
+#include "files.h"
 #include "facts.h"
 #include "initrd.h"
 #include "inject.h"
@@ -189,13 +190,9 @@ int inject_manifest(const char *kver, const char *initrd)
 	}
 	if (m.errors)
 		warn("'%s' has %u bad lines: the agent will skip them", MANIFEST_PATH, m.errors);
-	ret = read_file(rpath(p, "%s", initrd), 2u << 30, &old, &olen);
+	ret = read_file_st(rpath(p, "%s", initrd), 2u << 30, &old, &olen, &st);
 	if (ret) {
 		err(ret, "could not read '%s': %s", initrd, strerror(-ret));
-		goto out;
-	}
-	if (stat(p, &st)) {
-		ret = err(-errno, "could not stat '%s': %s", initrd, strerror(errno));
 		goto out;
 	}
 	ret = dbd_initrd_walk_segments(old, olen, seg_visit, seg_end, &s, why, sizeof(why));
@@ -219,7 +216,14 @@ int inject_manifest(const char *kver, const char *initrd)
 	len = cpio_entry(out, len, SEGMENT_MARK, 0100644, mark, sizeof(mark) - 1, 3);
 	len = cpio_entry(out, len, "etc/dbdboot/manifest", 0100644, man, mlen, 4);
 	len = cpio_entry(out, len, "TRAILER!!!", 0, NULL, 0, 0);
-	ret = write_atomic(p, out, len, st.st_mode & 07777);
+	/* Only over the file read: a generator may have made a new one since. */
+	ret = write_atomic_expect(p, out, len, st.st_mode & 07777, &st);
+	if (ret == -ESTALE) {
+		err(ret, "could not write '%s': it changed while dbdboot read it (an initrd "
+		    "generator wrote it?); it is left as it is now: run dbdboot inject -k %s "
+		    "--manifest-only again", initrd, kver);
+		goto out;
+	}
 	if (ret) {
 		err(ret, "could not write '%s': %s; the old one is unchanged", initrd,
 		    strerror(-ret));
@@ -240,6 +244,10 @@ int inject_one(const char *kver, int manifest_only)
 	struct facts f;
 	int ret;
 
+	/* One writer at a time: never a stale copy renamed over a newer one. */
+	ret = dbd_lock();
+	if (ret)
+		return ret;
 	/* Not facts_get: what the initrd holds now is about to change, and
 	 * reading it is the costly part; it is read once, after. */
 	memset(&f, 0, sizeof(f));

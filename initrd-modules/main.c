@@ -83,12 +83,13 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (!strcmp(argv[optind], cmds[i].name)) {
+			opt.command = cmds[i].name;
 			argv += optind;
 			argc -= optind;
 			optind = 0;	/* getopt_long starts over for the command */
 			return cmds[i].fn(argc, argv);
 		}
 	}
-	err(0, "unknown command '%s' (see dbdboot --help)", argv[optind]);
+	err(0, "unknown command '%s'; Try 'dbdboot --help'", argv[optind]);
 	return EXIT_USAGE;
 }

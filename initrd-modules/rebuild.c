@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dbdboot.h"
+#include "files.h"
 #include "facts.h"
 #include "rebuild.h"
 #include "run.h"

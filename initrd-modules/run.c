@@ -42,22 +42,26 @@ const char *run_step_name(enum run_step step)
 	return steps[step].name;
 }
 
-unsigned int run_deadline(enum run_step step)
+unsigned int deadline_from_env(const char *env, unsigned int dflt)
 {
-	const char *v = getenv(steps[step].env);
+	const char *v = getenv(env);
 	char *end;
 	unsigned long s;
 
 	if (!v || !*v)
-		return steps[step].seconds;
+		return dflt;
 	errno = 0;
 	s = strtoul(v, &end, 10);
 	if (errno || *end || s < 1 || s > 86400) {
-		warn("%s='%s' is not a number of seconds from 1 to 86400: using %u", steps[step].env,
-		     v, steps[step].seconds);
-		return steps[step].seconds;
+		warn("%s='%s' is not a number of seconds from 1 to 86400: using %u", env, v, dflt);
+		return dflt;
 	}
 	return (unsigned int)s;
+}
+
+unsigned int run_deadline(enum run_step step)
+{
+	return deadline_from_env(steps[step].env, steps[step].seconds);
 }
 
 /* Wait up to SECONDS for PID to end; 0 with *STATUS, -ETIME, -EINTR. */

@@ -28,6 +28,9 @@ enum run_step {
 /* The step's name ("dkms-build") and deadline in seconds (the environment's
  * override when it is a whole number of 1 to 86400 seconds). */
 const char *run_step_name(enum run_step step);
+/* The whole number of seconds (1 to 86400) in the environment variable ENV,
+ * or DFLT when it is unset (or not such a number: then warned about). */
+unsigned int deadline_from_env(const char *env, unsigned int dflt);
 unsigned int run_deadline(enum run_step step);
 
 /*

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dbdboot.h"
+#include "files.h"
 #include "kernel.h"
 
 char *state_path(char *out, const char *kver, const char *name)

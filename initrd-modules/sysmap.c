@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dbdboot.h"
+#include "files.h"
 #include "kallsyms.h"
 #include "kernel.h"
 #include "sysmap.h"

@@ -10,7 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "atomic.h"
 #include "dbdboot.h"
 
 struct opts opt = { .root = "" };
@@ -80,6 +79,12 @@ int path_exists(const char *path)
 
 int read_file(const char *path, size_t max, unsigned char **buf, size_t *len)
 {
+	return read_file_st(path, max, buf, len, NULL);
+}
+
+int read_file_st(const char *path, size_t max, unsigned char **buf, size_t *len,
+		 struct stat *out)
+{
 	struct stat st;
 	unsigned char *p;
 	size_t got = 0;
@@ -92,6 +97,8 @@ int read_file(const char *path, size_t max, unsigned char **buf, size_t *len)
 		ret = -errno;
 		goto out;
 	}
+	if (out)
+		*out = st;
 	if ((size_t)st.st_size > max) {
 		ret = -EFBIG;
 		goto out;
@@ -117,51 +124,4 @@ int read_file(const char *path, size_t max, unsigned char **buf, size_t *len)
 out:
 	close(fd);
 	return ret;
-}
-
-int mkdir_p(const char *path, unsigned int mode)
-{
-	char tmp[PATH_MAX];
-	char *s;
-
-	if (strlen(path) >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	strcpy(tmp, path);
-	for (s = tmp + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(tmp, mode) && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	if (mkdir(tmp, mode) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-int write_atomic(const char *path, const void *buf, size_t len, unsigned int mode)
-{
-	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
-	int fd, ret = 0;
-
-	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir) ||
-	    snprintf(tmp, sizeof(tmp), "%s.dbdboot-%d", path, (int)getpid()) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		ret = mkdir_p(dir, 0755);
-		if (ret)
-			return ret;
-	}
-	ret = dbd_replace_file(path, tmp, buf, len, mode);
-	if (ret)
-		return ret;
-	fd = open(slash && slash != dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	return 0;
 }

@@ -4,14 +4,25 @@
 #define DBDBOOT_ATOMIC_H
 
 #include <stddef.h>
+#include <sys/stat.h>
+
+/* Temporary files are NAME + DBD_TMP_INFIX + 8 random letters. */
+#define DBD_TMP_INFIX ".dbdboot-tmp-"
 
 /*
- * Write LEN bytes at BUF to TMP (created with MODE), fsync it, and rename
- * it over PATH. Returns 0, or a negative errno with TMP removed and PATH as
- * it was. The caller picks TMP (same directory as PATH) and syncs the
- * directory if the rename itself must survive a crash.
+ * Write LEN bytes at BUF to a new temporary file beside NAME in the
+ * directory DIRFD (created with O_EXCL|O_NOFOLLOW under an unpredictable
+ * name, so that no link planted there is followed), fsync it, give it MODE,
+ * and rename it over NAME; then fsync the directory. With EXPECT (not
+ * NULL), the rename happens only while NAME is still the file EXPECT
+ * describes (device, inode, size, change time): else -ESTALE, nothing
+ * changed. Returns 0, or a negative errno with the temporary file removed
+ * and NAME as it was.
  */
-int dbd_replace_file(const char *path, const char *tmp, const void *buf, size_t len,
-		     unsigned int mode);
+int dbd_replace_at(int dirfd, const char *name, const void *buf, size_t len, unsigned int mode,
+		   const struct stat *expect);
+
+/* Is ENTRY a temporary file of dbd_replace_at() for NAME? */
+int dbd_is_tmp_of(const char *entry, const char *name);
 
 #endif

@@ -25,6 +25,7 @@
 #include "testutil.h"
 
 #include "dbdboot.h"
+#include "files.h"
 #include "facts.h"
 #include "inject.h"
 #include "kernel.h"
@@ -330,6 +331,30 @@ static void manifest_segment_after_every_compressor(void **state)
 	}
 }
 
+/* write_atomic_expect replaces only the file that was read. */
+static void write_only_over_what_was_read(void **state)
+{
+	unsigned char *buf;
+	struct stat st;
+	size_t len;
+
+	(void)state;
+	put("/boot/seen", "one\n", 4);
+	assert_int_equal(read_file_st(rpath(p, "/boot/seen"), 64, &buf, &len, &st), 0);
+	free(buf);
+	put("/boot/seen", "two, newer\n", 11);	/* someone else wrote it since */
+	assert_int_equal(write_atomic_expect(rpath(p, "/boot/seen"), "one+\n", 5, 0644, &st),
+			 -ESTALE);
+	assert_int_equal(read_file(rpath(p, "/boot/seen"), 64, &buf, &len), 0);
+	assert_int_equal(len, 11);
+	free(buf);
+	assert_int_equal(read_file_st(rpath(p, "/boot/seen"), 64, &buf, &len, &st), 0);
+	free(buf);
+	assert_int_equal(write_atomic_expect(rpath(p, "/boot/seen"), "three\n", 6, 0600, &st), 0);
+	assert_int_equal(stat(rpath(p, "/boot/seen"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+}
+
 /* A bundle made with tar(1): META lines (with @SUM@ replaced by the module's
  * sha256 unless BADSUM) and a module of the given bytes. */
 static void make_bundle(const char *kver, const char *module, int badsum)
@@ -402,6 +427,7 @@ int main(void)
 		cmocka_unit_test(sysmap_states),
 		cmocka_unit_test(sysmap_recovery),
 		cmocka_unit_test(dkms_tree),
+		cmocka_unit_test(write_only_over_what_was_read),
 		cmocka_unit_test(manifest_segment_after_every_compressor),
 		cmocka_unit_test(initrd_check_and_manifest_segment),
 		cmocka_unit_test(bundle_refusals),

@@ -1,0 +1,87 @@
+#!/bin/bash
+# Writes as root are safe: `inject --manifest-only` killed with SIGKILL at
+# 20 random points leaves the initrd either the old one (the same bytes) or
+# the new one (it holds the new manifest), complete and readable by the
+# kernel's rules; the next run removes what a killed run left behind. One
+# run writes at a time (the lock), and a symlink in the tree never leads a
+# write out of --root.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/cli/tap.sh
+. "$TOP/tests/cli/tap.sh"
+BUILD=${BUILD:-$TOP/build}
+D=$BUILD/tests/dbdboot
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+R=$T/root
+K=6.1.0-99-test-amd64
+I=$R/boot/initrd.img-$K
+
+mkdir -p "$R/boot" "$R/etc/dbdboot" "$T/main/etc/dbdboot"
+: >"$R/boot/vmlinuz-$K"
+printf 'dbdboot-manifest 1\n' >"$T/main/etc/dbdboot/manifest"
+head -c 24000000 /dev/urandom >"$T/main/filler"	# a write that takes a while
+(cd "$T/main" && find . | cpio --quiet -o -H newc | zstd -q -1) >"$I"
+manifest() { # manifest WORD: a manifest of its own for each run
+	printf 'dbdboot-manifest 1\nvolume mode=incremental device=LABEL=run-%s cow=/.datto minor=1\n' \
+		"$1" >"$R/etc/dbdboot/manifest"
+}
+
+# How long a whole run takes, to pick the kill points in.
+manifest a
+t0=$(date +%s%N)
+"$D" --root "$R" inject -k "$K" --manifest-only >/dev/null 2>&1
+ms=$((($(date +%s%N) - t0) / 1000000))
+echo "# a whole inject --manifest-only: $ms ms"
+initrd_line() { "$D" --root "$R" status -k "$K" 2>&1 | grep '^  initrd'; }
+
+bad=0
+for i in $(seq 1 20); do
+	manifest "$i"
+	before=$(sha256sum <"$I")
+	delay=$((RANDOM % (ms + 20)))
+	"$D" --root "$R" inject -k "$K" --manifest-only >/dev/null 2>&1 &
+	pid=$!
+	sleep "$(printf '0.%03d' "$delay")"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	line=$(initrd_line)
+	case $line in
+	*": module "*", manifest ok") ;;	# the new one, readable
+	*": module "*", manifest stale")	# the old one: the same bytes
+		[ "$(sha256sum <"$I")" = "$before" ] || { echo "# kill $i at ${delay} ms: neither old nor new"; bad=$((bad + 1)); } ;;
+	*) echo "# kill $i at ${delay} ms: $line"; bad=$((bad + 1)) ;;
+	esac
+done
+ok "20 kills at random points: the initrd always the old or the new one, readable" test "$bad" = 0
+left=$(find "$R/boot" -name '*.dbdboot-tmp-*' | wc -l)
+echo "# temporary files the killed runs left: $left"
+manifest z
+: >"$I.dbdboot-tmp-k1lled00"	# what a run killed while writing leaves
+ok "the next run succeeds" status_is 0 "$D" --root "$R" inject -k "$K" --manifest-only
+ok "and leaves no temporary file behind" test "$(find "$R/boot" -name '*.dbdboot-tmp-*' | wc -l)" = 0
+ok "and the manifest is the new one" out_has "manifest ok" "$D" --root "$R" status -k "$K"
+
+# The lock: held by another run, inject waits, then says who holds it.
+mkdir -p "$R/var/lib/dbdboot"
+echo "4242 rebuild" >"$R/var/lib/dbdboot/lock"
+flock "$R/var/lib/dbdboot/lock" sleep 30 &
+holder=$!
+sleep 0.3
+DBDBOOT_TIMEOUT_LOCK=1 "$D" --root "$R" inject -k "$K" --manifest-only >"$T/out" 2>&1
+ok "the lock held by another run: inject waits, then fails" test $? = 1
+ok "and names the run that holds it" grep -q "another dbdboot (pid 4242 rebuild) still holds it after 1 s" "$T/out"
+kill "$holder"
+wait "$holder" 2>/dev/null
+
+# A symlink in the tree pointing out of it: the write stays inside, or fails.
+mkdir -p "$T/outside"
+mv "$R/boot" "$R/boot.real"
+ln -s "$T/outside" "$R/boot"
+cp "$R/boot.real/vmlinuz-$K" "$R/boot.real/initrd.img-$K" "$T/outside/"
+touch -d '1 hour ago' "$T/outside"/*
+"$D" --root "$R" inject -k "$K" --manifest-only >"$T/out" 2>&1
+ok "an absolute link out of the root: nothing written outside it" \
+	test "$(find "$T/outside" -type f -newer "$R/etc/dbdboot/manifest" | wc -l)" = 0
+ok "and the failure is said" grep -q "could not write '/boot/initrd.img-$K'" "$T/out"
+tap_end
