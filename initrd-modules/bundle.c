@@ -272,7 +272,7 @@ static int bundle_import(const char *file, int force)
 		goto out;
 	}
 	module_facts(m.kernel, tmp, &mf);
-	unlink(tmp);
+	remove_path(tmp, 0);
 	if (!mf.found || mf.problem[0] || strcmp(mf.vermagic, m.vermagic)) {
 		ret = err(-EINVAL, "could not import '%s' for %s: %s", file, m.kernel,
 			  !mf.found ? "its module cannot be read" :

@@ -150,8 +150,9 @@ int mkdir_p(const char *path, unsigned int mode)
 	return mkdir(tmp, mode) && errno != EEXIST ? -errno : 0;
 }
 
-/* The directory of PATH, opened (and made) where it must be; *BASE its name. */
-static int open_parent(const char *path, const char **base)
+/* The directory of PATH, opened (and made, with CREATE) where it must be;
+ * *BASE its name. */
+static int parent_of(const char *path, const char **base, int create)
 {
 	const char *rel = in_root(path), *slash = strrchr(path, '/');
 	char dir[PATH_MAX];
@@ -163,12 +164,12 @@ static int open_parent(const char *path, const char **base)
 	if (rel) {
 		slash = strrchr(rel, '/');
 		snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - rel) : 0, rel);
-		return dir_in_root(dir, 0755);
+		return create ? dir_in_root(dir, 0755) : open_in_root(dir);
 	}
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
 	if (!dir[0])
 		strcpy(dir, "/");
-	ret = mkdir_p(dir, 0755);
+	ret = create ? mkdir_p(dir, 0755) : 0;
 	if (ret)
 		return ret;
 	ret = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -207,7 +208,7 @@ int write_atomic_expect(const char *path, const void *buf, size_t len, unsigned 
 	ret = dbd_lock();
 	if (ret)
 		return ret;
-	dfd = open_parent(path, &base);
+	dfd = parent_of(path, &base, 1);
 	if (dfd < 0)
 		return dfd;
 	remove_leftovers(dfd, base);
@@ -219,6 +220,28 @@ int write_atomic_expect(const char *path, const void *buf, size_t len, unsigned 
 int write_atomic(const char *path, const void *buf, size_t len, unsigned int mode)
 {
 	return write_atomic_expect(path, buf, len, mode, NULL);
+}
+
+int remove_path(const char *path, int dir)
+{
+	char buf[PATH_MAX];
+	const char *base;
+	size_t n = strlen(path);
+	int dfd, ret = 0;
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;	/* "dir/" names dir */
+	if (n >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, n);
+	buf[n] = '\0';
+	dfd = parent_of(buf, &base, 0);
+	if (dfd < 0)
+		return dfd;
+	if (unlinkat(dfd, base, dir ? AT_REMOVEDIR : 0))
+		ret = -errno;
+	close(dfd);
+	return ret;
 }
 
 /* Who holds the lock, as it wrote it ("PID COMMAND"). */

@@ -22,6 +22,9 @@
 int write_atomic(const char *path, const void *buf, size_t len, unsigned int mode);
 int write_atomic_expect(const char *path, const void *buf, size_t len, unsigned int mode,
 			const struct stat *expect);
+/* Remove the file (or, with DIR, the empty directory) PATH, its directory
+ * resolved inside the root when under it: 0 or a negative errno. */
+int remove_path(const char *path, int dir);
 /* Make PATH and its missing parents (inside the root when under it). */
 int mkdir_p(const char *path, unsigned int mode);
 

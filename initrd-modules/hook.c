@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "dbdboot.h"
+#include "files.h"
 #include "facts.h"
 #include "inject.h"
 #include "rebuild.h"
@@ -105,18 +106,18 @@ static int removed(const char *kver)
 	DIR *dir;
 
 	if (state_has(kver, "System.map") &&
-	    unlink(rpath(p, "/lib/modules/%s/System.map", kver)) == 0)
+	    remove_path(rpath(p, "/lib/modules/%s/System.map", kver), 0) == 0)
 		info("%s: removed the recovered '/lib/modules/%s/System.map'", kver, kver);
 	dir = opendir(state_path(d, kver, ""));
 	if (dir) {
 		while ((e = readdir(dir)))
 			if (e->d_name[0] != '.')
-				unlink(state_path(p, kver, e->d_name));
+				remove_path(state_path(p, kver, e->d_name), 0);
 		closedir(dir);
-		rmdir(d);
+		remove_path(d, 1);
 	}
 	/* What the kernel's packages left behind, empty, goes too. */
-	rmdir(rpath(p, "/lib/modules/%s", kver));
+	remove_path(rpath(p, "/lib/modules/%s", kver), 1);
 	return 0;
 }
 
