@@ -91,58 +91,102 @@ static int dkms_step(enum run_step step, const char *ver, const char *kver, cons
 	return 0;
 }
 
-int rebuild_one(const char *kver, int force, struct rebuild_result *r)
+/* The module installed before a rebuild, kept to be put back on failure. */
+struct kept {
+	char path[PATH_MAX];	/* in the root */
+	unsigned char *data;
+	size_t len;
+};
+
+static void keep_module(const struct module_facts *m, struct kept *k)
 {
-	char log[PATH_MAX], p[PATH_MAX];
+	char p[PATH_MAX];
+
+	memset(k, 0, sizeof(*k));
+	if (!m->found || read_file(rpath(p, "%s", m->path), 64u << 20, &k->data, &k->len))
+		return;
+	snprintf(k->path, sizeof(k->path), "%s", m->path);
+}
+
+/* After a failed build, install or check: the kernel keeps the module it had. */
+static void put_back(const char *kver, struct kept *k)
+{
+	const char *argv[] = { "depmod", "-a", kver, NULL };
+	char p[PATH_MAX], why[256];
+	unsigned char *now = NULL;
+	size_t nlen = 0;
+	int ret;
+
+	if (!k->data) {
+		err(0, "%s: no dattobd was installed for it before this build: it has none now", kver);
+		return;
+	}
+	if (!read_file(rpath(p, "%s", k->path), 64u << 20, &now, &nlen) && nlen == k->len &&
+	    !memcmp(now, k->data, nlen)) {
+		info("%s: the dattobd installed before is still in place at '%s'", kver, k->path);
+		goto out;
+	}
+	ret = write_atomic(p, k->data, k->len, 0644);
+	if (ret) {
+		err(ret, "could not put the dattobd installed before back at '%s': %s; %s has no "
+		    "working dattobd now", k->path, strerror(-ret), kver);
+		goto out;
+	}
+	ret = run_prog(RUN_DEPMOD, argv, NULL);
+	if (ret)
+		warn("%s: depmod %s; run: depmod -a %s", kver,
+		     run_failure(RUN_DEPMOD, ret, why, sizeof(why)), kver);
+	err(0, "%s: the dattobd installed before this build is back at '%s': the kernel keeps "
+	    "it until a build succeeds (dkms may no longer list it as installed)", kver, k->path);
+out:
+	free(now);
+}
+
+/* What must be there before a build. 0 to build, 1 nothing to do, or as
+ * rebuild_one. */
+static int preflight(const char *kver, int force, struct facts *f, struct rebuild_result *r)
+{
 	struct sysmap_result sm;
-	struct facts f;
-	double t0 = now_s();
 	const char *ver;
 	int ret;
 
-	memset(r, 0, sizeof(*r));
 	/* Not facts_get: the initrd is inject's business, and reading it costs. */
-	memset(&f, 0, sizeof(f));
-	ret = kernel_probe(kver, &f.k);
+	memset(f, 0, sizeof(*f));
+	ret = kernel_probe(kver, &f->k);
 	if (ret)
 		return err(ret, "could not use kernel release '%s': not a release name", kver);
-	dkms_facts(kver, &f.dkms);
-	module_facts(kver, NULL, &f.mod);
-	if (!f.k.headers) {
-		info("%s: the headers (linux-headers-%s) are not installed: nothing built; the "
-		     "build will run when they arrive", kver, kver);
-		r->outcome = "deferred-headers";
+	dkms_facts(kver, &f->dkms);
+	module_facts(kver, NULL, &f->mod);
+	if (!f->k.headers || !f->k.image) {
+		info(!f->k.headers ? "%s: the headers (linux-headers-%s) are not installed: nothing "
+		     "built; the build will run when they arrive" : "%s: the image "
+		     "(/boot/vmlinuz-%s) is not installed yet: nothing built; the build will run "
+		     "when it arrives", kver, kver);
+		r->outcome = !f->k.headers ? "deferred-headers" : "deferred-image";
 		return REBUILD_DEFERRED;
 	}
-	if (!f.k.image) {
-		info("%s: the image (/boot/vmlinuz-%s) is not installed yet: nothing built; the "
-		     "build will run when it arrives", kver, kver);
-		r->outcome = "deferred-image";
-		return REBUILD_DEFERRED;
-	}
-	if (!f.dkms.nversions) {
+	if (!f->dkms.nversions) {
 		ret = no_source();
 		if (!ret)
-			dkms_facts(kver, &f.dkms);
-		if (ret || !f.dkms.nversions) {
+			dkms_facts(kver, &f->dkms);
+		if (ret || !f->dkms.nversions) {
 			r->outcome = "no-source";
 			return ret ? ret : -ENOENT;
 		}
 	}
-	ver = f.dkms.versions[f.dkms.nversions - 1];
+	ver = f->dkms.versions[f->dkms.nversions - 1];
 	snprintf(r->version, sizeof(r->version), "%s", ver);
-	if (!force && f.dkms.state == DKMS_INSTALLED && !strcmp(f.dkms.version, ver) &&
-	    f.mod.found && !f.mod.problem[0]) {
+	if (!force && f->dkms.state == DKMS_INSTALLED && !strcmp(f->dkms.version, ver) &&
+	    f->mod.found && !f->mod.problem[0]) {
 		info("%s: dattobd %s is built, installed and verified: nothing to do", kver, ver);
 		r->outcome = "verified";
-		r->seconds = now_s() - t0;
-		return 0;
+		return 1;
 	}
 	if (!have_program("dkms"))
 		return err(-ENOENT, "could not find 'dkms': install the dkms package");
-	if (f.k.sysmap != SYSMAP_REAL && f.k.sysmap != SYSMAP_RECOVERED) {
+	if (f->k.sysmap != SYSMAP_REAL && f->k.sysmap != SYSMAP_RECOVERED) {
 		info("%s: System.map is %s: recovering it from the image", kver,
-		     sysmap_state_str(f.k.sysmap));
+		     sysmap_state_str(f->k.sysmap));
 		ret = sysmap_ensure(kver, 0, NULL, &sm);
 		if (ret) {
 			r->outcome = "no-sysmap";
@@ -150,19 +194,23 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 				   "(dattobd's build needs symbol addresses)", kver);
 		}
 	}
-	ret = mkdir_p(state_path(p, kver, ""), 0755);
-	if (ret)
-		return err(ret, "could not create '%s': %s", p, strerror(-ret));
-	snprintf(log, sizeof(log), "%s", state_path(p, kver, "dkms.log"));
-	write_atomic(log, "", 0, 0644);
+	return 0;
+}
+
+/* dkms build and install of VER, then the checks. 0 or <0 after saying why. */
+static int build(const char *kver, const char *ver, struct facts *f, const char *log,
+		 struct rebuild_result *r)
+{
+	char p[PATH_MAX], why[256];
+	int ret;
+
 	/* dkms refuses to build what it has built: undo that build first
 	 * ("unbuild", not "remove": remove forgets the version entirely when
-	 * this was its last kernel). */
-	if (f.dkms.state >= DKMS_BUILT) {
-		const char *argv[] = { "dkms", "unbuild", "-m", DKMS_MODULE, "-v",
-				       f.dkms.version[0] ? f.dkms.version : ver, "-k", kver, NULL };
-
-		char why[256];
+	 * this was its last kernel). Another version built or installed stays
+	 * until the new one is installed over it. */
+	if (f->dkms.state >= DKMS_BUILT && !strcmp(f->dkms.version, ver)) {
+		const char *argv[] = { "dkms", "unbuild", "-m", DKMS_MODULE, "-v", ver, "-k", kver,
+				       NULL };
 
 		ret = run_prog(RUN_DKMS_UNBUILD, argv, log);
 		if (ret)
@@ -174,7 +222,7 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 		tail(rpath(p, "/var/lib/dkms/" DKMS_MODULE "/%s/build/make.log", ver), 25);
 		err(0, "what to do: read the log above; check that linux-headers-%s is complete "
 		    "and that '%s' is real (dbdboot status -k %s); then run: dbdboot rebuild -k %s",
-		    kver, f.k.sysmap_path[0] ? f.k.sysmap_path : "System.map", kver, kver);
+		    kver, f->k.sysmap_path[0] ? f->k.sysmap_path : "System.map", kver, kver);
 		r->outcome = "build-failed";
 		return ret;
 	}
@@ -183,17 +231,48 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 		r->outcome = "install-failed";
 		return ret;
 	}
-	ret = module_facts(kver, NULL, &f.mod);
-	if (ret || !f.mod.found || f.mod.problem[0]) {
+	ret = module_facts(kver, NULL, &f->mod);
+	if (ret || !f->mod.found || f->mod.problem[0]) {
 		r->outcome = "verify-failed";
 		return err(-EBADMSG, "could not verify the dattobd dkms installed for '%s': %s", kver,
-			   f.mod.found ? f.mod.problem : "no dattobd.ko is installed for it");
+			   f->mod.found ? f->mod.problem : "no dattobd.ko is installed for it");
 	}
+	return 0;
+}
+
+int rebuild_one(const char *kver, int force, struct rebuild_result *r)
+{
+	char log[PATH_MAX], p[PATH_MAX];
+	double t0 = now_s();
+	struct facts f;
+	struct kept old;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = preflight(kver, force, &f, r);
+	if (ret == 1)
+		r->seconds = now_s() - t0;
+	if (ret)
+		return ret == 1 ? 0 : ret;
+	ret = mkdir_p(state_path(p, kver, ""), 0755);
+	if (ret)
+		return err(ret, "could not create '%s': %s", p, strerror(-ret));
+	snprintf(log, sizeof(log), "%s", state_path(p, kver, "dkms.log"));
+	write_atomic(log, "", 0, 0644);
+	/* Nothing that was installed goes before its successor is verified. */
+	keep_module(&f.mod, &old);
+	ret = build(kver, r->version, &f, log, r);
+	if (ret) {
+		put_back(kver, &old);
+		free(old.data);
+		return ret;
+	}
+	free(old.data);
 	r->seconds = now_s() - t0;
 	r->built = 1;
 	r->outcome = "built";
 	info("%s: dattobd %s built, installed and verified (vermagic, %d CRCs, depmod) in %.1f s",
-	     kver, ver, f.mod.crcs, r->seconds);
+	     kver, r->version, f.mod.crcs, r->seconds);
 	return 0;
 }
 
