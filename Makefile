@@ -34,7 +34,7 @@ SAN_CFLAGS := -std=gnu11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 LIB_SRCS := lib/cowhdr.c lib/manifest.c lib/superblock.c lib/atomic.c lib/initrd.c lib/unpack.c \
-	lib/kernel-unpack.c \
+	lib/kernel-unpack.c lib/jsonstr.c \
 	lib/kallsyms.c
 # Host-side libraries (the initrd reader's decompressors); never in the agent.
 HOST_LIBS := -lz -llzma -llz4 -lzstd -lbz2 -llzo2
@@ -46,7 +46,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 MUSL_GCC ?= musl-gcc
 MUSL_INC := $(BUILD)/musl-include
 AGENT_SRCS := $(filter-out early-agent/nomalloc.c,$(wildcard early-agent/*.c)) kmod/modload.c \
-	lib/manifest.c lib/superblock.c lib/atomic.c
+	lib/manifest.c lib/superblock.c lib/atomic.c lib/jsonstr.c
 AGENT_HDRS := $(wildcard early-agent/*.h kmod/*.h) $(LIB_HDRS)
 AGENT := $(BUILD)/dbdboot-early
 

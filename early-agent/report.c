@@ -13,47 +13,63 @@
 
 #include "agent.h"
 #include "atomic.h"
+#include "jsonstr.h"
 
 #define REPORT_VERSION 1
 
+/* The report is written in pieces through a small buffer: no size limit,
+ * whatever the manifest's volumes and paths (see dbd_manifest limits). */
 struct out {
-	char buf[96 * 1024];
+	int fd;
+	int err;	/* the first write error */
 	size_t len;
-	int overflow;
+	char buf[4096];
 };
 
+static void flush_out(struct out *o)
+{
+	if (o->len && !o->err)
+		o->err = dbd_write_all(o->fd, o->buf, o->len);
+	o->len = 0;
+}
+
+static void emit(void *ctx, const char *p, size_t n)
+{
+	struct out *o = ctx;
+
+	while (n) {
+		size_t room = sizeof(o->buf) - o->len, k = n < room ? n : room;
+
+		memcpy(o->buf + o->len, p, k);
+		o->len += k;
+		p += k;
+		n -= k;
+		if (o->len == sizeof(o->buf))
+			flush_out(o);
+	}
+}
+
+/* Formatted text without strings of unbounded length (those: put_str). */
 __attribute__((format(printf, 2, 3)))
 static void put(struct out *o, const char *fmt, ...)
 {
+	char line[256];
 	va_list ap;
 	int n;
 
-	if (o->overflow)
-		return;
 	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->len, sizeof(o->buf) - o->len, fmt, ap);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(o->buf) - o->len)
-		o->overflow = 1;
-	else
-		o->len += (size_t)n;
+	if (n > 0)
+		emit(o, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
-/* A JSON string: quotes, backslashes and every byte outside printable ASCII escaped. */
+/* A JSON string, escaped as JSON requires (lib/jsonstr.h). */
 static void put_str(struct out *o, const char *s)
 {
-	put(o, "\"");
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			put(o, "\\%c", ch);
-		else if (ch < 0x20 || ch >= 0x7f)
-			put(o, "\\u%04x", ch);
-		else
-			put(o, "%c", ch);
-	}
-	put(o, "\"");
+	emit(o, "\"", 1);
+	dbd_json_escape(s, emit, o);
+	emit(o, "\"", 1);
 }
 
 static void put_kv_str(struct out *o, const char *key, const char *val, const char *end)
@@ -181,18 +197,32 @@ static int mkdir_p(char *path)
 	return mkdir(path, 0755) && errno != EEXIST ? -errno : 0;
 }
 
+struct render_args {
+	const struct agent_conf *c;
+	const struct agent_state *st;
+	const char *status;
+};
+
+static int fill(int fd, void *ctx)
+{
+	const struct render_args *a = ctx;
+	static struct out o;
+
+	o.fd = fd;
+	o.err = 0;
+	o.len = 0;
+	render(&o, a->c, a->st, a->status);
+	flush_out(&o);
+	return o.err;
+}
+
 int agent_report_write(const struct agent_conf *c, const struct agent_state *st, const char *status)
 {
-	static struct out o;
+	struct render_args a = { c, st, status };
 	char dir[512], path[600];
 	const char *name;
 	int dfd, ret;
 
-	o.len = 0;
-	o.overflow = 0;
-	render(&o, c, st, status);
-	if (o.overflow)
-		return -E2BIG;
 	if (c->report) {
 		snprintf(path, sizeof(path), "%s", c->report);
 		snprintf(dir, sizeof(dir), "%s", c->report);
@@ -207,7 +237,7 @@ int agent_report_write(const struct agent_conf *c, const struct agent_state *st,
 	if (dfd < 0)
 		return -errno;
 	name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	ret = dbd_replace_at(dfd, name, o.buf, o.len, 0644, NULL);
+	ret = dbd_replace_at_fn(dfd, name, fill, &a, 0644, NULL);
 	close(dfd);
 	return ret;
 }

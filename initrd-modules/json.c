@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "dbdboot.h"
+#include "jsonstr.h"
 
 #define DEPTH 16
 
@@ -22,19 +23,17 @@ static void sep(const char *key)
 		printf("\"%s\": ", key);
 }
 
+static void emit(void *ctx, const char *p, size_t n)
+{
+	(void)ctx;
+	fwrite(p, 1, n, stdout);
+}
+
+/* Escaped as the agent's report is (lib/jsonstr.h): UTF-8 stays readable. */
 static void quoted(const char *s)
 {
 	fputc('"', stdout);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			fputc(c, stdout);
-	}
+	dbd_json_escape(s, emit, NULL);
 	fputc('"', stdout);
 }
 

@@ -142,7 +142,9 @@ out:
 	free(now);
 }
 
-/* What must be there before a build. 0 to build, 1 nothing to do, or as
+#define NOTHING_TO_DO 2	/* from preflight: verified already */
+
+/* What must be there before a build. 0 to build, NOTHING_TO_DO, or as
  * rebuild_one. */
 static int preflight(const char *kver, int force, struct facts *f, struct rebuild_result *r)
 {
@@ -180,7 +182,7 @@ static int preflight(const char *kver, int force, struct facts *f, struct rebuil
 	    f->mod.found && !f->mod.problem[0]) {
 		info("%s: dattobd %s is built, installed and verified: nothing to do", kver, ver);
 		r->outcome = "verified";
-		return 1;
+		return NOTHING_TO_DO;
 	}
 	if (!have_program("dkms"))
 		return err(-ENOENT, "could not find 'dkms': install the dkms package");
@@ -250,10 +252,12 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 
 	memset(r, 0, sizeof(*r));
 	ret = preflight(kver, force, &f, r);
-	if (ret == 1)
+	if (ret == NOTHING_TO_DO) {
 		r->seconds = now_s() - t0;
+		return 0;
+	}
 	if (ret)
-		return ret == 1 ? 0 : ret;
+		return ret;
 	ret = mkdir_p(state_path(p, kver, ""), 0755);
 	if (ret)
 		return err(ret, "could not create '%s': %s", p, strerror(-ret));

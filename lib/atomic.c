@@ -42,7 +42,7 @@ int dbd_is_tmp_of(const char *entry, const char *name)
 	       strlen(entry + n + k) == TMP_LETTERS;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+int dbd_write_all(int fd, const void *buf, size_t len)
 {
 	size_t off = 0;
 
@@ -71,8 +71,28 @@ static int still_same(int dirfd, const char *name, const struct stat *expect)
 	return 0;
 }
 
+struct bytes {
+	const void *buf;
+	size_t len;
+};
+
+static int fill_bytes(int fd, void *ctx)
+{
+	const struct bytes *b = ctx;
+
+	return dbd_write_all(fd, b->buf, b->len);
+}
+
 int dbd_replace_at(int dirfd, const char *name, const void *buf, size_t len, unsigned int mode,
 		   const struct stat *expect)
+{
+	struct bytes b = { buf, len };
+
+	return dbd_replace_at_fn(dirfd, name, fill_bytes, &b, mode, expect);
+}
+
+int dbd_replace_at_fn(int dirfd, const char *name, int (*fill)(int fd, void *ctx), void *ctx,
+		      unsigned int mode, const struct stat *expect)
 {
 	char tmp[256];
 	int fd = -1, ret, tries;
@@ -89,7 +109,7 @@ int dbd_replace_at(int dirfd, const char *name, const void *buf, size_t len, uns
 	}
 	if (fd < 0)
 		return -EEXIST;
-	ret = write_all(fd, buf, len);
+	ret = fill(fd, ctx);
 	if (!ret && fchmod(fd, mode))
 		ret = -errno;
 	if (!ret && fsync(fd))

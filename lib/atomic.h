@@ -22,6 +22,14 @@
 int dbd_replace_at(int dirfd, const char *name, const void *buf, size_t len, unsigned int mode,
 		   const struct stat *expect);
 
+/* The same, the content written by FILL(FD, CTX) (0 or a negative errno)
+ * instead of from a buffer: for what is produced in pieces. */
+int dbd_replace_at_fn(int dirfd, const char *name, int (*fill)(int fd, void *ctx), void *ctx,
+		      unsigned int mode, const struct stat *expect);
+
+/* Write all LEN bytes at BUF to FD (EINTR retried): 0 or a negative errno. */
+int dbd_write_all(int fd, const void *buf, size_t len);
+
 /* Is ENTRY a temporary file of dbd_replace_at() for NAME? */
 int dbd_is_tmp_of(const char *entry, const char *name);
 

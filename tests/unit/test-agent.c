@@ -312,6 +312,47 @@ static void report_escapes_and_is_atomic(void **state)
 	sh("test $(ls %s/dbdboot | wc -l) = 1", rundir);
 }
 
+/* The report of a manifest at every stated limit (64 volumes, the longest
+ * device, path, COW path and message, each all escapes) is written whole;
+ * UTF-8 stays as it is and bytes that are not UTF-8 become \u00XX. */
+static void report_of_a_full_manifest(void **state)
+{
+	static struct agent_state st;
+	static char text[1 << 20];
+	struct agent_conf c = { .phase = "initramfs", .manifest = "/m", .timeout = 10 };
+	char path[600], rundir[512], *p;
+	unsigned int i, n = 0;
+	ssize_t len;
+	int fd;
+
+	(void)state;
+	snprintf(rundir, sizeof(rundir), "%s/run-full", root);
+	c.run = rundir;
+	memset(&st, 0, sizeof(st));
+	st.manifest.n = DBD_MANIFEST_MAX_VOLUMES;
+	for (i = 0; i < DBD_MANIFEST_MAX_VOLUMES; i++) {
+		memset(st.manifest.vol[i].device, '\x01', DBD_MANIFEST_MAX_DEVICE);
+		memset(st.manifest.vol[i].cow, '"', DBD_MANIFEST_MAX_COW);
+		memset(st.vol[i].path, '\x7f', sizeof(st.vol[i].path) - 1);
+		memset(st.vol[i].message, '\\', sizeof(st.vol[i].message) - 1);
+		st.manifest.vol[i].minor = i;
+	}
+	strcpy(st.manifest.vol[0].device, "LABEL=donn\xc3\xa9" "es-\xff");
+	assert_int_equal(agent_report_write(&c, &st, "done"), 0);
+	snprintf(path, sizeof(path), "%s/dbdboot/early.json", rundir);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	len = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	assert_true(len > 96 * 1024);
+	text[len] = '\0';
+	for (p = text; (p = strstr(p, "{\"minor\": ")); p++)
+		n++;
+	assert_int_equal(n, DBD_MANIFEST_MAX_VOLUMES);
+	assert_non_null(strstr(text, "\"device\": \"LABEL=donn\xc3\xa9" "es-\\u00ff\""));
+	assert_string_equal(text + len - 4, "]\n}\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +365,7 @@ int main(void)
 		cmocka_unit_test(resolve_devices),
 		cmocka_unit_test(mount_states),
 		cmocka_unit_test(report_escapes_and_is_atomic),
+		cmocka_unit_test(report_of_a_full_manifest),
 	};
 
 	return cmocka_run_group_tests_name("agent", tests, setup, teardown);
