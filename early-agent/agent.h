@@ -18,6 +18,7 @@
 #define AGENT_TIMEOUT_MAX	3600
 #define AGENT_POLL_MS		50	/* device wait interval */
 #define AGENT_WORKER_MARGIN_MS	300	/* the worker gives up this much before the deadline */
+#define AGENT_FORK_TRIES	3	/* a fork failing with EAGAIN or ENOMEM, 10 ms apart */
 #define AGENT_MODPARAMS_MAX	511	/* bytes of dattobd.* parameters passed on */
 #define AGENT_PATH_MAX		256	/* bytes of a resolved device path */
 
@@ -103,6 +104,9 @@ int agent_mountinfo_state(char *text, unsigned int maj, unsigned int min);
 
 /* work.c: the worker's steps. */
 void agent_work(const struct agent_conf *c, struct agent_state *st);
+/* Without a worker (ERR: why, a negative errno): the manifest read, every
+ * volume reported not reloaded; nothing that can block. */
+void agent_work_skipped(const struct agent_conf *c, struct agent_state *st, int err);
 
 /* report.c */
 int agent_report_write(const struct agent_conf *c, const struct agent_state *st, const char *status);

@@ -8,6 +8,10 @@
  * writes the report, and returns: a worker stuck inside the kernel (a hung
  * finit_module or ioctl) is left behind, and the boot goes on.
  *
+ * Without a worker (fork fails) nothing that can block runs: the module is
+ * not loaded and no ioctl issued, and the report says why. A worker that
+ * dies is reported as crashed.
+ *
  * Exit status: 0 once it has run, whatever it found (the report and the
  * kernel log tell); 2 for a bad command line. The boot scripts ignore it.
  */
@@ -93,17 +97,93 @@ static const char *summary(const struct agent_state *st, char *buf, size_t size)
 	return buf;
 }
 
-/* Without a pipe or a child there is no deadline guard: do the work here. */
-static int work_unguarded(const struct agent_conf *c, struct agent_state *st)
+/*
+ * Start the worker. Its end is seen on a pipe (EOF when it exits, whatever
+ * the cause); without a pipe, by polling waitpid. A fork that fails for
+ * want of resources is tried again a few times. Returns its pid, or -errno.
+ */
+static pid_t start_worker(const struct agent_conf *c, struct agent_state *st, int *rfd)
 {
-	int ret;
+	int fds[2] = { -1, -1 }, tries;
+	pid_t pid = -1;
 
-	agent_work(c, st);
-	st->end_ms = agent_now_ms() - st->start_ms;
-	ret = agent_report_write(c, st, "done");
-	if (ret)
-		agent_log(LOG_ERR, "could not write the report: %s", strerror(-ret));
-	return 0;
+	if (pipe2(fds, O_CLOEXEC)) {
+		agent_log(LOG_WARN, "could not make a pipe: %s: watching the worker by polling",
+			  strerror(errno));
+		fds[0] = fds[1] = -1;
+	}
+	for (tries = 0; tries < AGENT_FORK_TRIES; tries++) {
+		pid = fork();
+		if (pid >= 0 || (errno != EAGAIN && errno != ENOMEM))
+			break;
+		usleep(10000);
+	}
+	if (pid == 0) {
+		char buf[160];
+
+		if (fds[0] >= 0)
+			close(fds[0]);
+		agent_work(c, st);
+		st->worker_done = 1;
+		if (st->parent_gone) {
+			/* Late: the parent reported at the deadline; tell what came after. */
+			st->end_ms = agent_now_ms() - st->start_ms;
+			agent_log(LOG_WARN, "finished late, after the deadline: %s",
+				  summary(st, buf, sizeof(buf)));
+			agent_report_write(c, st, "late");
+		}
+		_exit(0);
+	}
+	if (pid < 0)
+		pid = -errno;
+	if (fds[1] >= 0)
+		close(fds[1]);
+	if (pid < 0 && fds[0] >= 0) {
+		close(fds[0]);
+		fds[0] = -1;
+	}
+	*rfd = fds[0];
+	return pid;
+}
+
+/* Wait for the worker until the deadline: 1 when it ended (*WSTATUS), 0 at
+ * the deadline. */
+static int wait_worker(const struct agent_conf *c, const struct agent_state *st, pid_t pid,
+		       int fd, int *wstatus)
+{
+	for (;;) {
+		long left = (long)c->timeout * 1000 - (agent_now_ms() - st->start_ms);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (waitpid(pid, wstatus, WNOHANG) == pid)
+			return 1;
+		if (left <= 0)
+			return 0;
+		if (fd < 0) {
+			usleep(left > 20 ? 20000 : (useconds_t)left * 1000);
+			continue;
+		}
+		if (poll(&p, 1, (int)left) > 0) {
+			/* EOF: it is gone, or going; reap it without waiting long. */
+			for (int i = 0; i < 100 && waitpid(pid, wstatus, WNOHANG) != pid; i++)
+				usleep(1000);
+			return 1;
+		}
+	}
+}
+
+/* How the worker ended: "done", or "crashed" (said, with how). */
+static const char *ended(const struct agent_state *st, int wstatus, char *buf, size_t size)
+{
+	if (st->worker_done)
+		return "done";
+	if (WIFSIGNALED(wstatus))
+		snprintf(buf, size, "killed by signal %d", WTERMSIG(wstatus));
+	else
+		snprintf(buf, size, "exit status %d", WEXITSTATUS(wstatus));
+	agent_log(LOG_ERR, "the worker died before it finished (%s): what it did not do is "
+		  "reported unfinished", buf);
+	return "crashed";
 }
 
 int main(int argc, char **argv)
@@ -124,7 +204,7 @@ int main(int argc, char **argv)
 		.phase = "initramfs",
 	};
 	struct agent_state *st;
-	int opt, timeout_opt = 0, fds[2], ret;
+	int opt, timeout_opt = 0, fd = -1, wstatus = 0, ret;
 	char buf[160];
 	const char *status;
 	pid_t pid;
@@ -194,46 +274,16 @@ int main(int argc, char **argv)
 	agent_log(LOG_INFO, "%s %s: phase %s, deadline %d s", "dbdboot-early", DBDBOOT_VERSION,
 		  c.phase, c.timeout);
 
-	if (pipe2(fds, O_CLOEXEC)) {
-		agent_log(LOG_ERR, "could not make a pipe: %s: working without a deadline guard",
-			  strerror(errno));
-		return work_unguarded(&c, st);
-	}
-	pid = fork();
+	pid = start_worker(&c, st, &fd);
 	if (pid < 0) {
-		agent_log(LOG_ERR, "could not fork: %s: working without a deadline guard", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return work_unguarded(&c, st);
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		agent_work(&c, st);
-		st->worker_done = 1;
-		if (st->parent_gone) {
-			/* Late: the parent reported at the deadline; tell what came after. */
-			st->end_ms = agent_now_ms() - st->start_ms;
-			agent_log(LOG_WARN, "finished late, after the deadline: %s",
-				  summary(st, buf, sizeof(buf)));
-			agent_report_write(&c, st, "late");
-		}
-		_exit(0);
-	}
-	close(fds[1]);
-	for (;;) {
-		long left = (long)c.timeout * 1000 - (agent_now_ms() - st->start_ms);
-		struct pollfd p = { .fd = fds[0], .events = POLLIN };
-
-		if (left <= 0)
-			break;
-		ret = poll(&p, 1, (int)left);
-		if (ret > 0 || (ret < 0 && errno != EINTR))
-			break;	/* EOF: the worker is gone */
-	}
-	st->end_ms = agent_now_ms() - st->start_ms;
-	if (st->worker_done) {
-		waitpid(pid, NULL, 0);
-		status = "done";
+		/* No worker, no guard: do nothing that could outlast the deadline. */
+		agent_log(LOG_ERR, "could not start a worker process: %s: dattobd not loaded, "
+			  "nothing reloaded (without a worker a hung load or ioctl would hold the "
+			  "boot past the deadline)", strerror((int)-pid));
+		agent_work_skipped(&c, st, (int)pid);
+		status = "no-worker";
+	} else if (wait_worker(&c, st, pid, fd, &wstatus)) {
+		status = ended(st, wstatus, buf, sizeof(buf));
 	} else {
 		st->parent_gone = 1;
 		status = "deadline";
@@ -241,6 +291,7 @@ int main(int argc, char **argv)
 			  "leaving the worker behind", c.timeout,
 			  st->module == M_LOADING ? "still loading" : "done");
 	}
+	st->end_ms = agent_now_ms() - st->start_ms;
 	ret = agent_report_write(&c, st, status);
 	if (ret)
 		agent_log(LOG_ERR, "could not write the report: %s", strerror(-ret));

@@ -269,3 +269,18 @@ void agent_work(const struct agent_conf *c, struct agent_state *st)
 	if (ctl >= 0)
 		close(ctl);
 }
+
+void agent_work_skipped(const struct agent_conf *c, struct agent_state *st, int err)
+{
+	unsigned int i;
+
+	st->module = M_FAILED;
+	st->module_error = err;
+	read_manifest(c, st);
+	for (i = 0; i < st->manifest.n; i++) {
+		volume_done(st, i, V_FAILED, err, "not reloaded: no worker process could be "
+			    "started, and without one a load or a reload could outlast the deadline");
+		agent_log(LOG_ERR, "minor %u: %s not reloaded (no worker process): a full backup "
+			  "will be needed", st->manifest.vol[i].minor, st->manifest.vol[i].device);
+	}
+}

@@ -95,4 +95,39 @@ ok "hung driver: back within the deadline + 0.5 s ($(((t1 - t0) / 1000000)) ms)"
 ok "hung driver: report says deadline" report_has '"status": "deadline"'
 ok "hung driver: logged" log_has "deadline of 1 s reached"
 exec 3<>"$T/r/dev/datto-ctl"	# lets the worker go
+
+# A worker that dies (here: SIGSEGV while it waits for a device) is
+# reported as crashed, not as the deadline.
+fake_root "ro dbdboot.timeout=5"
+manifest "volume mode=incremental device=/dev/vdb cow=/.datto minor=0"
+ASAN_OPTIONS=handle_segv=0 agent --timeout 5 &
+sh_pid=$!
+wpid=
+for _ in $(seq 100); do
+	apid=$(pgrep -P "$sh_pid" | head -n1)	# the agent, under the function's subshell
+	wpid=${apid:+$(pgrep -P "$apid" | head -n1)}	# its worker
+	[ -n "$wpid" ] && break
+	sleep 0.05
+done
+sleep 0.2
+kill -SEGV "${wpid:-0}" 2>/dev/null
+wait "$sh_pid"
+ok "crashed worker: reported crashed" report_has '"status": "crashed"'
+ok "crashed worker: said, with the signal" log_has "the worker died before it finished (killed by signal 11)"
+
+# No worker at all: fork fails (nobody, with a process limit of 1). Nothing
+# that can block is done, each volume says why, and the report is there.
+fake_root "ro"
+manifest "volume mode=incremental device=/dev/vdb cow=/.datto minor=0"
+: >"$T/r/dev/vdb"
+chmod 755 "$T"
+chown -R 65534:65534 "$T/r/run"
+ASAN_OPTIONS=detect_leaks=0 setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+	bash -c 'ulimit -u 1 && exec "$@"' sh "$A" --proc "$T/r/proc" --sys "$T/r/sys" --dev "$T/r/dev" \
+	--run "$T/r/run" --manifest "$T/r/etc/dbdboot/manifest" --kmsg - >"$T/log" 2>&1
+ok "no worker: exit 0" test $? = 0
+ok "no worker: said why" log_has "could not start a worker process"
+ok "no worker: report status no-worker" report_has '"status": "no-worker"'
+ok "no worker: the module not loaded" report_has '"module": {"outcome": "failed"'
+ok "no worker: the volume says why" report_has 'not reloaded: no worker process could be started'
 tap_end
