@@ -11,6 +11,7 @@
 #include "dbdboot.h"
 #include "facts.h"
 #include "initrd.h"
+#include "unpack.h"
 
 struct scan {
 	const char *kver;
@@ -29,6 +30,61 @@ static int ends_with(const char *s, const char *tail)
 	return a >= b && !strcmp(s + a - b, tail);
 }
 
+/* A module file's name, compressed or not, as kmod and mkinitramfs use. */
+static int is_module_name(const char *n)
+{
+	static const char *const tails[] = { "/" DKMS_MODULE ".ko", "/" DKMS_MODULE ".ko.xz",
+					     "/" DKMS_MODULE ".ko.zst", "/" DKMS_MODULE ".ko.gz" };
+
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++)
+		if (ends_with(n, tails[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The module's own bytes: a .ko.xz, .ko.zst or .ko.gz unpacked (into OUT),
+ * anything else as it is; mkinitramfs unpacks compressed modules, so the
+ * installed file and the initrd's copy are compared unpacked. 0 or <0.
+ */
+static int module_bytes(const unsigned char *p, size_t n, struct dbd_buf *out,
+			const unsigned char **bytes, size_t *len)
+{
+	enum dbd_comp c = dbd_comp_detect(p, n);
+	size_t used;
+	int ret;
+
+	*bytes = p;
+	*len = n;
+	if (c != DBD_COMP_GZIP && c != DBD_COMP_XZ && c != DBD_COMP_ZSTD)
+		return 0;
+	ret = dbd_unpack(c, p, n, out, &used);
+	if (ret)
+		return ret;
+	*bytes = out->p;
+	*len = out->len;
+	return 0;
+}
+
+/* The initrd's copy of the module against the installed one. */
+static enum initrd_item module_item(const struct scan *s, const struct dbd_initrd_entry *e)
+{
+	struct dbd_buf o = { 0 };
+	const unsigned char *b;
+	size_t len;
+	int same;
+
+	if (!s->module)
+		return INITRD_OK;	/* nothing installed to compare with */
+	if (module_bytes(e->data, e->size, &o, &b, &len)) {
+		free(o.p);
+		return INITRD_STALE;
+	}
+	same = len == s->module_len && !memcmp(b, s->module, len);
+	free(o.p);
+	return same ? INITRD_OK : INITRD_STALE;
+}
+
 static int visit(void *ctx, const struct dbd_initrd_entry *e)
 {
 	struct scan *s = ctx;
@@ -36,12 +92,10 @@ static int visit(void *ctx, const struct dbd_initrd_entry *e)
 
 	if (!strncmp(n, "usr/", 4))
 		n += 4;
-	if (!strncmp(n, "lib/modules/", 12) && ends_with(n, "/" DKMS_MODULE ".ko")) {
+	if (!strncmp(n, "lib/modules/", 12) && is_module_name(n)) {
 		if (strncmp(n + 12, s->kver, strlen(s->kver)) || n[12 + strlen(s->kver)] != '/')
 			return 0;
-		s->f->module = s->module && e->size == s->module_len &&
-					       !memcmp(e->data, s->module, e->size) ?
-				       INITRD_OK : s->module ? INITRD_STALE : INITRD_OK;
+		s->f->module = module_item(s, e);
 	} else if (ends_with(n, "/dbdboot-early")) {
 		s->f->agent = INITRD_OK;
 	} else if (!strcmp(n, "scripts/local-premount/dbdboot") ||
@@ -83,6 +137,7 @@ void initrd_locate(const char *kver, struct initrd_facts *f)
 int initrd_facts(const char *kver, const struct module_facts *m, struct initrd_facts *f)
 {
 	unsigned char *buf = NULL, *module = NULL, *manifest = NULL;
+	struct dbd_buf unpacked = { 0 };
 	struct scan s = { .kver = kver, .f = f };
 	char p[PATH_MAX], why[256];
 	size_t len, mlen;
@@ -97,10 +152,9 @@ int initrd_facts(const char *kver, const struct module_facts *m, struct initrd_f
 			 strerror(-ret));
 		return 0;
 	}
-	if (m && m->found && !read_file(rpath(p, "%s", m->path), 64u << 20, &module, &mlen)) {
-		s.module = module;
-		s.module_len = mlen;
-	}
+	if (m && m->found && !read_file(rpath(p, "%s", m->path), 64u << 20, &module, &mlen) &&
+	    module_bytes(module, mlen, &unpacked, &s.module, &s.module_len))
+		s.module = NULL;	/* a compressed module that does not unpack */
 	if (!read_file(rpath(p, MANIFEST_PATH), 1u << 20, &manifest, &mlen)) {
 		s.manifest = manifest;
 		s.manifest_len = mlen;
@@ -113,6 +167,7 @@ int initrd_facts(const char *kver, const struct module_facts *m, struct initrd_f
 		f->manifest = INITRD_NONE;
 	free(buf);
 	free(module);
+	free(unpacked.p);
 	free(manifest);
 	return 0;
 }

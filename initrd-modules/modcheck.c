@@ -149,14 +149,16 @@ int module_facts(const char *kver, const char *file, struct module_facts *m)
 	if (file) {
 		snprintf(m->path, sizeof(m->path), "%s", file);
 	} else if (!m->depmod_listed) {
-		for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
-			if (path_exists(rpath(p, "/lib/modules/%s/%s/" DKMS_MODULE ".ko", kver,
-					      places[i]))) {
-				snprintf(m->path, sizeof(m->path), "/lib/modules/%s/%s/" DKMS_MODULE
-					 ".ko", kver, places[i]);
-				break;
-			}
-		}
+		static const char *const exts[] = { ".ko", ".ko.xz", ".ko.zst", ".ko.gz" };
+
+		for (size_t i = 0; i < sizeof(places) / sizeof(places[0]) && !m->path[0]; i++)
+			for (size_t x = 0; x < sizeof(exts) / sizeof(exts[0]); x++)
+				if (path_exists(rpath(p, "/lib/modules/%s/%s/" DKMS_MODULE "%s", kver,
+						      places[i], exts[x]))) {
+					snprintf(m->path, sizeof(m->path), "/lib/modules/%s/%s/"
+						 DKMS_MODULE "%s", kver, places[i], exts[x]);
+					break;
+				}
 	}
 	if (!m->path[0]) {
 		kmod_unref(ctx);

@@ -43,6 +43,7 @@ static void tail(const char *file, int lines)
 static int no_source(void)
 {
 	char pat[PATH_MAX], dir[PATH_MAX];
+	size_t best;
 	glob_t g;
 	int ret;
 
@@ -52,7 +53,12 @@ static int no_source(void)
 		    "dkms.conf), then run: dkms add /usr/src/dattobd-VERSION");
 		return -ENOENT;
 	}
-	snprintf(dir, sizeof(dir), "%s", g.gl_pathv[g.gl_pathc - 1] + strlen(opt.root));
+	/* The newest by version order (0.10 after 0.9), not by name. */
+	best = 0;
+	for (size_t i = 1; i < g.gl_pathc; i++)
+		if (strverscmp(g.gl_pathv[i], g.gl_pathv[best]) > 0)
+			best = i;
+	snprintf(dir, sizeof(dir), "%s", g.gl_pathv[best] + strlen(opt.root));
 	globfree(&g);
 	*strrchr(dir, '/') = '\0';
 	{

@@ -253,6 +253,20 @@ static void initrd_check_and_manifest_segment(void **state)
 	snprintf(mod.path, sizeof(mod.path), "/lib/modules/" K1 "/updates/dkms/dattobd.ko");
 	assert_int_equal(initrd_facts(K1, &mod, &f), 0);
 	assert_int_equal(f.module, INITRD_STALE);
+	/* Compressed, the same module: installed as .ko.xz, in the initrd as
+	 * .ko.zst (or unpacked, as mkinitramfs does): the same. */
+	sh("cd %s && printf 'module\\n' | xz --check=crc32 >lib/modules/" K1 "/updates/dkms/"
+	   "dattobd.ko.xz", root);
+	snprintf(mod.path, sizeof(mod.path), "/lib/modules/" K1 "/updates/dkms/dattobd.ko.xz");
+	assert_int_equal(initrd_facts(K1, &mod, &f), 0);
+	assert_int_equal(f.module, INITRD_OK);
+	sh("cd %s/ir/main/usr/lib/modules/" K1 "/updates/dkms && zstd -q --rm dattobd.ko && cd %s && "
+	   "(cd ir/main && find . | cpio --quiet -o -H newc | zstd -q) >boot/initrd.img-" K1,
+	   root, root);
+	assert_int_equal(initrd_facts(K1, &mod, &f), 0);
+	assert_int_equal(f.module, INITRD_OK);
+	make_initrd(K1, "dbdboot-manifest 1\\n");
+	snprintf(mod.path, sizeof(mod.path), "/lib/modules/" K1 "/updates/dkms/dattobd.ko");
 
 	/* The host's manifest changes: stale until --manifest-only. */
 	put(MANIFEST_PATH, m2, sizeof(m2) - 1);

@@ -3,7 +3,8 @@
 # whose build or install fails (or installs something that is not a
 # module), the dattobd.ko installed before is in place afterwards, byte for
 # byte, and the message says so; a newer version is built before the old
-# one is touched (no unbuild of the old one).
+# one is touched (no unbuild of the old one). And the dkms source it
+# registers when dkms forgot it is the newest by version order.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/cli/tap.sh
@@ -70,4 +71,12 @@ ok "a newer version whose build fails: exit 1" test "$rc" = 1
 ok "a newer version: it is built first, the old one not unbuilt" test "$(grep -c unbuild "$R/calls")" = 0
 ok "a newer version whose build fails: the old module untouched" same
 ok "a newer version whose build fails: says it is still in place" has "the dattobd installed before is still in place"
+
+# dkms forgot dattobd: the newest source in /usr/src by version, 0.10 after 0.9.
+rm -rf "$R/var/lib/dkms/dattobd" "$R/usr/src/"dattobd-*
+mkdir -p "$R/usr/src/dattobd-0.9" "$R/usr/src/dattobd-0.10"
+echo 'PACKAGE_NAME=dattobd' | tee "$R/usr/src/dattobd-0.9/dkms.conf" >"$R/usr/src/dattobd-0.10/dkms.conf"
+run -- rebuild -k "$K"
+ok "no source registered: registers the newest by version (0.10, not 0.9)" \
+	grep -qx "dkms add /usr/src/dattobd-0.10" "$R/calls"
 tap_end
