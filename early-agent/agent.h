@@ -97,6 +97,9 @@ long agent_now_ms(void);
 
 /* resolve.c: manifest device spec -> device node under conf->dev. */
 int agent_resolve(const struct agent_conf *c, const struct dbd_volume *v, char *out, size_t size);
+/* The DEVNAME= of a sysfs uevent file's TEXT (changed in place), or NULL
+ * when there is none or it is absolute or climbs out with "..". */
+const char *agent_uevent_devname(char *text);
 /* Mount state of MAJ:MIN from PROC/self/mountinfo: 0 not, 1 read-only, 2 read-write, <0 err. */
 int agent_mount_state(const char *proc, unsigned int maj, unsigned int min);
 /* The same on mountinfo TEXT (changed in place). */

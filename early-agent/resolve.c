@@ -80,10 +80,30 @@ static int scan_block(const struct agent_conf *c, const struct dbd_volume *v, ch
 	return -ENOENT;
 }
 
+const char *agent_uevent_devname(char *text)
+{
+	char *line = text, *name, *s;
+
+	for (; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (strncmp(line, "DEVNAME=", 8))
+			continue;
+		name = line + 8;
+		name[strcspn(name, "\n")] = '\0';
+		if (!*name || *name == '/')
+			return NULL;
+		for (s = name; s; s = strchr(s, '/') ? strchr(s, '/') + 1 : NULL)
+			if (s[0] == '.' && s[1] == '.' && (s[2] == '/' || !s[2]))
+				return NULL;	/* never out of DEV */
+		return name;
+	}
+	return NULL;
+}
+
 static int by_number(const struct agent_conf *c, const struct dbd_volume *v, char *out,
 		     size_t size)
 {
-	char p[PATH_MAX], buf[512], *name;
+	char p[PATH_MAX], buf[512];
+	const char *name;
 	ssize_t n;
 	int fd;
 
@@ -99,12 +119,8 @@ static int by_number(const struct agent_conf *c, const struct dbd_volume *v, cha
 	if (n <= 0)
 		return -ENOENT;
 	buf[n] = '\0';
-	name = strstr(buf, "DEVNAME=");
-	if (!name)
-		return -ENOENT;
-	name += 8;
-	name[strcspn(name, "\n")] = '\0';
-	if (dev_path(c, name, p, sizeof(p)) || !exists(p))
+	name = agent_uevent_devname(buf);
+	if (!name || dev_path(c, name, p, sizeof(p)) || !exists(p))
 		return -ENOENT;
 	return canonical(p, out, size);
 }

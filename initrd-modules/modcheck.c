@@ -13,6 +13,7 @@
 
 #include "dbdboot.h"
 #include "facts.h"
+#include "symvers.h"
 
 static const char *const no_config[] = { NULL };
 
@@ -70,26 +71,6 @@ static void kernel_vermagic(struct kmod_ctx *ctx, const char *kver, char *out, s
 	fclose(f);
 }
 
-/* Look SYM up in Module.symvers ("0xCRC\tSYMBOL\tMODULE\tEXPORT\tNS"). */
-static int symvers_crc(const char *symvers, const char *sym, unsigned long long *crc)
-{
-	size_t n = strlen(sym);
-	const char *s = symvers;
-
-	while ((s = strstr(s, sym))) {
-		if (s > symvers && s[-1] == '\t' && s[n] == '\t') {
-			const char *line = s - 1;
-
-			while (line > symvers && line[-1] != '\n')
-				line--;
-			*crc = strtoull(line, NULL, 16);
-			return 0;
-		}
-		s += n;
-	}
-	return -ENOENT;
-}
-
 static void check_crcs(struct kmod_module *mod, const char *kver, struct module_facts *m)
 {
 	char p[PATH_MAX], q[PATH_MAX];
@@ -107,12 +88,12 @@ static void check_crcs(struct kmod_module *mod, const char *kver, struct module_
 	}
 	kmod_list_foreach(i, l) {
 		const char *sym = kmod_module_version_get_symbol(i);
-		unsigned long long want;
+		uint32_t want;
 
 		m->crcs++;
-		if (symvers_crc((char *)symvers, sym, &want))
+		if (dbd_symvers_crc((char *)symvers, len, sym, &want))
 			continue;	/* module_layout and friends: not exported */
-		if ((uint32_t)want != (uint32_t)kmod_module_version_get_crc(i) && !m->crcs_bad++)
+		if (want != (uint32_t)kmod_module_version_get_crc(i) && !m->crcs_bad++)
 			snprintf(m->crc_bad_symbol, sizeof(m->crc_bad_symbol), "%s", sym);
 	}
 	kmod_module_versions_free_list(l);

@@ -278,6 +278,20 @@ static void mount_states(void **state)
 	assert_int_equal(agent_mount_state("/nonexistent", 8, 1), -ENOENT);
 }
 
+static void uevent_devname(void **state)
+{
+	char a[] = "MAJOR=254\nMINOR=16\nDEVNAME=vdb1\nDEVTYPE=partition\n";
+	char b[] = "XDEVNAME=evil\nDEVNAME=mapper/../../etc/shadow\n";
+	char c[] = "DEVNAME=/etc/shadow\n", d[] = "MAJOR=8\n", e[] = "DEVNAME=dm-0";
+
+	(void)state;
+	assert_string_equal(agent_uevent_devname(a), "vdb1");
+	assert_null(agent_uevent_devname(b));	/* not XDEVNAME; never out of DEV */
+	assert_null(agent_uevent_devname(c));
+	assert_null(agent_uevent_devname(d));
+	assert_string_equal(agent_uevent_devname(e), "dm-0");
+}
+
 static void report_escapes_and_is_atomic(void **state)
 {
 	static struct agent_state st;
@@ -364,6 +378,7 @@ int main(void)
 		cmocka_unit_test(modload_outcomes),
 		cmocka_unit_test(resolve_devices),
 		cmocka_unit_test(mount_states),
+		cmocka_unit_test(uevent_devname),
 		cmocka_unit_test(report_escapes_and_is_atomic),
 		cmocka_unit_test(report_of_a_full_manifest),
 	};
