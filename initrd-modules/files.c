@@ -268,13 +268,17 @@ int dbd_lock(void)
 		close(lock_fd);
 	lock_fd = -1;
 	dfd = dir_in_root(LOCK_DIR + 1, 0755);
-	if (dfd < 0)
-		return err(dfd, "could not lock '%s/%s': %s", LOCK_DIR, LOCK_NAME, strerror(-dfd));
-	fd = openat(dfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	close(dfd);
+	fd = dfd < 0 ? dfd : openat(dfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && dfd >= 0)
+		fd = -errno;
+	if (dfd >= 0)
+		close(dfd);
+	/* A read-only root: no run can write in it, so none to keep out (a
+	 * file outside it, such as a bundle export's, is still written). */
+	if (fd == -EROFS)
+		return 0;
 	if (fd < 0)
-		return err(-errno, "could not lock '%s/%s': %s", LOCK_DIR, LOCK_NAME,
-			   strerror(errno));
+		return err(fd, "could not lock '%s/%s': %s", LOCK_DIR, LOCK_NAME, strerror(-fd));
 	while (flock(fd, LOCK_EX | LOCK_NB)) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			close(fd);

@@ -381,37 +381,60 @@ static void make_bundle(const char *kver, const char *module, int badsum)
 	   root, module, badsum ? "sum=$(echo $sum | tr 0-9 1-9a); " : "", kver, kver);
 }
 
+/* bundle import --sha256 (the file's own sum, as export prints it) FILE. */
+static int import_bundle(const char *file, int wrong_sum)
+{
+	char sum[80] = "", cmd[PATH_MAX + 64];
+	char *argv[] = { "bundle", "import", "--sha256", sum, (char *)file, NULL };
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "sha256sum %s | cut -c1-64%s", file,
+		 wrong_sum ? " | tr 0-9a-f 1-9a-f0" : "");
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(sum, sizeof(sum), f));
+	pclose(f);
+	sum[strcspn(sum, "\n")] = '\0';
+	optind = 0;
+	return cmd_bundle(5, argv);
+}
+
 static void bundle_refusals(void **state)
 {
 	char file[PATH_MAX];
-	char *argv[] = { "bundle", "import", file, NULL };
+	char *no_sum[] = { "bundle", "import", file, NULL };
 
 	(void)state;
 	snprintf(file, sizeof(file), "%s/bundle.tar.gz", root);
+	/* No --sha256: a usage error, nothing read. */
+	make_bundle(K2, "\177ELF module bytes", 0);
+	optind = 0;
+	assert_int_equal(cmd_bundle(3, no_sum), EXIT_USAGE);
+	/* The file's sha256 is not the one given. */
+	assert_int_equal(import_bundle(file, 1), EXIT_FAIL);
+	assert_false(path_exists(rpath(p, "/lib/modules/" K2 "/updates/dkms/dattobd.ko")));
 	/* Not a bundle at all. */
 	sh("echo hello | gzip >%s", file);
-	optind = 0;
-	assert_int_equal(cmd_bundle(3, argv), EXIT_FAIL);
-	/* Bad checksum. */
+	assert_int_equal(import_bundle(file, 0), EXIT_FAIL);
+	/* A gzip bomb: 200 MB of zeros in a small file; refused at the cap. */
+	sh("head -c 200000000 /dev/zero | gzip -1 >%s", file);
+	assert_int_equal(import_bundle(file, 0), EXIT_FAIL);
+	/* Bad checksum of the module. */
 	make_bundle(K2, "\177ELF module bytes", 1);
-	optind = 0;
-	assert_int_equal(cmd_bundle(3, argv), EXIT_FAIL);
+	assert_int_equal(import_bundle(file, 0), EXIT_FAIL);
 	assert_false(path_exists(rpath(p, "/lib/modules/" K2 "/updates/dkms/dattobd.ko")));
 	/* For a kernel that is not installed here. */
 	make_bundle("6.1.0-99-cloud-amd64", "\177ELF module bytes", 0);
-	optind = 0;
-	assert_int_equal(cmd_bundle(3, argv), EXIT_FAIL);
+	assert_int_equal(import_bundle(file, 0), EXIT_FAIL);
 	/* Good checksum, installed kernel, but not a module the kernel takes. */
 	make_bundle(K2, "\177ELF module bytes", 0);
-	optind = 0;
-	assert_int_equal(cmd_bundle(3, argv), EXIT_FAIL);
+	assert_int_equal(import_bundle(file, 0), EXIT_FAIL);
 	assert_false(path_exists(rpath(p, "/lib/modules/" K2 "/updates/dkms/dattobd.ko")));
 	assert_false(path_exists(state_path(p, K2, "bundle.ko")));
 	/* Truncated. */
 	make_bundle(K2, "\177ELF module bytes", 0);
 	sh("truncate -s 60 %s", file);
-	optind = 0;
-	assert_int_equal(cmd_bundle(3, argv), EXIT_FAIL);
+	assert_int_equal(import_bundle(file, 0), EXIT_FAIL);
 }
 
 static void removal_hook(void **state)
