@@ -111,7 +111,7 @@ const char *agent_errno_name(int err)
 		{ EACCES, "EACCES" }, { EPERM, "EPERM" }, { ENOEXEC, "ENOEXEC" }, { EIO, "EIO" },
 		{ EKEYREJECTED, "EKEYREJECTED" }, { ENOKEY, "ENOKEY" }, { EBADMSG, "EBADMSG" },
 		{ EPROTO, "EPROTO" }, { EFBIG, "EFBIG" }, { E2BIG, "E2BIG" }, { ENXIO, "ENXIO" },
-		{ ENAMETOOLONG, "ENAMETOOLONG" }, { ETIMEDOUT, "ETIMEDOUT" },
+		{ ENAMETOOLONG, "ENAMETOOLONG" }, { ETIMEDOUT, "ETIMEDOUT" }, { EEXIST, "EEXIST" },
 	};
 	size_t i;
 

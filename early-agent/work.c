@@ -218,6 +218,42 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 		  "; its journal needs recovery: writes replayed at mount are not tracked" : "");
 }
 
+/* Volume I's name matches two devices (their names in its path): said once,
+ * and waited on, since assembling an array or a map can settle it. */
+static void ambiguous(struct agent_state *st, unsigned int i)
+{
+	struct vol_state *vs = &st->vol[i];
+	char both[80], dev[48];
+
+	if (vs->error != -EEXIST)
+		agent_log(LOG_WARN, "minor %u: %s matches more than one device (%s): waiting for "
+			  "one to be the volume", st->manifest.vol[i].minor,
+			  st->manifest.vol[i].device, vs->path);
+	snprintf(both, sizeof(both), "%s", vs->path);
+	snprintf(dev, sizeof(dev), "%s", st->manifest.vol[i].device);
+	vs->error = -EEXIST;
+	snprintf(vs->message, sizeof(vs->message), "%s matches two devices (%s)", dev, both);
+	vs->path[0] = '\0';
+}
+
+/* At the deadline, volume I was never found (or never one device). */
+static void not_found(const struct agent_conf *c, struct agent_state *st, unsigned int i)
+{
+	const struct dbd_volume *v = &st->manifest.vol[i];
+	char msg[160];
+
+	if (st->vol[i].error == -EEXIST) {
+		snprintf(msg, sizeof(msg), "%s", st->vol[i].message);
+		volume_done(st, i, V_FAILED, -EEXIST, msg);
+		agent_log(LOG_ERR, "minor %u: %s: not reloaded, a full backup will be needed",
+			  v->minor, msg);
+		return;
+	}
+	volume_done(st, i, V_NO_DEVICE, -ENODEV, "device did not appear in time");
+	agent_log(LOG_ERR, "minor %u: %s did not appear within %d s: not reloaded, a full backup "
+		  "will be needed", v->minor, v->device, c->timeout);
+}
+
 void agent_work(const struct agent_conf *c, struct agent_state *st)
 {
 	unsigned int i, left;
@@ -245,23 +281,21 @@ void agent_work(const struct agent_conf *c, struct agent_state *st)
 				continue;
 			ret = agent_resolve(c, &st->manifest.vol[i], vs->path, sizeof(vs->path));
 			if (ret) {
+				if (ret == -EEXIST)
+					ambiguous(st, i);
 				vs->outcome = V_WAITING;
 				left++;
 				continue;
 			}
+			vs->error = 0;
 			volume_reload(c, st, i, ctl);
 		}
 		if (!left)
 			break;
 		if (past_deadline(c, st)) {
-			for (i = 0; i < st->manifest.n; i++) {
-				if (st->vol[i].outcome != V_WAITING)
-					continue;
-				volume_done(st, i, V_NO_DEVICE, -ENODEV, "device did not appear in time");
-				agent_log(LOG_ERR, "minor %u: %s did not appear within %d s: not reloaded, "
-					  "a full backup will be needed", st->manifest.vol[i].minor,
-					  st->manifest.vol[i].device, c->timeout);
-			}
+			for (i = 0; i < st->manifest.n; i++)
+				if (st->vol[i].outcome == V_WAITING)
+					not_found(c, st, i);
 			break;
 		}
 		sleep_ms(AGENT_POLL_MS);

@@ -82,6 +82,16 @@ ok "no control device: exit 0" agent --timeout 1 --ctl "$T/r/dev/nonexistent-ctl
 ok "no control device: named" log_has "could not open '$T/r/dev/nonexistent-ctl'"
 ok "no control device: volume not reloaded" report_has '"message": "dattobd'"'"'s control device could not be opened"'
 
+# Two devices with the volume's label (a cloned disk): neither is taken.
+fake_root "ro"
+mkdir -p "$T/r/sys/class/block/vdb" "$T/r/sys/class/block/vdc"
+for d in vdb vdc; do mke2fs -q -F -t ext4 -L twin "$T/r/dev/$d" 8M >/dev/null 2>&1; done
+manifest "volume mode=incremental device=LABEL=twin cow=/.datto minor=0"
+ok "ambiguous label: exit 0" agent --timeout 1
+ok "ambiguous label: said while waiting" log_has "LABEL=twin matches more than one device"
+ok "ambiguous label: reported with both names" report_has 'LABEL=twin matches two devices ('
+ok "ambiguous label: not reloaded" report_has '"outcome": "failed", "error": "EEXIST"'
+
 # A control device that blocks: the worker hangs, the parent must not.
 fake_root "ro dbdboot.timeout=1"
 rm "$T/r/dev/datto-ctl"

@@ -259,6 +259,50 @@ static void resolve_devices(void **state)
 	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), -ENOENT);
 }
 
+/* UUID=/LABEL= by scanning never picks an ambiguous device: two matches
+ * are refused and named; members (holders, an md superblock at the end,
+ * an LVM2 label) and slow or empty devices are left out. */
+static void resolve_never_ambiguous(void **state)
+{
+	struct agent_conf c = { 0 };
+	struct dbd_volume v = { .dev_kind = DBD_DEV_LABEL };
+	char dev[512], sys[512], out[AGENT_PATH_MAX];
+
+	(void)state;
+	snprintf(dev, sizeof(dev), "%s/dev2", root);
+	snprintf(sys, sizeof(sys), "%s/sys2", root);
+	c.dev = dev;
+	c.sys = sys;
+	sh("cd %s && mkdir -p dev2 sys2/class/block/vdd sys2/class/block/vde sys2/class/block/vdf/holders/md0 "
+	   "sys2/class/block/vdg sys2/class/block/vdh sys2/class/block/nbd0 sys2/class/block/sr0 && "
+	   "echo 0 >sys2/class/block/nbd0/size", root);
+	sh("cd %s/dev2 && exec 2>/dev/null && for d in vdd vde; do mke2fs -q -F -t ext4 -L twin $d 8M; done && "
+	   "mke2fs -q -F -t ext4 -L held vdf 8M && mke2fs -q -F -t ext4 -L raid1 vdg 8M && "
+	   "printf '\\374\\116\\053\\251' | dd of=vdg bs=512 seek=16368 conv=notrunc 2>/dev/null && "
+	   "mke2fs -q -F -t ext4 -L pv vdh 8M && printf 'LABELONE' | dd of=vdh bs=1 seek=512 conv=notrunc 2>/dev/null && "
+	   "printf 'LVM2 001' | dd of=vdh bs=1 seek=536 conv=notrunc 2>/dev/null && "
+	   "mke2fs -q -F -t ext4 -L slow nbd0 8M && mke2fs -q -F -t ext4 -L slow sr0 8M", root);
+
+	strcpy(v.device, "LABEL=twin");
+	v.dev_value = v.device + 6;
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), -EEXIST);
+	assert_non_null(strstr(out, "/vdd"));
+	assert_non_null(strstr(out, "/vde"));
+	strcpy(v.device, "LABEL=held");	/* held by md0: a member */
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), -ENOENT);
+	strcpy(v.device, "LABEL=raid1");	/* an md 1.0 superblock at its end */
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), -ENOENT);
+	strcpy(v.device, "LABEL=pv");		/* an LVM2 label in sector 1 */
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), -ENOENT);
+	strcpy(v.device, "LABEL=slow");		/* an empty nbd and an optical drive */
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), -ENOENT);
+	/* One of the twins stacked on: the other is the one. */
+	sh("mkdir -p %s/sys2/class/block/vde/holders/dm-0", root);
+	strcpy(v.device, "LABEL=twin");
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "/vdd"));
+}
+
 static void mount_states(void **state)
 {
 	char proc[512];
@@ -377,6 +421,7 @@ int main(void)
 		cmocka_unit_test(moddep_find_in_file),
 		cmocka_unit_test(modload_outcomes),
 		cmocka_unit_test(resolve_devices),
+		cmocka_unit_test(resolve_never_ambiguous),
 		cmocka_unit_test(mount_states),
 		cmocka_unit_test(uevent_devname),
 		cmocka_unit_test(report_escapes_and_is_atomic),
