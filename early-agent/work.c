@@ -177,6 +177,9 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 	if (!dbd_fs_read(vs->path, &fs)) {
 		vs->fstype = fs.type;
 		vs->journal = fs.journal;
+	} else {
+		agent_log(LOG_WARN, "minor %u: %s (%s) holds no ext or XFS filesystem the agent "
+			  "knows: its journal cannot be checked", v->minor, v->device, vs->path);
 	}
 	if (ctl < 0) {
 		const char *why = st->module == M_FAILED ? "dattobd is not loaded" :
@@ -208,6 +211,9 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 	if (fs.journal == DBD_JOURNAL_NEEDS_RECOVERY)
 		snprintf(msg, sizeof(msg), "reloaded; journal needs recovery: what the mount replays "
 			 "is not tracked");
+	else if (vs->fstype == DBD_FS_UNKNOWN)
+		snprintf(msg, sizeof(msg), "reloaded; no ext or XFS filesystem found on it: its "
+			 "journal was not checked");
 	else
 		snprintf(msg, sizeof(msg), "reloaded");
 	volume_done(st, i, V_RELOADED, 0, msg);

@@ -1,26 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The bundle format: see bundlefmt.h. Safe on any bytes (fuzzed). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "bundlefmt.h"
-
-__attribute__((format(printf, 4, 5)))
-static int say(char *why, size_t n, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && n) {
-		va_start(ap, fmt);
-		vsnprintf(why, n, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
+#include "say.h"
 
 static size_t tar_member(unsigned char *out, const char *name, const void *data, size_t size)
 {
@@ -136,22 +123,22 @@ int dbd_bundle_read(const unsigned char *raw, size_t len, struct dbd_bundle *b, 
 
 	memset(b, 0, sizeof(*b));
 	if (dbd_comp_detect(raw, len) != DBD_COMP_GZIP)
-		return say(why, whylen, -EBADMSG, "not gzip'ed");
+		return dbd_say(why, whylen, -EBADMSG, "not gzip'ed");
 	/* What a bundle may hold, not what its stream claims. */
 	dbd_unpack_max_out = limit < DBD_BUNDLE_MAX_UNPACKED ? limit : DBD_BUNDLE_MAX_UNPACKED;
 	ret = dbd_unpack(DBD_COMP_GZIP, raw, len, &b->tar, &used);
 	dbd_unpack_max_out = limit;
 	if (ret == -EFBIG)
-		return say(why, whylen, -EBADMSG, "it unpacks to more than %u MiB, more than a "
+		return dbd_say(why, whylen, -EBADMSG, "it unpacks to more than %u MiB, more than a "
 			   "bundle holds", DBD_BUNDLE_MAX_UNPACKED >> 20);
 	if (ret)
-		return say(why, whylen, -EBADMSG, "its gzip stream %s", dbd_unpack_strerror(ret));
+		return dbd_say(why, whylen, -EBADMSG, "its gzip stream %s", dbd_unpack_strerror(ret));
 	if (tar_find(b->tar.p, b->tar.len, DBD_BUNDLE_META, &meta, &msize) ||
 	    tar_find(b->tar.p, b->tar.len, DBD_BUNDLE_KO, &b->ko, &b->ko_size))
-		return say(why, whylen, -EBADMSG, "it lacks %s or %s", DBD_BUNDLE_META,
+		return dbd_say(why, whylen, -EBADMSG, "it lacks %s or %s", DBD_BUNDLE_META,
 			   DBD_BUNDLE_KO);
 	if (parse_meta(meta, msize, b))
-		return say(why, whylen, -EBADMSG, "%s is not of format 1 with a kernel and a "
+		return dbd_say(why, whylen, -EBADMSG, "%s is not of format 1 with a kernel and a "
 			   "sha256", DBD_BUNDLE_META);
 	return 0;
 }

@@ -20,29 +20,16 @@
  * sorted and puts _text where the ELF headers say the text starts.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kallsyms.h"
 #include "le.h"
+#include "say.h"
 
 #define MAX_SYMS (1u << 24)
 #define MAX_TOKEN 256
-
-__attribute__((format(printf, 4, 5)))
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 int dbd_bzimage_payload(const unsigned char *img, size_t len, const unsigned char **payload,
 			size_t *plen, enum dbd_comp *comp, char *err, size_t errlen)
@@ -51,9 +38,9 @@ int dbd_bzimage_payload(const unsigned char *img, size_t len, const unsigned cha
 	unsigned int sects;
 
 	if (len < 0x250 || memcmp(img + 0x202, "HdrS", 4))
-		return fail(err, errlen, -ENOEXEC, "not a bzImage (no 'HdrS' boot header)");
+		return dbd_say(err, errlen, -ENOEXEC, "not a bzImage (no 'HdrS' boot header)");
 	if (dbd_le16(img + 0x206) < 0x208)
-		return fail(err, errlen, -ENOEXEC,
+		return dbd_say(err, errlen, -ENOEXEC,
 			    "boot protocol %u.%02u is older than 2.08: no payload offset",
 			    img[0x207], img[0x206]);
 	sects = img[0x1f1] ? img[0x1f1] : 4;
@@ -61,14 +48,14 @@ int dbd_bzimage_payload(const unsigned char *img, size_t len, const unsigned cha
 	off = dbd_le32(img + 0x248);
 	n = dbd_le32(img + 0x24c);
 	if (setup > len || off > len - setup || n > len - setup - off || n < 8)
-		return fail(err, errlen, -EBADMSG,
+		return dbd_say(err, errlen, -EBADMSG,
 			    "the payload (%zu bytes at %zu) is not inside the file (%zu bytes): "
 			    "truncated?", n, setup + off, len);
 	*payload = img + setup + off;
 	*plen = n;
 	*comp = dbd_comp_detect(*payload, n);
 	if (*comp == DBD_COMP_NONE)
-		return fail(err, errlen, -ENOEXEC, "the payload is in no compression this reads");
+		return dbd_say(err, errlen, -ENOEXEC, "the payload is in no compression this reads");
 	return 0;
 }
 
@@ -298,7 +285,7 @@ int dbd_kallsyms_find(const unsigned char *buf, size_t len, struct dbd_kallsyms 
 	ks->len = len;
 	ks->text = elf_text(buf, len);
 	if (len < 1024)
-		return fail(err, errlen, -ENOENT, "too small to hold a kernel");
+		return dbd_say(err, errlen, -ENOENT, "too small to hold a kernel");
 	for (size_t p = 2; p + 512 <= len; p += 2) {
 		if (buf[p] || buf[p + 1] || !buf[p + 2] || buf[p + 3])
 			continue;
@@ -316,11 +303,11 @@ int dbd_kallsyms_find(const unsigned char *buf, size_t len, struct dbd_kallsyms 
 			if (find_addrs(ks, q))
 				return 0;
 		}
-		return fail(err, errlen, -ENOENT,
+		return dbd_say(err, errlen, -ENOENT,
 			    "found the kallsyms token table at byte %zu, but no symbol names or "
 			    "addresses that agree with it", ks->token_table);
 	}
-	return fail(err, errlen, -ENOENT,
+	return dbd_say(err, errlen, -ENOENT,
 		    "no kallsyms tables in the kernel (built without CONFIG_KALLSYMS?)");
 }
 

@@ -3,7 +3,6 @@
  * from reading Linux 6.1's decoders; none of their code is here. Safe on
  * any bytes (fuzzed through the initrd fuzzer). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #define ZSTD_STATIC_LINKING_ONLY	/* ZSTD_getFrameHeader: the window size */
@@ -11,22 +10,10 @@
 
 #include "kernel-unpack.h"
 #include "le.h"
+#include "say.h"
 
 #define GZIP_FNAME 0x08
 #define ZSTD_KERNEL_WINDOW_MAX (128ull << 20)
-
-__attribute__((format(printf, 4, 5)))
-static int say(char *why, size_t n, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && n) {
-		va_start(ap, fmt);
-		vsnprintf(why, n, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 enum dbd_comp dbd_kernel_comp(const unsigned char *p, size_t n)
 {
@@ -57,23 +44,23 @@ static int header_rules(enum dbd_comp c, const unsigned char *in, size_t len, ch
 	switch (c) {
 	case DBD_COMP_GZIP:
 		if (len < 10 || in[1] != 0x8b || in[2] != 8)
-			return say(why, n, -EBADMSG, "gzip stream the kernel's gunzip does not take "
+			return dbd_say(why, n, -EBADMSG, "gzip stream the kernel's gunzip does not take "
 				   "(it wants 1f 8b 08 and at least 10 bytes)");
 		if (in[3] & ~(GZIP_FNAME | 1))
-			return say(why, n, -EBADMSG, "gzip header with flags 0x%02x: the kernel's "
+			return dbd_say(why, n, -EBADMSG, "gzip header with flags 0x%02x: the kernel's "
 				   "gunzip skips only a file name (an extra field, a comment or a "
 				   "header CRC is read as data)", in[3]);
 		return 0;
 	case DBD_COMP_XZ:
 		if (len >= 8 && in[6] == 0 && in[7] > 1)
-			return say(why, n, -EBADMSG, "xz stream with check type %u: the kernel's xz "
+			return dbd_say(why, n, -EBADMSG, "xz stream with check type %u: the kernel's xz "
 				   "decoder takes only none and CRC32 (xz --check=crc32)", in[7]);
 		return 0;
 	case DBD_COMP_ZSTD:
 		if (ZSTD_getFrameHeader(&zh, in, len) != 0)
-			return say(why, n, -EBADMSG, "zstd frame header is truncated or corrupt");
+			return dbd_say(why, n, -EBADMSG, "zstd frame header is truncated or corrupt");
 		if (zh.windowSize > ZSTD_KERNEL_WINDOW_MAX)
-			return say(why, n, -EBADMSG, "zstd frame with a %llu MiB window: the kernel's "
+			return dbd_say(why, n, -EBADMSG, "zstd frame with a %llu MiB window: the kernel's "
 				   "decoder takes at most 128 MiB",
 				   (unsigned long long)(zh.windowSize >> 20));
 		return 0;
@@ -90,7 +77,7 @@ int dbd_kernel_unpack(const unsigned char *in, size_t len, struct dbd_buf *out, 
 
 	*used = 0;
 	if (c == DBD_COMP_NONE)
-		return say(why, whylen, -ENOTSUP, "invalid magic at the start of a compressed "
+		return dbd_say(why, whylen, -ENOTSUP, "invalid magic at the start of a compressed "
 			   "archive (bytes %02x %02x): the kernel stops here", in[0],
 			   len > 1 ? in[1] : 0);
 	ret = header_rules(c, in, len, why, whylen);
@@ -99,7 +86,7 @@ int dbd_kernel_unpack(const unsigned char *in, size_t len, struct dbd_buf *out, 
 	if (c == DBD_COMP_LZ4) {
 		ret = dbd_unpack_lz4(in, len, out, used, 1);
 		if (ret == -EBADMSG && *used + 4 <= len)
-			return say(why, whylen, ret, "lz4 stream: the kernel's decoder reads the 4 "
+			return dbd_say(why, whylen, ret, "lz4 stream: the kernel's decoder reads the 4 "
 				   "bytes at +%zu of the segment (%08x) as a block size and "
 				   "fails there (what follows lz4 must start with 4 zero bytes)", *used,
 				   dbd_le32(in + *used));
@@ -107,7 +94,7 @@ int dbd_kernel_unpack(const unsigned char *in, size_t len, struct dbd_buf *out, 
 		ret = dbd_unpack(c, in, len, out, used);
 	}
 	if (ret)
-		return say(why, whylen, ret, "%s stream %s", dbd_comp_str(c),
+		return dbd_say(why, whylen, ret, "%s stream %s", dbd_comp_str(c),
 			   dbd_unpack_strerror(ret));
 	return 0;
 }

@@ -9,11 +9,8 @@ set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/cli/tap.sh
 . "$TOP/tests/cli/tap.sh"
-BUILD=${BUILD:-$TOP/build}
-D=$BUILD/tests/dbdboot
-T=$(mktemp -d)
-R=$T/root
-K=6.1.0-99-test-amd64
+# shellcheck source=tests/cli/fakeroot.sh
+. "$TOP/tests/cli/fakeroot.sh"
 cleanup() {
 	[ -f "$R/hang.pids" ] && xargs -r kill -9 <"$R/hang.pids" 2>/dev/null
 	rm -rf "$T"
@@ -22,21 +19,14 @@ trap cleanup EXIT
 
 # A kernel with image, headers, a real-looking System.map, and dattobd
 # registered with dkms: what rebuild needs to reach "dkms build".
-mkdir -p "$R/boot" "$R/lib/modules/$K/build" "$R/usr/sbin" "$R/usr/src/dattobd-1.0" \
-	"$R/var/lib/dkms/dattobd/1.0" "$R/usr/share/initramfs-tools" "$R/etc/dbdboot"
-: >"$R/boot/vmlinuz-$K"
-: >"$R/lib/modules/$K/build/Makefile"
-{
-	echo "ffffffff81000000 T _text"
-	awk 'BEGIN { for (i = 1; i <= 400; i++) printf "ffffffff81%06d t filler_%d\n", i, i }'
-} >"$R/lib/modules/$K/System.map"
+fake_kernel
+mkdir -p "$R/usr/src/dattobd-1.0" "$R/var/lib/dkms/dattobd/1.0" "$R/usr/share/initramfs-tools" \
+	"$R/etc/dbdboot"
 echo 'PACKAGE_NAME=dattobd' >"$R/usr/src/dattobd-1.0/dkms.conf"
 ln -s /usr/src/dattobd-1.0 "$R/var/lib/dkms/dattobd/1.0/source"
 : >"$R/usr/share/initramfs-tools/hook-functions"
 printf 'dbdboot-manifest 1\n' >"$R/etc/dbdboot/manifest"
-cc -static -O1 -o "$R/usr/sbin/dkms" "$TOP/tests/cli/fixtures/hang.c" ||
-	{ echo "Bail out! could not build the fake dkms"; exit 1; }
-cp "$R/usr/sbin/dkms" "$R/usr/sbin/update-initramfs"
+fake_program hang dkms update-initramfs
 
 # all_gone: every pid the fakes wrote is gone (reaped or killed), and some were written.
 all_gone() {

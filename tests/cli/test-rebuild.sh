@@ -9,22 +9,13 @@ set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/cli/tap.sh
 . "$TOP/tests/cli/tap.sh"
-BUILD=${BUILD:-$TOP/build}
-D=$BUILD/tests/dbdboot
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-R=$T/root
-K=6.1.0-99-test-amd64
+# shellcheck source=tests/cli/fakeroot.sh
+. "$TOP/tests/cli/fakeroot.sh"
 A=$(uname -m)
 KO=$R/lib/modules/$K/updates/dkms/dattobd.ko
 
-mkdir -p "$R/boot" "$R/lib/modules/$K/build" "$R/usr/sbin" "$R/lib/modules/$K/updates/dkms"
-: >"$R/boot/vmlinuz-$K"
-: >"$R/lib/modules/$K/build/Makefile"
-{
-	echo "ffffffff81000000 T _text"
-	awk 'BEGIN { for (i = 1; i <= 400; i++) printf "ffffffff81%06d t filler_%d\n", i, i }'
-} >"$R/lib/modules/$K/System.map"
+fake_kernel
+mkdir -p "$R/lib/modules/$K/updates/dkms"
 register() { # register VERSION: a dkms source tree for it
 	mkdir -p "$R/usr/src/dattobd-$1" "$R/var/lib/dkms/dattobd/$1"
 	echo 'PACKAGE_NAME=dattobd' >"$R/usr/src/dattobd-$1/dkms.conf"
@@ -35,9 +26,7 @@ installed() { # installed VERSION: dkms' tree says it is installed for K
 	ln -sfn "$1/$K/$A" "$R/var/lib/dkms/dattobd/kernel-$K-$A"
 	printf 'the module installed before\n' >"$KO"
 }
-cc -static -O1 -o "$R/usr/sbin/dkms" "$TOP/tests/cli/fixtures/fake-dkms.c" ||
-	{ echo "Bail out! could not build the fake dkms"; exit 1; }
-ln -f "$R/usr/sbin/dkms" "$R/usr/sbin/depmod"
+fake_program fake-dkms dkms depmod
 register 1.0
 installed 1.0
 before=$(sha256sum <"$KO")

@@ -9,12 +9,8 @@ set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/cli/tap.sh
 . "$TOP/tests/cli/tap.sh"
-BUILD=${BUILD:-$TOP/build}
-D=$BUILD/tests/dbdboot
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-R=$T/root
-K=6.1.0-99-test-amd64
+# shellcheck source=tests/cli/fakeroot.sh
+. "$TOP/tests/cli/fakeroot.sh"
 I=$R/boot/initrd.img-$K
 
 mkdir -p "$R/boot" "$R/etc/dbdboot" "$T/main/etc/dbdboot"

@@ -4,13 +4,22 @@
 . /dbdboot-tests/lib.sh
 
 R=/run/dbdboot/early.json
-[ -f "$R" ] || fail "no report at $R"
-cat "$R"
+case $1 in
+prepare) ;;
+run-not-writable) [ ! -f "$R" ] || fail "a report was written to a read-only /run" ;;
+*)
+	[ -f "$R" ] || fail "no report at $R"
+	cat "$R"
+	;;
+esac
 
 # The real root came within the deadline plus 10 s of the agent's start.
 now=$(cut -d' ' -f1 /proc/uptime | cut -d. -f1)
 start=$(dmesg | grep -m1 'dbdboot: ' | sed 's/^\[ *\([0-9]*\)\..*/\1/')
-timeout=$(sed -n 's/.*"timeout_ms": \([0-9]*\).*/\1/p' "$R")
+timeout=10000	# the default, when there is no report to say it
+if [ -f "$R" ]; then
+	timeout=$(sed -n 's/.*"timeout_ms": \([0-9]*\).*/\1/p' "$R")
+fi
 [ -n "$start" ] || fail "no dbdboot line in the kernel log"
 [ $((now - start)) -le $((timeout / 1000 + 10)) ] ||
 	fail "reached the root $((now - start)) s after the agent started (deadline $((timeout / 1000)) s)"
@@ -60,6 +69,69 @@ late-device)
 hung-ioctl)
 	has '"status": "deadline"'
 	volume 0 | grep -q '"outcome": "reload-unfinished"' || fail "the hung reload is not reported"
+	;;
+sig-refused)
+	has '"module": {"outcome": "failed"'
+	has '"error": "EKEYREJECTED"'
+	has 'signature'
+	[ ! -d /sys/module/dattobd ] || fail "dattobd loaded although its signature was refused"
+	;;
+manifest-absent)
+	has '"manifest": {"outcome": "missing"'
+	has '"status": "done"'
+	;;
+not-a-filesystem)
+	volume 1 | grep -q '"fs": "unknown"' || fail "the report does not say there is no filesystem"
+	volume 1 | grep -q 'no ext or XFS filesystem' || fail "the volume's message does not say so"
+	dmesg | grep -q 'holds no ext or XFS filesystem' || fail "the kernel log does not say so"
+	;;
+run-not-writable)
+	dmesg | grep -q 'dbdboot: could not write the report' || fail "the failed report is not logged"
+	dmesg | grep -q 'dbdboot: minor 0: LABEL=root reloaded' || fail "the work was not done anyway"
+	;;
+minor-in-use)
+	volume 0 | grep -q '"outcome": "reloaded"' || fail "the first run did not reload the root"
+	# The manifest the initramfs had (the real root has none of its own).
+	printf 'dbdboot-manifest 1\nvolume mode=incremental device=LABEL=root cow=/.datto minor=0\n' \
+		>/run/manifest
+	/usr/lib/dbdboot/dbdboot-early --phase after-switch-root --manifest /run/manifest \
+		--report /run/again.json --kmsg - || fail "the second run failed"
+	cat /run/again.json
+	grep -q '"error": "EBUSY"' /run/again.json || fail "the taken minor is not named EBUSY"
+	grep -q 'refused: EBUSY' /run/again.json || fail "the second run's message does not say so"
+	;;
+prepare)
+	modprobe dattobd
+	mkdir -p /run/a /run/b
+	mount /dev/vdb /run/a
+	dbdtest setup-snapshot /dev/vdb /run/a/.datto 3
+	dbdtest transition-to-incremental 3
+	umount /run/a		# header clean, as at a clean shutdown
+	rmmod dattobd		# nobody tracks it now: the COW file goes
+	mount /dev/vdb /run/a
+	rm /run/a/.datto
+	umount /run/a
+	modprobe dattobd
+	mount /dev/vdc /run/b
+	dbdtest setup-snapshot /dev/vdc /run/b/.datto 4
+	dbdtest transition-to-incremental 4
+	echo data >/run/b/file
+	sync
+	echo "DBDBOOT-TEST: READY-TO-KILL"
+	sleep 600
+	fail "not killed"
+	;;
+cow-missing-and-dirty)
+	volume 3 | grep -q '"outcome": "reloaded"' || fail "minor 3 was not reloaded"
+	volume 4 | grep -q '"journal": "needs-recovery"' || fail "the crashed volume's journal not named"
+	volume 4 | grep -q 'journal needs recovery' || fail "the crashed volume's message does not say so"
+	mkdir -p /run/a /run/b
+	mount /dev/vdb /run/a
+	mount /dev/vdc /run/b
+	show_proc
+	expect_eq "COW missing: the driver's error" "$(proc_field 3 error)" -2
+	expect_eq "COW dirty: the driver's error" "$(proc_field 4 error)" -22
+	umount /run/a /run/b
 	;;
 *) fail "no boot $1 in this scenario" ;;
 esac

@@ -57,4 +57,57 @@ vm_boot hung-ioctl --initrd root --append "dbdboot.timeout=3 dattobd.hang_ioctl=
 vm_expect_pass hung-ioctl
 vm_expect_log hung-ioctl "fault test: reload-incremental sleeps 600 s"
 
-vm_done "agent faults: 7 boots, each reached the root in time and named the fault"
+# The module refused by the kernel: module.sig_enforce=1 and the dkms
+# module, which nobody signed.
+vm_boot sig-refused --initrd root --append module.sig_enforce=1
+vm_expect_pass sig-refused
+
+# The manifest absent: the system's own initrd has none.
+vm_boot manifest-absent
+vm_expect_pass manifest-absent
+
+# A device that holds no filesystem.
+head -c $((32 << 20)) /dev/urandom >"$SC_DIR/nofs.img"
+manifest nofs "volume mode=incremental device=/dev/vdb cow=/.datto minor=1"
+vm_initrd nofs --manifest "$SC_DIR/manifest-nofs"
+vm_boot not-a-filesystem --initrd nofs nofs
+vm_expect_pass not-a-filesystem
+
+# /run not writable while the agent runs: a local-premount script before
+# it remounts /run read-only, one after it read-write again (ORDER is
+# initramfs-tools' own list, replaced by the appended copy).
+for w in ro rw; do
+	# shellcheck disable=SC2016 # "$1" is for the script written
+	printf '#!/bin/sh
+[ "$1" = prereqs ] && exit 0
+mount -o remount,%s /run
+' "$w" >"$SC_DIR/run-$w"
+	chmod +x "$SC_DIR/run-$w"
+done
+printf '%s
+' '/scripts/local-premount/dbdtest-run-ro "$@"' '/scripts/local-premount/dbdboot "$@"' \
+	'/scripts/local-premount/dbdtest-run-rw "$@"' '/scripts/local-premount/resume "$@"' \
+	'[ -e /conf/param.conf ] && . /conf/param.conf' >"$SC_DIR/ORDER"
+vm_initrd run-ro --manifest "$SC_DIR/manifest-root" --file "$SC_DIR/run-ro" /scripts/local-premount/dbdtest-run-ro \
+	--file "$SC_DIR/run-rw" /scripts/local-premount/dbdtest-run-rw --file "$SC_DIR/ORDER" /scripts/local-premount/ORDER
+vm_boot run-not-writable --initrd run-ro
+vm_expect_pass run-not-writable
+
+# A minor already in use: the agent run a second time (as a later phase
+# would) finds the root's minor taken by its first run.
+vm_boot minor-in-use --initrd root
+vm_expect_pass minor-in-use
+
+# Two volumes that a first boot prepares: one whose COW file is deleted
+# while nobody tracks it, one left active when QEMU is killed.
+vm_disk cowgone 64
+vm_disk crashed 64
+vm_boot prepare --kill-on "DBDBOOT-TEST: READY-TO-KILL" cowgone crashed
+vm_expect_log prepare "DBDBOOT-TEST: READY-TO-KILL"
+manifest cow "volume mode=incremental device=LABEL=cowgone cow=/.datto minor=3" \
+	"volume mode=incremental device=LABEL=crashed cow=/.datto minor=4"
+vm_initrd cow --manifest "$SC_DIR/manifest-cow"
+vm_boot cow-missing-and-dirty --initrd cow cowgone crashed
+vm_expect_pass cow-missing-and-dirty
+
+vm_done "agent faults: 13 fault boots (and one that prepares two of them), each reached the root in time and named the fault"
