@@ -136,8 +136,7 @@ static int import_check(const char *file, const char *want, struct dbd_bundle *b
 /* Install the checked module where dkms would, depmod, verify, record. */
 static int import_install(const char *file, const struct dbd_bundle *b, int force)
 {
-	const char *argv[] = { "depmod", "-a", b->kernel, NULL };
-	char p[PATH_MAX], note[512], why[256];
+	char p[PATH_MAX], note[512];
 	struct module_facts mf;
 	unsigned char *old = NULL;
 	size_t olen;
@@ -156,10 +155,9 @@ static int import_install(const char *file, const struct dbd_bundle *b, int forc
 	ret = write_atomic(p, b->ko, b->ko_size, 0644);
 	if (ret)
 		return err(ret, "could not write '%s': %s", p, strerror(-ret));
-	ret = run_prog(RUN_DEPMOD, argv, NULL);
+	ret = run_depmod(b->kernel);
 	if (ret)
-		return err(-EIO, "could not run depmod for %s: depmod %s; run: depmod -a %s",
-			   b->kernel, run_failure(RUN_DEPMOD, ret, why, sizeof(why)), b->kernel);
+		return ret;
 	module_facts(b->kernel, NULL, &mf);
 	if (!mf.found || mf.problem[0])
 		return err(-EINVAL, "could not verify the imported module for %s: %s", b->kernel,

@@ -18,6 +18,8 @@
 #define EXIT_DEFERRED	3	/* nothing could be done yet (a package is missing); not an error */
 
 #define DKMS_MODULE "dattobd"
+/* The endings of the module's file, as kmod and mkinitramfs know them. */
+#define MODULE_EXTS { ".ko", ".ko.xz", ".ko.zst", ".ko.gz" }
 #define MANIFEST_PATH "/etc/dbdboot/manifest"
 #define STATE_DIR "/var/lib/dbdboot"
 

@@ -33,11 +33,14 @@ static int ends_with(const char *s, const char *tail)
 /* A module file's name, compressed or not, as kmod and mkinitramfs use. */
 static int is_module_name(const char *n)
 {
-	static const char *const tails[] = { "/" DKMS_MODULE ".ko", "/" DKMS_MODULE ".ko.xz",
-					     "/" DKMS_MODULE ".ko.zst", "/" DKMS_MODULE ".ko.gz" };
+	static const char *const exts[] = MODULE_EXTS;
+	const char *base = strrchr(n, '/');
+	size_t k = strlen(DKMS_MODULE);
 
-	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++)
-		if (ends_with(n, tails[i]))
+	if (!base || strncmp(base + 1, DKMS_MODULE, k))
+		return 0;
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (!strcmp(base + 1 + k, exts[i]))
 			return 1;
 	return 0;
 }

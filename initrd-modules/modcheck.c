@@ -130,7 +130,7 @@ int module_facts(const char *kver, const char *file, struct module_facts *m)
 	if (file) {
 		snprintf(m->path, sizeof(m->path), "%s", file);
 	} else if (!m->depmod_listed) {
-		static const char *const exts[] = { ".ko", ".ko.xz", ".ko.zst", ".ko.gz" };
+		static const char *const exts[] = MODULE_EXTS;
 
 		for (size_t i = 0; i < sizeof(places) / sizeof(places[0]) && !m->path[0]; i++)
 			for (size_t x = 0; x < sizeof(exts) / sizeof(exts[0]); x++)

@@ -117,8 +117,7 @@ static void keep_module(const struct module_facts *m, struct kept *k)
 /* After a failed build, install or check: the kernel keeps the module it had. */
 static void put_back(const char *kver, struct kept *k)
 {
-	const char *argv[] = { "depmod", "-a", kver, NULL };
-	char p[PATH_MAX], why[256];
+	char p[PATH_MAX];
 	unsigned char *now = NULL;
 	size_t nlen = 0;
 	int ret;
@@ -138,10 +137,7 @@ static void put_back(const char *kver, struct kept *k)
 		    "working dattobd now", k->path, strerror(-ret), kver);
 		goto out;
 	}
-	ret = run_prog(RUN_DEPMOD, argv, NULL);
-	if (ret)
-		warn("%s: depmod %s; run: depmod -a %s", kver,
-		     run_failure(RUN_DEPMOD, ret, why, sizeof(why)), kver);
+	run_depmod(kver);	/* says what to run when it fails */
 	err(0, "%s: the dattobd installed before this build is back at '%s': the kernel keeps "
 	    "it until a build succeeds (dkms may no longer list it as installed)", kver, k->path);
 out:

@@ -185,6 +185,18 @@ const char *run_failure(enum run_step step, int ret, char *buf, unsigned int n)
 	return buf;
 }
 
+int run_depmod(const char *kver)
+{
+	const char *argv[] = { "depmod", "-a", kver, NULL };
+	char why[256];
+	int ret = run_prog(RUN_DEPMOD, argv, NULL);
+
+	if (!ret)
+		return 0;
+	return err(-EIO, "could not run depmod for %s: depmod %s; run: depmod -a %s", kver,
+		   run_failure(RUN_DEPMOD, ret, why, sizeof(why)), kver);
+}
+
 int have_program(const char *name)
 {
 	static const char *const dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin" };

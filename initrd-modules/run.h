@@ -50,6 +50,10 @@ int run_prog(enum run_step step, const char *const argv[], const char *log);
  * Into BUF (N bytes); returns BUF. */
 const char *run_failure(enum run_step step, int ret, char *buf, unsigned int n);
 
+/* depmod -a KVER under its deadline; on failure says so, with the command
+ * to run by hand. 0 or -EIO. */
+int run_depmod(const char *kver);
+
 /* Is NAME a program in the root's /usr/sbin, /usr/bin, /sbin or /bin? */
 int have_program(const char *name);
 

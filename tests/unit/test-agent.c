@@ -206,6 +206,16 @@ static void modload_outcomes(void **state)
 	assert_non_null(strstr(dbd_modload_strerror(-EKEYREJECTED), "Secure Boot"));
 }
 
+/* C's DEV and SYS: the folders DEVNAME and SYSNAME of the fake root. */
+static void fake_dev_sys(struct agent_conf *c, char *dev, char *sys, size_t n, const char *devname,
+			 const char *sysname)
+{
+	snprintf(dev, n, "%s/%s", root, devname);
+	snprintf(sys, n, "%s/%s", root, sysname);
+	c->dev = dev;
+	c->sys = sys;
+}
+
 static void resolve_devices(void **state)
 {
 	struct agent_conf c = { 0 };
@@ -213,10 +223,7 @@ static void resolve_devices(void **state)
 	char dev[512], sys[512], out[AGENT_PATH_MAX];
 
 	(void)state;
-	snprintf(dev, sizeof(dev), "%s/dev", root);
-	snprintf(sys, sizeof(sys), "%s/sys", root);
-	c.dev = dev;
-	c.sys = sys;
+	fake_dev_sys(&c, dev, sys, sizeof(dev), "dev", "sys");
 	sh("mkdir -p %s/dev/disk/by-label %s/sys/class/block/vdc %s/sys/dev/block/254:48", root, root, root);
 	sh("mke2fs -q -F -t ext4 -L scan-me -U 0b5c5a3e-1111-4222-8333-444455556666 %s/dev/vdc 8M", root);
 	sh("touch %s/dev/vdb && ln -s ../../vdb %s/dev/disk/by-label/data", root, root);
@@ -269,10 +276,7 @@ static void resolve_never_ambiguous(void **state)
 	char dev[512], sys[512], out[AGENT_PATH_MAX];
 
 	(void)state;
-	snprintf(dev, sizeof(dev), "%s/dev2", root);
-	snprintf(sys, sizeof(sys), "%s/sys2", root);
-	c.dev = dev;
-	c.sys = sys;
+	fake_dev_sys(&c, dev, sys, sizeof(dev), "dev2", "sys2");
 	sh("cd %s && mkdir -p dev2 sys2/class/block/vdd sys2/class/block/vde sys2/class/block/vdf/holders/md0 "
 	   "sys2/class/block/vdg sys2/class/block/vdh sys2/class/block/nbd0 sys2/class/block/sr0 && "
 	   "echo 0 >sys2/class/block/nbd0/size", root);
@@ -336,13 +340,28 @@ static void uevent_devname(void **state)
 	assert_string_equal(agent_uevent_devname(e), "dm-0");
 }
 
+/* RUNDIR/dbdboot/early.json read into TEXT (SIZE bytes, NUL-ended); its length. */
+static size_t read_report(const char *rundir, char *text, size_t size)
+{
+	char path[600];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/dbdboot/early.json", rundir);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	n = read(fd, text, size - 1);
+	close(fd);
+	assert_true(n > 0);
+	text[n] = '\0';
+	return (size_t)n;
+}
+
 static void report_escapes_and_is_atomic(void **state)
 {
 	static struct agent_state st;
 	struct agent_conf c = { .phase = "initramfs", .manifest = "/etc/dbdboot/manifest", .timeout = 10 };
-	char path[600], rundir[512], text[8192];
-	int fd;
-	ssize_t n;
+	char rundir[512], text[8192];
 
 	(void)state;
 	snprintf(rundir, sizeof(rundir), "%s/run", root);
@@ -355,13 +374,7 @@ static void report_escapes_and_is_atomic(void **state)
 	st.vol[0].error = -EINVAL;
 	st.module = M_LOADED;
 	assert_int_equal(agent_report_write(&c, &st, "done"), 0);
-	snprintf(path, sizeof(path), "%s/dbdboot/early.json", rundir);
-	fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	assert_true(n > 0);
-	text[n] = '\0';
+	read_report(rundir, text, sizeof(text));
 	assert_non_null(strstr(text, "\"device\": \"LABEL=a\\\"b\\\\c\\u0001\""));
 	assert_non_null(strstr(text, "\"outcome\": \"failed\", \"error\": \"EINVAL\""));
 	assert_non_null(strstr(text, "\"status\": \"done\""));
@@ -378,10 +391,9 @@ static void report_of_a_full_manifest(void **state)
 	static struct agent_state st;
 	static char text[1 << 20];
 	struct agent_conf c = { .phase = "initramfs", .manifest = "/m", .timeout = 10 };
-	char path[600], rundir[512], *p;
+	char rundir[512], *p;
 	unsigned int i, n = 0;
-	ssize_t len;
-	int fd;
+	size_t len;
 
 	(void)state;
 	snprintf(rundir, sizeof(rundir), "%s/run-full", root);
@@ -397,13 +409,8 @@ static void report_of_a_full_manifest(void **state)
 	}
 	strcpy(st.manifest.vol[0].device, "LABEL=donn\xc3\xa9" "es-\xff");
 	assert_int_equal(agent_report_write(&c, &st, "done"), 0);
-	snprintf(path, sizeof(path), "%s/dbdboot/early.json", rundir);
-	fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
-	len = read(fd, text, sizeof(text) - 1);
-	close(fd);
+	len = read_report(rundir, text, sizeof(text));
 	assert_true(len > 96 * 1024);
-	text[len] = '\0';
 	for (p = text; (p = strstr(p, "{\"minor\": ")); p++)
 		n++;
 	assert_int_equal(n, DBD_MANIFEST_MAX_VOLUMES);
