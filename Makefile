@@ -35,7 +35,7 @@ SAN_CFLAGS := -std=gnu11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer \
 
 LIB_SRCS := lib/cowhdr.c lib/manifest.c lib/superblock.c lib/atomic.c lib/initrd.c lib/unpack.c \
 	lib/kernel-unpack.c lib/jsonstr.c lib/symvers.c lib/bundlefmt.c lib/say.c \
-	lib/kallsyms.c
+	lib/kallsyms.c lib/uuid.c lib/dattoinfo.c lib/jsonread.c
 # Host-side libraries (the initrd reader's decompressors); never in the agent.
 HOST_LIBS := -lz -llzma -llz4 -lzstd -lbz2 -llzo2
 LIB_HDRS := $(wildcard lib/*.h include/dbdboot/*.h)
@@ -46,7 +46,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 MUSL_GCC ?= musl-gcc
 MUSL_INC := $(BUILD)/musl-include
 AGENT_SRCS := $(filter-out early-agent/nomalloc.c,$(wildcard early-agent/*.c)) kmod/modload.c \
-	lib/manifest.c lib/superblock.c lib/atomic.c lib/jsonstr.c
+	lib/manifest.c lib/superblock.c lib/atomic.c lib/jsonstr.c lib/uuid.c
 AGENT_HDRS := $(wildcard early-agent/*.h kmod/*.h) $(LIB_HDRS)
 AGENT := $(BUILD)/dbdboot-early
 
@@ -124,7 +124,7 @@ $(BUILD)/tests/fuzz-%: tests/fuzz/fuzz-%.c $(UNIT_SRCS) $(AGENT_HDRS)
 # The test client runs inside the test VMs: static, so it needs nothing there.
 $(BUILD)/tests/dbdtest: tests/client/dbdtest.c $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -static -o $@ $< lib/cowhdr.c
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -static -o $@ $< lib/cowhdr.c lib/uuid.c
 
 # The test double's DKMS source tree: its own files plus the interface header.
 $(DOUBLE_TREE): $(wildcard tests/double/*) include/dbdboot/dattobd.h

@@ -93,5 +93,6 @@ int cmd_rebuild(int argc, char **argv);
 int cmd_inject(int argc, char **argv);
 int cmd_kernel_hook(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
 
 #endif

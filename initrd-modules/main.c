@@ -20,6 +20,7 @@ static const struct {
 	{ "inject", cmd_inject, "put the module, the agent and the manifest into an initrd" },
 	{ "kernel-hook", cmd_kernel_hook, "what the kernel install hooks run" },
 	{ "bundle", cmd_bundle, "export or import a built module for one kernel" },
+	{ "sync", cmd_sync, "write the manifest from dattobd's live state, into every initrd" },
 };
 
 static void usage(FILE *f)

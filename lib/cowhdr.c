@@ -56,15 +56,3 @@ const char *dbd_state_str(unsigned long state)
 		return names[state];
 	return "unknown";
 }
-
-void dbd_uuid_hex(const unsigned char uuid[DBD_UUID_SIZE], char out[2 * DBD_UUID_SIZE + 1])
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned int i;
-
-	for (i = 0; i < DBD_UUID_SIZE; i++) {
-		out[2 * i] = hex[uuid[i] >> 4];
-		out[2 * i + 1] = hex[uuid[i] & 0xf];
-	}
-	out[2 * DBD_UUID_SIZE] = '\0';
-}

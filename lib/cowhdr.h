@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include "dbdboot/dattobd.h"
+#include "uuid.h"
 
 /* Why a COW header would not be accepted at activation. */
 enum dbd_cow_verdict {
@@ -37,8 +38,5 @@ const char *dbd_cow_verdict_str(enum dbd_cow_verdict v);
 
 /* "active incremental", "unverified snapshot", ...; "unknown" past bit 2. */
 const char *dbd_state_str(unsigned long state);
-
-/* UUID as 32 lower-case hex digits into OUT (at least 33 bytes). */
-void dbd_uuid_hex(const unsigned char uuid[DBD_UUID_SIZE], char out[2 * DBD_UUID_SIZE + 1]);
 
 #endif

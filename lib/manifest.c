@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "manifest.h"
+#include "uuid.h"
 
 #define HEADER_WORD "dbdboot-manifest"
 
@@ -141,7 +142,8 @@ static int parse_device(struct dbd_volume *v)
 	return 0;
 }
 
-enum { K_MODE = 1, K_DEVICE = 2, K_COW = 4, K_MINOR = 8, K_CACHE = 16 };
+enum { K_MODE = 1, K_DEVICE = 2, K_COW = 4, K_MINOR = 8, K_CACHE = 16, K_UUID = 32, K_SEQID = 64,
+       K_BY = 128 };
 
 /* One key=value of a volume line. Returns the key's bit, 0 if unknown, <0 if bad. */
 static int volume_key(struct parse *p, struct dbd_volume *v, char *tok)
@@ -198,6 +200,25 @@ static int volume_key(struct parse *p, struct dbd_volume *v, char *tok)
 			goto bad;
 		v->cache_bytes = num;
 		return K_CACHE;
+	}
+	if (p->m->version >= 2 && !strcmp(tok, "uuid")) {
+		if (dbd_uuid_parse(val, v->uuid))
+			goto bad;
+		v->has_uuid = 1;
+		return K_UUID;
+	}
+	if (p->m->version >= 2 && !strcmp(tok, "seqid")) {
+		if (parse_uint(val, ~0ull, &num))
+			goto bad;
+		v->seqid = num;
+		v->has_seqid = 1;
+		return K_SEQID;
+	}
+	if (p->m->version >= 2 && !strcmp(tok, "by")) {
+		if (strcmp(val, "sync"))
+			goto bad;
+		v->by_sync = 1;
+		return K_BY;
 	}
 	say(p, DBD_DIAG_WARNING, "unknown key '%.64s' ignored", tok);
 	return 0;

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#define DBD_MANIFEST_VERSION		1	/* the version this parser reads */
+#define DBD_MANIFEST_VERSION		2	/* the newest version this parser reads (and 1) */
 #define DBD_MANIFEST_MAX_VOLUMES	64	/* volume lines kept; more are errors */
 #define DBD_MANIFEST_MAX_DEVICE		255	/* bytes of a device spec, unescaped */
 #define DBD_MANIFEST_MAX_COW		1023	/* bytes of a COW path, unescaped */
@@ -41,6 +41,10 @@ struct dbd_volume {
 	unsigned int minor;
 	unsigned long long cache_bytes;	/* 0: the driver's default */
 	unsigned int line;		/* where it was read */
+	/* Version 2: what dbdboot sync saw (by=sync marks the lines it wrote). */
+	int has_uuid, has_seqid, by_sync;
+	unsigned char uuid[16];		/* the COW file's uuid */
+	unsigned long long seqid;
 };
 
 struct dbd_manifest {

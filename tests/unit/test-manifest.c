@@ -169,12 +169,38 @@ static void binary_is_not_a_manifest(void **state)
 static void newer_version_refused(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("dbdboot-manifest 2\n"
+	assert_int_equal(parse("dbdboot-manifest 3\n"
 			       "volume mode=incremental device=/dev/a cow=/.d minor=0\n"),
 			 -EPROTO);
 	assert_int_equal(m.n, 0);
-	assert_int_equal(m.version, 2);
-	assert_non_null(strstr(diags, "version 2 is newer than this program reads (1)"));
+	assert_int_equal(m.version, 3);
+	assert_non_null(strstr(diags, "version 3 is newer than this program reads (2)"));
+}
+
+/* Version 2 adds uuid=, seqid= and by=sync; version 1 only warns about them. */
+static void version2_keys(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("dbdboot-manifest 2\n"
+			       "volume mode=incremental device=/dev/a cow=/.d minor=0 by=sync "
+			       "uuid=00112233445566778899aabbccddeeff seqid=7\n"
+			       "volume mode=incremental device=/dev/b cow=/.d minor=1\n"
+			       "volume mode=incremental device=/dev/c cow=/.d minor=2 uuid=0011\n"
+			       "volume mode=incremental device=/dev/d cow=/.d minor=3 by=hand\n"),
+			 0);
+	assert_int_equal(m.n, 2);
+	assert_true(m.vol[0].by_sync && m.vol[0].has_uuid && m.vol[0].has_seqid);
+	assert_int_equal(m.vol[0].seqid, 7);
+	assert_int_equal(m.vol[0].uuid[0], 0x00);
+	assert_int_equal(m.vol[0].uuid[15], 0xff);
+	assert_false(m.vol[1].by_sync || m.vol[1].has_uuid || m.vol[1].has_seqid);
+	assert_non_null(strstr(diags, "E 4: bad uuid '0011'"));
+	assert_non_null(strstr(diags, "E 5: bad by 'hand'"));
+	assert_int_equal(parse("dbdboot-manifest 1\n"
+			       "volume mode=incremental device=/dev/a cow=/.d minor=0 seqid=7\n"), 0);
+	assert_int_equal(m.n, 1);
+	assert_false(m.vol[0].has_seqid);
+	assert_non_null(strstr(diags, "W 2: unknown key 'seqid' ignored"));
 }
 
 static void limits(void **state)
@@ -242,6 +268,7 @@ int main(void)
 		cmocka_unit_test(header_required),
 		cmocka_unit_test(binary_is_not_a_manifest),
 		cmocka_unit_test(newer_version_refused),
+		cmocka_unit_test(version2_keys),
 		cmocka_unit_test(limits),
 		cmocka_unit_test(nul_and_crlf),
 	};
