@@ -35,7 +35,7 @@ SAN_CFLAGS := -std=gnu11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer \
 
 LIB_SRCS := lib/cowhdr.c lib/manifest.c lib/superblock.c lib/atomic.c lib/initrd.c lib/unpack.c \
 	lib/kernel-unpack.c lib/jsonstr.c lib/symvers.c lib/bundlefmt.c lib/say.c \
-	lib/kallsyms.c lib/uuid.c lib/dattoinfo.c lib/jsonread.c
+	lib/kallsyms.c lib/uuid.c lib/dattoinfo.c lib/jsonread.c lib/mountinfo.c
 # Host-side libraries (the initrd reader's decompressors); never in the agent.
 HOST_LIBS := -lz -llzma -llz4 -lzstd -lbz2 -llzo2
 LIB_HDRS := $(wildcard lib/*.h include/dbdboot/*.h)
@@ -46,7 +46,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 MUSL_GCC ?= musl-gcc
 MUSL_INC := $(BUILD)/musl-include
 AGENT_SRCS := $(filter-out early-agent/nomalloc.c,$(wildcard early-agent/*.c)) kmod/modload.c \
-	lib/manifest.c lib/superblock.c lib/atomic.c lib/jsonstr.c lib/uuid.c
+	lib/manifest.c lib/superblock.c lib/atomic.c lib/jsonstr.c lib/uuid.c lib/mountinfo.c
 AGENT_HDRS := $(wildcard early-agent/*.h kmod/*.h) $(LIB_HDRS)
 AGENT := $(BUILD)/dbdboot-early
 
@@ -54,7 +54,7 @@ AGENT := $(BUILD)/dbdboot-early
 HOST := $(BUILD)/dbdboot
 HOST_SRCS := $(wildcard initrd-modules/*.c)
 HOST_HDRS := $(wildcard initrd-modules/*.h) $(LIB_HDRS)
-HOST_CPPFLAGS := -Wno-format-truncation -Iinitrd-modules $(shell pkg-config --cflags libkmod 2>/dev/null)
+HOST_CPPFLAGS := -Wno-format-truncation -Iinitrd-modules -DAGENT_PATH='"$(LIBEXECDIR)/dbdboot-early"' $(shell pkg-config --cflags libkmod 2>/dev/null)
 KMOD_LIBS := $(shell pkg-config --libs libkmod 2>/dev/null || echo -lkmod)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
@@ -91,7 +91,13 @@ $(BUILD)/lib/%.o: lib/%.c $(LIB_HDRS)
 $(BUILD)/libdbdboot.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(HOST): $(HOST_SRCS) $(HOST_HDRS) $(LIB_OBJS)
+# The host names the installed agent's path: rebuilt when LIBEXECDIR changes.
+$(BUILD)/.libexecdir: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(LIBEXECDIR)' | cmp -s - $@ || echo '$(LIBEXECDIR)' >$@
+FORCE:
+
+$(HOST): $(HOST_SRCS) $(HOST_HDRS) $(LIB_OBJS) $(BUILD)/.libexecdir
 	$(CC) $(CPPFLAGS) $(HOST_CPPFLAGS) $(ALL_CFLAGS) -o $@ $(HOST_SRCS) $(LIB_OBJS) \
 		$(KMOD_LIBS) $(HOST_LIBS)
 

@@ -102,8 +102,6 @@ int agent_resolve(const struct agent_conf *c, const struct dbd_volume *v, char *
 const char *agent_uevent_devname(char *text);
 /* Mount state of MAJ:MIN from PROC/self/mountinfo: 0 not, 1 read-only, 2 read-write, <0 err. */
 int agent_mount_state(const char *proc, unsigned int maj, unsigned int min);
-/* The same on mountinfo TEXT (changed in place). */
-int agent_mountinfo_state(char *text, unsigned int maj, unsigned int min);
 
 /* work.c: the worker's steps. */
 void agent_work(const struct agent_conf *c, struct agent_state *st);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "mountinfo.h"
 
 static int exists(const char *path)
 {
@@ -265,40 +266,6 @@ int agent_resolve(const struct agent_conf *c, const struct dbd_volume *v, char *
 	return -EINVAL;
 }
 
-int agent_mountinfo_state(char *text, unsigned int maj, unsigned int min)
-{
-	char want[32], *line, *next;
-	int state = 0;
-
-	snprintf(want, sizeof(want), "%u:%u", maj, min);
-	/* id parent MAJ:MIN root mountpoint mount-options ... - fstype source super-options */
-	for (line = text; line && *line; line = next) {
-		char *f[6] = { 0 }, *sep, *super, *save = NULL;
-		int i;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		sep = strstr(line, " - ");
-		if (!sep)
-			continue;
-		*sep = '\0';
-		f[0] = strtok_r(line, " ", &save);
-		for (i = 1; i < 6 && f[i - 1]; i++)
-			f[i] = strtok_r(NULL, " ", &save);
-		if (!f[5] || strcmp(f[2], want))
-			continue;
-		/* super options: the last word after the separator */
-		super = strrchr(sep + 3, ' ');
-		super = super ? super + 1 : sep + 3;
-		if (!strncmp(f[5], "rw", 2) && (f[5][2] == ',' || !f[5][2]) &&
-		    !strncmp(super, "rw", 2) && (super[2] == ',' || !super[2]))
-			return 2;
-		state = 1;
-	}
-	return state;
-}
-
 int agent_mount_state(const char *proc, unsigned int maj, unsigned int min)
 {
 	static char buf[65536];
@@ -315,5 +282,5 @@ int agent_mount_state(const char *proc, unsigned int maj, unsigned int min)
 		len += (size_t)n;
 	close(fd);
 	buf[len] = '\0';
-	return agent_mountinfo_state(buf, maj, min);
+	return dbd_mountinfo_state(buf, maj, min);
 }

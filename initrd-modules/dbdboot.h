@@ -56,7 +56,9 @@ int read_file_st(const char *path, size_t max, unsigned char **buf, size_t *len,
 		 struct stat *out);
 /* Writing files: files.h. */
 
-/* JSON to stdout: a small writer that places the commas. */
+/* JSON to stdout (or to the stream given to json_to; NULL: stdout again):
+ * a small writer that places the commas. */
+void json_to(FILE *f);
 void json_open(const char *key);	/* an object; KEY NULL inside arrays/top */
 void json_array(const char *key);
 void json_close(void);			/* either */
@@ -94,5 +96,7 @@ int cmd_inject(int argc, char **argv);
 int cmd_kernel_hook(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
+int cmd_record_shutdown(int argc, char **argv);
+int cmd_verdict(int argc, char **argv);
 
 #endif

@@ -17,6 +17,8 @@ struct scan {
 	const char *kver;
 	const unsigned char *module;	/* the installed module, to compare */
 	size_t module_len;
+	const unsigned char *agent;	/* the installed agent, to compare */
+	size_t agent_len;
 	const unsigned char *manifest;	/* the host's manifest */
 	size_t manifest_len;
 	int have_manifest;
@@ -100,7 +102,9 @@ static int visit(void *ctx, const struct dbd_initrd_entry *e)
 			return 0;
 		s->f->module = module_item(s, e);
 	} else if (ends_with(n, "/dbdboot-early")) {
-		s->f->agent = INITRD_OK;
+		s->f->agent = !s->agent || (e->size == s->agent_len &&
+					    !memcmp(e->data, s->agent, e->size)) ?
+				      INITRD_OK : INITRD_STALE;
 	} else if (!strcmp(n, "scripts/local-premount/dbdboot") ||
 		   (strstr(n, "dracut/hooks/") && strstr(n, "dbdboot"))) {
 		s->f->script = INITRD_OK;
@@ -139,7 +143,7 @@ void initrd_locate(const char *kver, struct initrd_facts *f)
 
 int initrd_facts(const char *kver, const struct module_facts *m, struct initrd_facts *f)
 {
-	unsigned char *buf = NULL, *module = NULL, *manifest = NULL;
+	unsigned char *buf = NULL, *module = NULL, *manifest = NULL, *agent = NULL;
 	struct dbd_buf unpacked = { 0 };
 	struct scan s = { .kver = kver, .f = f };
 	char p[PATH_MAX], why[256];
@@ -163,6 +167,8 @@ int initrd_facts(const char *kver, const struct module_facts *m, struct initrd_f
 		s.manifest_len = mlen;
 		s.have_manifest = 1;
 	}
+	if (!read_file(rpath(p, AGENT_PATH), 16u << 20, &agent, &s.agent_len))
+		s.agent = agent;
 	ret = dbd_initrd_walk(buf, len, visit, &s, why, sizeof(why));
 	if (ret < 0)
 		snprintf(f->problem, sizeof(f->problem), "could not read '%s': %s", f->path, why);
@@ -172,5 +178,6 @@ int initrd_facts(const char *kver, const struct module_facts *m, struct initrd_f
 	free(module);
 	free(unpacked.p);
 	free(manifest);
+	free(agent);
 	return 0;
 }

@@ -271,6 +271,12 @@ int inject_one(const char *kver, int manifest_only)
 	if (ret)
 		return ret;
 	initrd_facts(kver, &f.mod, &after);
+	if (manifest_only && !after.problem[0] && after.agent == INITRD_STALE) {
+		/* An older agent may not read this manifest's version. */
+		info("%s: the agent in '%s' is not the installed one: making the initrd anew",
+		     kver, after.path);
+		return inject_one(kver, 0);
+	}
 	if (manifest_only) {
 		if (after.problem[0])
 			return err(-EBADMSG, "could not verify '%s': %s; run dbdboot inject -k %s to "

@@ -10,38 +10,49 @@
 static int first[DEPTH] = { 1 };
 static char closer[DEPTH];
 static int depth;
+static FILE *jout;
+
+/* Where the JSON goes: stdout unless json_to() said otherwise. */
+#define OUT (jout ? jout : stdout)
+
+void json_to(FILE *f)
+{
+	jout = f;
+	depth = 0;
+	first[0] = 1;
+}
 
 static void sep(const char *key)
 {
 	if (!first[depth])
-		fputc(',', stdout);
+		fputc(',', OUT);
 	first[depth] = 0;
-	fputc('\n', stdout);
+	fputc('\n', OUT);
 	for (int i = 0; i < depth; i++)
-		fputs("  ", stdout);
+		fputs("  ", OUT);
 	if (key)
-		printf("\"%s\": ", key);
+		fprintf(OUT, "\"%s\": ", key);
 }
 
 static void emit(void *ctx, const char *p, size_t n)
 {
 	(void)ctx;
-	fwrite(p, 1, n, stdout);
+	fwrite(p, 1, n, OUT);
 }
 
 /* Escaped as the agent's report is (lib/jsonstr.h): UTF-8 stays readable. */
 static void quoted(const char *s)
 {
-	fputc('"', stdout);
+	fputc('"', OUT);
 	dbd_json_escape(s, emit, NULL);
-	fputc('"', stdout);
+	fputc('"', OUT);
 }
 
 static void open_(const char *key, char ch)
 {
 	if (depth)
 		sep(key);
-	fputc(ch, stdout);
+	fputc(ch, OUT);
 	if (depth < DEPTH - 1)
 		depth++;
 	first[depth] = 1;
@@ -65,10 +76,10 @@ void json_close(void)
 	if (depth == 0)
 		return;
 	depth--;
-	fputc('\n', stdout);
+	fputc('\n', OUT);
 	for (int i = 0; i < depth; i++)
-		fputs("  ", stdout);
-	fputc(c, stdout);
+		fputs("  ", OUT);
+	fputc(c, OUT);
 }
 
 void json_str(const char *key, const char *val)
@@ -77,23 +88,23 @@ void json_str(const char *key, const char *val)
 	if (val)
 		quoted(val);
 	else
-		fputs("null", stdout);
+		fputs("null", OUT);
 }
 
 void json_int(const char *key, long long val)
 {
 	sep(key);
-	printf("%lld", val);
+	fprintf(OUT, "%lld", val);
 }
 
 void json_bool(const char *key, int val)
 {
 	sep(key);
-	fputs(val ? "true" : "false", stdout);
+	fputs(val ? "true" : "false", OUT);
 }
 
 void json_end(void)
 {
-	fputc('\n', stdout);
-	fflush(stdout);
+	fputc('\n', OUT);
+	fflush(OUT);
 }

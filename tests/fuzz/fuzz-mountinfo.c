@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "agent.h"
+#include "mountinfo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	s = agent_mountinfo_state(text, 254, 16);
+	s = dbd_mountinfo_state(text, 254, 16);
 	if (s < 0 || s > 2)
 		__builtin_trap();
 	return 0;

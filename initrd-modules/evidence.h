@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dbdboot verdict: the evidence it joins, read into fixed tables: the
+ * agent's report, the previous shutdown's record and the previous verdict
+ * (each consumed once per boot: the first verdict of a boot moves them to
+ * /run/dbdboot/, later ones read them there).
+ */
+#ifndef DBDBOOT_EVIDENCE_H
+#define DBDBOOT_EVIDENCE_H
+
+#include "manifest.h"
+
+#define EV_MAX 64	/* volumes of one file: the manifest's limit */
+
+struct ev_report {
+	int present;		/* /run/dbdboot/early.json was read */
+	char status[32];	/* the agent's: done, off, deadline, ... */
+	char module[32];	/* its module outcome */
+	char module_error[32];
+	char module_message[160];
+	unsigned int n;
+	struct {
+		unsigned int minor;
+		char outcome[32], error[32], journal[32], message[160];
+	} vol[EV_MAX];
+};
+
+struct ev_record {
+	int present;		/* a shutdown record for the previous boot */
+	char boot_id[64];
+	char driver[32];	/* ok, not-loaded, no-answer, unreadable */
+	int initrds_stale;
+	unsigned int n;
+	struct {
+		unsigned int minor;
+		int has_uuid;
+		unsigned char uuid[16];
+		long long seqid;	/* -1: unknown */
+		long long state;
+	} vol[EV_MAX];
+};
+
+struct ev_previous {	/* the last verdict's broken chains */
+	unsigned int n;
+	struct {
+		unsigned int minor;
+		unsigned char uuid[16];
+		char message[256];
+	} broken[EV_MAX];
+};
+
+/* Each: 0 (also when absent: .present 0), or <0 after saying why. */
+int ev_read_report(struct ev_report *r);
+int ev_read_record(struct ev_record *r);
+int ev_read_previous(struct ev_previous *p);
+
+#define VERDICT_PATH_RUN "/run/dbdboot/verdict.json"
+#define VERDICT_PATH_KEPT STATE_DIR "/verdict.json"
+
+#endif

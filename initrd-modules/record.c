@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dbdboot record-shutdown: what the shutdown unit runs while the tracked
+ * volumes are still mounted. Syncs once more (the manifest and the
+ * initrds follow the last changes), then writes STATE_DIR/shutdown.json:
+ * this boot's id, that it got here, and each minor's uuid and seqid. The
+ * next boot's verdict consumes it; a boot that ends without it (a crash, a
+ * power cut, a stalled shutdown) is told apart by its absence.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dbdboot.h"
+#include "files.h"
+#include "record.h"
+#include "sync.h"
+#include "uuid.h"
+
+int boot_id(char *out, size_t size)
+{
+	char p[PATH_MAX], *buf = NULL;
+	size_t len;
+	int ret;
+
+	ret = read_file(rpath(p, "/proc/sys/kernel/random/boot_id"), 64, (unsigned char **)&buf,
+			&len);
+	if (ret) {
+		snprintf(out, size, "unknown");
+		return ret;
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	snprintf(out, size, "%s", buf);
+	free(buf);
+	return 0;
+}
+
+static const char *driver_str(int live_ret)
+{
+	switch (live_ret) {
+	case 0:
+		return "ok";
+	case -ENOENT:
+		return "not-loaded";
+	case -ETIMEDOUT:
+		return "no-answer";
+	default:
+		return "unreadable";
+	}
+}
+
+static void put_volumes(const struct sync_result *r)
+{
+	char hex[33];
+
+	json_array("volumes");
+	for (unsigned int i = 0; !r->live_ret && i < r->live.info.n; i++) {
+		const struct dbd_datto_dev *d = &r->live.info.dev[i];
+
+		json_open(NULL);
+		json_int("minor", d->minor);
+		json_str("block_device", d->bdev);
+		dbd_uuid_hex(d->uuid, hex);
+		json_str("uuid", d->has_uuid ? hex : NULL);
+		json_int("seqid", d->has_seqid ? (long long)d->seqid : -1);
+		json_int("state", d->has_state ? (long long)d->state : -1);
+		json_int("error", d->error);
+		json_close();
+	}
+	json_close();
+}
+
+/* The record's text, malloc'ed. */
+static char *record_text(const struct sync_result *r, int sync_ret, size_t *len)
+{
+	char id[64], *text = NULL;
+	FILE *f = open_memstream(&text, len);
+
+	if (!f)
+		return NULL;
+	boot_id(id, sizeof(id));
+	json_to(f);
+	json_open(NULL);
+	json_int("record_version", RECORD_VERSION);
+	json_str("boot_id", id);
+	json_int("time", (long long)time(NULL));
+	json_str("driver", driver_str(r->live_ret));
+	json_str("sync", sync_ret ? "failed" : "ok");
+	json_bool("initrds_stale", r->initrds_stale || sync_ret);
+	json_str("stale_kernels", r->stale_kernels);
+	put_volumes(r);
+	json_close();
+	json_end();
+	json_to(NULL);
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static void help(void)
+{
+	fputs("Usage: dbdboot record-shutdown\n"
+	      "\n"
+	      "What dbdboot-shutdown.service runs at shutdown, before the tracked volumes are\n"
+	      "unmounted: dbdboot sync, then " STATE_DIR "/shutdown.json, the record that\n"
+	      "this boot shut down cleanly with each volume's uuid and seqid. The next boot's\n"
+	      "dbdboot verdict reads it. See dbdboot-verdict(5).\n", stdout);
+}
+
+int cmd_record_shutdown(int argc, char **argv)
+{
+	static struct sync_result r;
+	char p[PATH_MAX], *text;
+	size_t len;
+	int ret, sync_ret;
+
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+		return help(), EXIT_OK;
+	if (argc > 1)
+		return err(0, "unexpected argument '%s'; Try 'dbdboot record-shutdown --help'",
+			   argv[1]), EXIT_USAGE;
+	sync_ret = sync_run(0, &r);
+	text = record_text(&r, sync_ret, &len);
+	if (!text)
+		return err(0, "could not write '%s': out of memory", RECORD_PATH), EXIT_FAIL;
+	ret = write_atomic(rpath(p, RECORD_PATH), text, len, 0644);
+	free(text);
+	if (ret)
+		return err(ret, "could not write '%s': %s; the next boot will judge this "
+			   "shutdown unclean", RECORD_PATH, strerror(-ret)), EXIT_FAIL;
+	info("shutdown recorded in '%s': %u volumes, driver %s%s", RECORD_PATH,
+	     r.live_ret ? 0 : r.live.info.n, driver_str(r.live_ret),
+	     r.initrds_stale || sync_ret ? ", initrds stale" : "");
+	return sync_ret ? EXIT_FAIL : EXIT_OK;
+}

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dbdboot verdict [-J]: for every volume of the manifest, whether its
+ * tracking chain survived into this boot: resumed, chain-broken (with the
+ * first reason found) or pending (not mounted read-write yet). Joins the
+ * agent's report, the driver's live state, the previous shutdown's record
+ * and the previous verdict (a broken chain stays broken until a new uuid).
+ * "resumed" only when every source agrees. Schema: dbdboot-verdict(5).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dbdboot.h"
+#include "dbdboot/dattobd.h"
+#include "evidence.h"
+#include "files.h"
+#include "live.h"
+#include "mountinfo.h"
+#include "record.h"
+#include "uuid.h"
+#include "verdict.h"
+
+static struct dbd_manifest man;
+static struct ev_report rep;
+static struct ev_record rec;
+static struct ev_previous prev;
+static struct live live;
+static int live_ret;
+static struct judged judged[DBD_MANIFEST_MAX_VOLUMES];
+
+__attribute__((format(printf, 3, 4)))
+static int broken(struct judged *j, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	j->verdict = "chain-broken";
+	j->reason = code;
+	va_start(ap, fmt);
+	vsnprintf(j->message, sizeof(j->message), fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+static const struct dbd_datto_dev *live_dev(unsigned int minor)
+{
+	for (unsigned int i = 0; !live_ret && i < live.info.n; i++)
+		if (live.info.dev[i].minor == minor)
+			return &live.info.dev[i];
+	return NULL;
+}
+
+static int rec_index(unsigned int minor)
+{
+	for (unsigned int i = 0; i < rec.n; i++)
+		if (rec.vol[i].minor == minor)
+			return (int)i;
+	return -1;
+}
+
+static int rep_index(unsigned int minor)
+{
+	for (unsigned int i = 0; i < rep.n; i++)
+		if (rep.vol[i].minor == minor)
+			return (int)i;
+	return -1;
+}
+
+/* The uuid and seqid this volume is known by: live, else recorded, else the manifest's. */
+static void identity(struct judged *j)
+{
+	const struct dbd_datto_dev *d = live_dev(j->v->minor);
+	int r = rec_index(j->v->minor);
+
+	if (r >= 0 && rec.vol[r].has_uuid) {
+		j->has_recorded = 1;
+		memcpy(j->recorded_uuid, rec.vol[r].uuid, 16);
+		j->recorded_seqid = rec.vol[r].seqid;
+	}
+	if (d && d->has_uuid) {
+		j->has_uuid = 1;
+		memcpy(j->uuid, d->uuid, 16);
+		j->seqid = d->has_seqid ? (long long)d->seqid : -1;
+	} else if (j->has_recorded) {
+		j->has_uuid = 1;
+		memcpy(j->uuid, j->recorded_uuid, 16);
+		j->seqid = j->recorded_seqid;
+	} else if (j->v->has_uuid) {
+		j->has_uuid = 1;
+		memcpy(j->uuid, j->v->uuid, 16);
+		j->seqid = j->v->has_seqid ? (long long)j->v->seqid : -1;
+	}
+}
+
+/* What the agent did for the volume; 1 when that broke the chain. */
+static int judge_agent(struct judged *j)
+{
+	int i;
+
+	if (!rep.present)
+		return broken(j, "not-reloaded", "no report from dbdboot-early (/run/dbdboot/"
+			      "early.json): the initrd lacks dbdboot, or the agent never ran");
+	if (!strcmp(rep.status, "off"))
+		return broken(j, "not-reloaded", "dbdboot=off on the kernel command line: "
+			      "nothing was reloaded");
+	if (!strcmp(rep.module, "failed"))
+		return broken(j, "module-not-loaded", "dattobd was not loaded at boot: %s %s",
+			      rep.module_error, rep.module_message);
+	i = rep_index(j->v->minor);
+	if (i < 0)
+		return broken(j, "not-in-initrd", "the initrd's manifest lacks minor %u (the "
+			      "initrd is stale: run dbdboot sync)", j->v->minor);
+	snprintf(j->agent, sizeof(j->agent), "%s", rep.vol[i].outcome);
+	snprintf(j->journal, sizeof(j->journal), "%s", rep.vol[i].journal);
+	if (!strcmp(rep.vol[i].outcome, "reloaded"))
+		return 0;
+	if (!strcmp(rep.vol[i].outcome, "too-late"))
+		return broken(j, "mounted-before-reload", "it was mounted read-write before the "
+			      "reload: those writes are untracked");
+	if (!strcmp(rep.vol[i].outcome, "no-device"))
+		return broken(j, "device-absent", "its device did not appear before the agent's "
+			      "deadline");
+	if (!strcmp(rep.vol[i].outcome, "failed"))
+		return broken(j, "driver-refused", "the reload failed: %s %s", rep.vol[i].error,
+			      rep.vol[i].message);
+	return broken(j, "deadline", "the reload did not finish before the agent's deadline "
+		      "(%s)", rep.vol[i].outcome);
+}
+
+/* What the previous shutdown recorded; 1 when the chain broke there. */
+static int judge_record(struct judged *j)
+{
+	int r;
+
+	if (!rec.present)
+		return broken(j, "unclean-shutdown", "the previous boot did not shut down cleanly "
+			      "(no shutdown record: a crash, a power cut, or a stalled shutdown)");
+	if (strcmp(rec.driver, "ok"))
+		return broken(j, "not-closed", "at the previous shutdown dattobd's state was "
+			      "%s", rec.driver);
+	r = rec_index(j->v->minor);
+	if (r < 0 || !rec.vol[r].has_uuid)
+		return broken(j, "not-tracked-at-shutdown", "minor %u was not tracked at the "
+			      "previous shutdown", j->v->minor);
+	if (!strcmp(j->journal, "needs-recovery"))
+		return broken(j, "journal-replayed", "its journal needed recovery at the reload: "
+			      "the mount replayed it before tracking was active (untracked writes)");
+	return 0;
+}
+
+/* Is the volume's device mounted read-write now? 1, 0, or <0 when unknown. */
+static int mounted_rw(const char *bdev)
+{
+	char p[PATH_MAX], *text = NULL;
+	struct stat st;
+	size_t len;
+	int ret;
+
+	if (stat(rpath(p, "%s", bdev), &st) || !S_ISBLK(st.st_mode))
+		return -ENODEV;
+	ret = read_file(rpath(p, "/proc/self/mountinfo"), 4u << 20, (unsigned char **)&text, &len);
+	if (ret)
+		return ret;
+	ret = dbd_mountinfo_state(text, major(st.st_rdev), minor(st.st_rdev)) == 2;
+	free(text);
+	return ret;
+}
+
+static const char *errno_word(int e)
+{
+	return e == -ENOENT ? "cow-missing" : e == -EINVAL ? "cow-dirty" : "driver-error";
+}
+
+/* The driver now; 1 when it says the chain broke, 2 for pending. */
+static int judge_live(struct judged *j)
+{
+	const struct dbd_datto_dev *d;
+	int r = rec_index(j->v->minor);
+
+	if (live_ret == -ENOENT)
+		return broken(j, "module-not-loaded", "dattobd is not loaded now");
+	if (live_ret)
+		return broken(j, "driver-unreadable", "dattobd's state could not be read");
+	d = live_dev(j->v->minor);
+	if (!d)
+		return broken(j, "not-tracked", "dattobd does not track minor %u now",
+			      j->v->minor);
+	if (d->state & DBD_STATE_UNVERIFIED) {
+		if (d->error)
+			return broken(j, errno_word(d->error), "activation failed with error %d "
+				      "(%s)", d->error, d->error == -ENOENT ? "the COW file is "
+				      "missing" : d->error == -EINVAL ? "the COW file was not left "
+				      "clean, or is not this volume's" : strerror(-d->error));
+		if (mounted_rw(d->bdev) == 1)
+			return broken(j, "not-activated", "mounted read-write, yet not active");
+		j->verdict = "pending";
+		snprintf(j->message, sizeof(j->message), "reloaded, not mounted read-write yet: "
+			 "run dbdboot verdict again after its mount");
+		return 2;
+	}
+	if (memcmp(d->uuid, rec.vol[r].uuid, 16))
+		return broken(j, "uuid-changed", "its COW uuid is not the one recorded at the "
+			      "previous shutdown (a new chain)");
+	if (rec.vol[r].seqid >= 0 && (long long)d->seqid != rec.vol[r].seqid)
+		return broken(j, "seqid-changed", "its seqid is %llu, %lld was recorded at the "
+			      "previous shutdown", d->seqid, rec.vol[r].seqid);
+	return 0;
+}
+
+static int judge_earlier(struct judged *j)
+{
+	static const char lead[] = "the chain broke at an earlier boot";
+
+	for (unsigned int i = 0; j->has_uuid && i < prev.n; i++) {
+		const char *m = prev.broken[i].message;
+
+		if (prev.broken[i].minor != j->v->minor || memcmp(prev.broken[i].uuid, j->uuid, 16))
+			continue;
+		if (!strncmp(m, lead, sizeof(lead) - 1))	/* said so already: once is enough */
+			return broken(j, "earlier-break", "%s", m);
+		return broken(j, "earlier-break", "%s and no new one was set up since: %s", lead,
+			      m);
+	}
+	return 0;
+}
+
+static void judge(struct judged *j, const struct dbd_volume *v)
+{
+	memset(j, 0, sizeof(*j));
+	j->v = v;
+	j->recorded_seqid = -1;
+	identity(j);
+	if (judge_earlier(j) || judge_agent(j) || judge_record(j) || judge_live(j))
+		return;
+	j->verdict = "resumed";
+	snprintf(j->message, sizeof(j->message), "reloaded before its first read-write mount, "
+		 "active, same uuid and seqid as at the previous shutdown");
+}
+
+static void json_volume(const struct judged *j)
+{
+	char hex[33];
+
+	json_open(NULL);
+	json_int("minor", j->v->minor);
+	json_str("device", j->v->device);
+	json_str("verdict", j->verdict);
+	json_str("reason", j->reason);
+	json_str("message", j->message);
+	dbd_uuid_hex(j->uuid, hex);
+	json_str("uuid", j->has_uuid ? hex : NULL);
+	json_int("seqid", j->has_uuid ? j->seqid : -1);
+	dbd_uuid_hex(j->recorded_uuid, hex);
+	json_str("recorded_uuid", j->has_recorded ? hex : NULL);
+	json_int("recorded_seqid", j->has_recorded ? j->recorded_seqid : -1);
+	json_str("agent", j->agent[0] ? j->agent : NULL);
+	json_str("journal", j->journal[0] ? j->journal : NULL);
+	json_close();
+}
+
+/* The verdict as JSON into F (stdout when NULL). */
+static void put_verdict(FILE *f, unsigned int n, int all)
+{
+	char id[64];
+
+	boot_id(id, sizeof(id));
+	json_to(f);
+	json_open(NULL);
+	json_int("verdict_version", VERDICT_VERSION);
+	json_str("boot_id", id);
+	json_int("time", (long long)time(NULL));
+	json_str("previous_shutdown", rec.present ? "clean" : "unclean");
+	json_bool("initrds_stale_at_shutdown", rec.present && rec.initrds_stale);
+	json_bool("all_resumed", all);
+	json_array("volumes");
+	for (unsigned int i = 0; i < n; i++)
+		json_volume(&judged[i]);
+	json_close();
+	json_close();
+	json_end();
+	json_to(NULL);
+}
+
+/* Write the verdict to /run (this boot) and keep it under STATE_DIR. */
+static int save(unsigned int n, int all)
+{
+	const char *const paths[] = { VERDICT_PATH_RUN, VERDICT_PATH_KEPT };
+	char p[PATH_MAX], *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+	int ret = 0, r;
+
+	if (!f)
+		return -ENOMEM;
+	put_verdict(f, n, all);
+	if (fclose(f))
+		return -ENOMEM;
+	for (int i = 0; i < 2; i++) {
+		r = write_atomic(rpath(p, "%s", paths[i]), text, len, 0644);
+		if (r)
+			ret = err(r, "could not write '%s': %s", paths[i], strerror(-r));
+	}
+	free(text);
+	return ret;
+}
+
+/* One kernel-log line per volume (when /dev/kmsg is there). */
+static void to_kmsg(unsigned int n)
+{
+	char p[PATH_MAX], line[600];
+	int fd = open(rpath(p, "/dev/kmsg"), O_WRONLY | O_CLOEXEC);
+
+	for (unsigned int i = 0; fd >= 0 && i < n; i++) {
+		const struct judged *j = &judged[i];
+		int l = snprintf(line, sizeof(line), "<%d>dbdboot: verdict minor %u (%s): %s%s%s\n",
+				 strcmp(j->verdict, "chain-broken") ? 6 : 4, j->v->minor,
+				 j->v->device, j->verdict, j->reason ? ": " : "",
+				 j->reason ? j->message : "");
+
+		if (write(fd, line, (size_t)l < sizeof(line) ? (size_t)l : sizeof(line) - 1) < 0)
+			break;
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+static int read_manifest(void)
+{
+	unsigned char *text = NULL;
+	char p[PATH_MAX];
+	size_t len;
+	int ret;
+
+	ret = read_file(rpath(p, MANIFEST_PATH), DBD_MANIFEST_MAX_SIZE, &text, &len);
+	if (ret == -ENOENT) {
+		memset(&man, 0, sizeof(man));
+		return 0;
+	}
+	if (ret)
+		return err(ret, "could not read '%s': %s", MANIFEST_PATH, strerror(-ret));
+	ret = dbd_manifest_parse((const char *)text, len, &man, NULL, NULL);
+	free(text);
+	if (ret)
+		return err(ret, "could not read '%s': not a manifest this dbdboot reads",
+			   MANIFEST_PATH);
+	return 0;
+}
+
+static void help(void)
+{
+	fputs("Usage: dbdboot verdict [-J]\n"
+	      "\n"
+	      "Say, for every volume of /etc/dbdboot/manifest, whether its dattobd tracking\n"
+	      "chain survived into this boot: resumed (an incremental backup is safe),\n"
+	      "chain-broken with the reason (take a full one), or pending (not mounted\n"
+	      "read-write yet: run it again later). Joins /run/dbdboot/early.json, the\n"
+	      "driver's live state, " STATE_DIR "/shutdown.json and the previous verdict.\n"
+	      "Writes " VERDICT_PATH_RUN " and " VERDICT_PATH_KEPT "; see dbdboot-verdict(5).\n"
+	      "\n"
+	      "  -J, --json  print the verdict's JSON on stdout\n"
+	      "\n"
+	      "Exit status: 0 every volume resumed, 1 otherwise, 2 bad usage.\n", stdout);
+}
+
+static int gather(void)
+{
+	int ret;
+
+	if ((ret = read_manifest()) || (ret = ev_read_report(&rep)) ||
+	    (ret = ev_read_record(&rec)) || (ret = ev_read_previous(&prev)))
+		return ret;
+	live_ret = live_read(&live);
+	return 0;
+}
+
+int cmd_verdict(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'J' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, all = 1, ret;
+
+	while ((c = getopt_long(argc, argv, "Jh", lo, NULL)) != -1) {
+		if (c == 'J')
+			opt.json = 1;
+		else if (c == 'h')
+			return help(), EXIT_OK;
+		else
+			return err(0, "Try 'dbdboot verdict --help'"), EXIT_USAGE;
+	}
+	if (optind < argc)
+		return err(0, "unexpected argument '%s'; Try 'dbdboot verdict --help'",
+			   argv[optind]), EXIT_USAGE;
+	if ((ret = dbd_lock()) || (ret = gather()))
+		return EXIT_FAIL;
+	for (unsigned int i = 0; i < man.n; i++) {
+		judge(&judged[i], &man.vol[i]);
+		all &= !strcmp(judged[i].verdict, "resumed");
+		if (!opt.json)
+			printf("minor %u %s: %s%s%s\n", man.vol[i].minor, man.vol[i].device,
+			       judged[i].verdict, judged[i].reason ? ": " : "",
+			       judged[i].reason ? judged[i].message : "");
+	}
+	ret = save(man.n, all);
+	to_kmsg(man.n);
+	if (opt.json)
+		put_verdict(NULL, man.n, all);
+	return ret || !all ? EXIT_FAIL : EXIT_OK;
+}

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* How a block device is mounted, read from /proc/self/mountinfo text. */
+#ifndef DBDBOOT_MOUNTINFO_H
+#define DBDBOOT_MOUNTINFO_H
+
+/* Mount state of device MAJ:MIN in mountinfo TEXT (changed in place): 0 not
+ * mounted, 1 mounted read-only only, 2 mounted read-write somewhere. */
+int dbd_mountinfo_state(char *text, unsigned int maj, unsigned int min);
+
+#endif
