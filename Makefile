@@ -13,6 +13,9 @@
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
 LIBEXECDIR ?= $(PREFIX)/lib/dbdboot
+SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+# systemd-shutdown runs what is here, and reads only /usr/lib (and /lib).
+SYSTEMD_SHUTDOWN_DIR ?= /usr/lib/systemd/system-shutdown
 # initramfs-tools reads only this tree, whatever PREFIX is.
 INITRAMFS_TOOLS_DIR ?= /usr/share/initramfs-tools
 # kernel-install(8) reads its plugins from here (and /etc/kernel/install.d).
@@ -177,6 +180,13 @@ install: all
 		>$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot
 	chmod 0755 $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/dbdboot \
 		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot
+	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR) $(DESTDIR)$(SYSTEMD_SHUTDOWN_DIR)
+	install -m 0755 initrd-modules/hooks/system-shutdown $(DESTDIR)$(SYSTEMD_SHUTDOWN_DIR)/dbdboot
+	set -e; for u in dbdboot-shutdown dbdboot-verdict; do \
+		sed 's|@DBDBOOT@|$(SBINDIR)/dbdboot|g' systemd/$$u.service.in \
+			>$(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$u.service; \
+		chmod 0644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$u.service; \
+	done
 	install -d $(DESTDIR)$(PREFIX)/share/doc/dbdboot
 	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/dbdboot/README.md
 	install -d $(DESTDIR)$(SYSCONFDIR)/dbdboot
@@ -190,6 +200,9 @@ uninstall:
 	for h in $(KHOOKS); do rm -f $(DESTDIR)$(SYSCONFDIR)/kernel/$${h%%:*}; done
 	rm -f $(DESTDIR)$(LIBEXECDIR)/dbdboot-early $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/dbdboot \
 		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot
+	rm -f $(DESTDIR)$(SYSTEMD_SHUTDOWN_DIR)/dbdboot
+	rm -f $(DESTDIR)$(SYSTEMD_UNIT_DIR)/dbdboot-shutdown.service \
+		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/dbdboot-verdict.service
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/dbdboot
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man5/dbdboot-manifest.5
 

@@ -96,18 +96,43 @@ run_unit() {
 	done
 }
 
+# Scenarios run VM_JOBS at a time (default 2, one per core: two TCG guests
+# in parallel finish well before two in a row); results print in order.
 run_vm() {
-	local s log
+	local s i=0 n=0 jobs=${VM_JOBS:-2}
+	local -a pids=()
 	for s in "$@"; do
-		log=$RESULTS/vm-$(basename "$s").log
-		echo "# vm scenario $(basename "$s") (log: $log)"
-		if bash "$s/test.sh" >"$log" 2>&1; then
-			result OK "vm/$(basename "$s"): $(tail -n1 "$log")"
-		else
-			tail -n 15 "$log" | sed 's/^/#   /'
-			result FAIL "vm/$(basename "$s")" "see $log"
+		rm -f "$RESULTS/vm-$(basename "$s").rc"
+	done
+	for s in "$@"; do
+		(r=$RESULTS/vm-$(basename "$s")
+			bash "$s/test.sh" >"$r.log" 2>&1
+			echo $? >"$r.rc.tmp" && mv "$r.rc.tmp" "$r.rc") &
+		pids+=($!)
+		n=$((n + 1))
+		if [ $((n - i)) -ge "$jobs" ]; then
+			report_vm "$1"
+			shift
+			i=$((i + 1))
 		fi
 	done
+	while [ $# -gt 0 ]; do
+		report_vm "$1"
+		shift
+	done
+}
+
+# Wait for scenario S (started by run_vm) and count its result.
+report_vm() { # report_vm S
+	local s=$1 log=$RESULTS/vm-$(basename "$1").log rc=$RESULTS/vm-$(basename "$1").rc
+	while [ ! -f "$rc" ]; do sleep 1; done
+	echo "# vm scenario $(basename "$s") (log: $log)"
+	if [ "$(cat "$rc")" = 0 ]; then
+		result OK "vm/$(basename "$s"): $(tail -n1 "$log")"
+	else
+		tail -n 15 "$log" | sed 's/^/#   /'
+		result FAIL "vm/$(basename "$s")" "see $log"
+	fi
 }
 
 want_unit=0 want_vm=0 scenarios=()

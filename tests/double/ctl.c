@@ -235,6 +235,7 @@ static int dbd_reload(struct dbd_reload __user *up, bool snapshot)
 	t->cow_path = cow;
 	t->cache_size = a.cache_bytes;
 	t->state = DBD_STATE_UNVERIFIED | (snapshot ? DBD_STATE_SNAPSHOT : 0);
+	t->reloaded = true;
 	return 0;
 
 out_log:

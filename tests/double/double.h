@@ -36,6 +36,7 @@ struct dbd_tracker {
 	struct path root;		/* volume root, held while active */
 	bool auto_expand;
 	u64 step_size_mib, reserved_space_mib;
+	bool reloaded;			/* made by a reload (not a setup) */
 };
 
 extern struct mutex dbd_lock;
@@ -43,6 +44,7 @@ extern struct dbd_tracker *dbd_trackers;
 extern unsigned int dbd_max_devices;
 extern unsigned long dbd_cache_default;
 extern unsigned int dbd_falloc_pct_default;
+extern bool dbd_oops_at_umount;
 
 /* ctl.c */
 long dbd_ioctl(struct file *f, unsigned int cmd, unsigned long arg);

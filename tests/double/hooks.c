@@ -22,6 +22,7 @@
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <uapi/linux/mount.h>
 
@@ -82,11 +83,31 @@ static void dbd_volume_writable(struct vfsmount *mnt)
 	mutex_unlock(&dbd_lock);
 }
 
-/* Make every active minor on SB dormant, header clean. Returns how many. */
-static unsigned int dbd_volume_leaving(struct super_block *sb)
+/*
+ * The fault switch oops_at_umount: what dattobd 0.12.1 does at the umount
+ * or read-only remount of a volume it reloaded and activated. Its header
+ * is already written clean; then the driver oopses (a NULL dereference in
+ * cow_get_file_extents): the task dies in the umount hook with the driver's
+ * mutex held, and the filesystem is never unmounted. Here the task waits,
+ * killable, and then returns without the umount and without unlocking:
+ * every later caller of the driver blocks for good, as with the real one.
+ */
+static int dbd_imitate_oops(const struct dbd_tracker *t)
 {
-	unsigned int i, n = 0;
-	int ret;
+	pr_emerg("BUG: kernel NULL pointer dereference (imitated by the test double: "
+		 "oops_at_umount) in cow_get_file_extents, minor %u %s: the umount never "
+		 "returns, the driver's lock stays held\n", t->minor, t->bdev_path);
+	while (!fatal_signal_pending(current))
+		schedule_timeout_killable(HZ);
+	return -EIO;
+}
+
+/* Make every active minor on SB dormant, header clean. Returns how many,
+ * or -EIO after an imitated oops (the lock then stays held). */
+static int dbd_volume_leaving(struct super_block *sb)
+{
+	unsigned int i;
+	int ret, n = 0;
 
 	mutex_lock(&dbd_lock);
 	for (i = 0; i < dbd_max_devices; i++) {
@@ -102,6 +123,8 @@ static unsigned int dbd_volume_leaving(struct super_block *sb)
 		t->state &= ~DBD_STATE_ACTIVE;
 		pr_info("minor %u: %s leaving read-write: dormant, header %s\n", t->minor,
 			t->bdev_path, ret ? "NOT clean" : "clean");
+		if (dbd_oops_at_umount && t->reloaded)
+			return dbd_imitate_oops(t);
 		n++;
 	}
 	mutex_unlock(&dbd_lock);
@@ -112,7 +135,7 @@ static int dbd_wrap_mount(const char *dev, struct path *path, const char *type,
 			  unsigned long flags, void *data)
 {
 	unsigned long f = flags;
-	unsigned int left = 0;
+	int left = 0;
 	struct path top;
 	int ret;
 
@@ -126,6 +149,10 @@ static int dbd_wrap_mount(const char *dev, struct path *path, const char *type,
 	} else if (f & MS_REMOUNT) {
 		if ((f & MS_RDONLY) && path->dentry == path->mnt->mnt_root)
 			left = dbd_volume_leaving(path->mnt->mnt_sb);
+		if (left < 0) {
+			module_put(THIS_MODULE);
+			return left;
+		}
 		ret = orig_path_mount(dev, path, type, flags, data);
 		if ((!ret && !(f & MS_RDONLY)) || (ret && left))
 			dbd_volume_writable(path->mnt);
@@ -149,8 +176,7 @@ static int dbd_wrap_umount(struct path *path, int flags)
 	struct super_block *sb = path->mnt->mnt_sb;
 	struct path again;
 	char *buf = NULL, *dir = NULL;
-	unsigned int left;
-	int ret;
+	int left, ret;
 
 	if (!try_module_get(THIS_MODULE))
 		return orig_path_umount(path, flags);
@@ -163,6 +189,12 @@ static int dbd_wrap_umount(struct path *path, int flags)
 		}
 	}
 	left = dir ? dbd_volume_leaving(sb) : 0;
+	if (left < 0) {
+		/* The real driver's task died here: PATH's references stay taken. */
+		kfree(buf);
+		module_put(THIS_MODULE);
+		return left;
+	}
 	/* path_umount() drops the caller's references to PATH. */
 	ret = orig_path_umount(path, flags);
 	if (ret && left && !kern_path(dir, 0, &again)) {

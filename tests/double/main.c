@@ -27,6 +27,11 @@ static unsigned int debug;
 module_param(debug, uint, 0644);
 MODULE_PARM_DESC(debug, "accepted for compatibility; the double ignores it");
 
+bool dbd_oops_at_umount;
+module_param_named(oops_at_umount, dbd_oops_at_umount, bool, 0644);
+MODULE_PARM_DESC(oops_at_umount, "fault test: imitate 0.12.1's oops at the umount or read-only "
+		 "remount of a reloaded, active volume (header clean, lock kept, umount never done)");
+
 static unsigned int hang_init_secs;
 module_param(hang_init_secs, uint, 0444);
 MODULE_PARM_DESC(hang_init_secs, "fault test: sleep this long (uninterruptibly) in module init");

@@ -74,3 +74,50 @@ expect_resumed() { # expect_resumed MINOR INFO_FILE [WHAT]
 is_double() {
 	dmesg | grep -q 'dattobd: test double'
 }
+
+# A field of minor MINOR's entry in a dbdboot JSON file (one key a line, as
+# dbdboot writes it): verdict.json by default.
+json_field() { # json_field MINOR FIELD [FILE]
+	awk -v m="$1" -v f="\"$2\":" '
+		$1 == "\"minor\":" { cur = $2; sub(",", "", cur) }
+		cur == m && $1 == f { v = $2; sub(",$", "", v); gsub("\"", "", v); print v; exit }
+	' "${3:-/run/dbdboot/verdict.json}"
+}
+
+# The verdict of minor MINOR is WANT (and its reason REASON, when given).
+expect_verdict() { # expect_verdict MINOR WANT [REASON]
+	[ -f /run/dbdboot/verdict.json ] || fail "no /run/dbdboot/verdict.json (did dbdboot-verdict.service run?)"
+	expect_eq "verdict of minor $1" "$(json_field "$1" verdict)" "$2"
+	[ -z "${3:-}" ] || expect_eq "reason of minor $1" "$(json_field "$1" reason)" "$3"
+}
+
+# Minor MINOR is in no verdict and no manifest line.
+expect_gone() { # expect_gone MINOR
+	[ -z "$(json_field "$1" verdict)" ] || fail "minor $1 is still in the verdict"
+	! grep -q "minor=$1 " /etc/dbdboot/manifest || fail "minor $1 is still in the manifest"
+	note "minor $1 is in neither the verdict nor the manifest (as expected)"
+}
+
+# Add a data disk LABEL to /etc/fstab at /LABEL and mount it.
+fstab_disk() { # fstab_disk LABEL
+	mkdir -p "/$1"
+	echo "LABEL=$1 /$1 ext4 defaults 0 0" >>/etc/fstab
+	systemctl daemon-reload
+	mount "/$1"
+}
+
+# Track BDEV, mounted read-write at MOUNTPOINT, at minor MINOR (incremental,
+# COW file MOUNTPOINT/.datto) the way a backup agent does, and save its INFO
+# record to /var/lib/dbdtest/MINOR.info.
+track() { # track BDEV MOUNTPOINT MINOR
+	dbdtest setup-snapshot "$1" "${2%/}/.datto" "$3" ||
+		fail "could not set up tracking of $1 at minor $3"
+	dbdtest transition-to-incremental "$3"
+	mkdir -p /var/lib/dbdtest
+	dbdtest info "$3" >"/var/lib/dbdtest/$3.info"
+}
+
+# A string field of minor MINOR's entry in the agent's report (one line a volume).
+report_field() { # report_field MINOR FIELD
+	grep "\"minor\": $1," /run/dbdboot/early.json | sed -n "s/.*\"$2\": \"\([^\"]*\)\".*/\1/p"
+}

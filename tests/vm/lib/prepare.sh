@@ -52,7 +52,23 @@ for d in "$VM_DIR"/TEST-* "$VM_DIR/demo" "$VM_DIR/bench-agent"; do
 	cp "$d/guest.sh" "$R/dbdboot-tests/$(basename "$d")/"
 done
 
+# The whole-system boots (vm_boot --systemd): the test unit, fail-fast
+# emergency mode, dbdboot's units enabled and on the console, a root fstab
+# (pass 0: no fsck in the initrd, as before), a fixed machine id.
+cp "$VM_DIR/guest/systemd-test" "$R/dbdboot-tests/"
+install -D -m 0644 "$VM_DIR/guest/dbdtest.service" "$R/etc/systemd/system/dbdtest.service"
+for u in emergency rescue; do
+	install -D -m 0644 "$VM_DIR/guest/emergency.conf" "$R/etc/systemd/system/$u.service.d/dbdtest.conf"
+done
+for u in dbdboot-shutdown dbdboot-verdict; do
+	install -D -m 0644 "$VM_DIR/guest/console.conf" "$R/etc/systemd/system/$u.service.d/dbdtest.conf"
+done
+echo 'LABEL=root / ext4 defaults 0 0' >"$R/etc/fstab"
+echo 0b5c5a3e5d2a4c1e8f7a6b5c4d3e2f10 >"$R/etc/machine-id"
+
 chroot_mount "$R"
+in_chroot "$R" systemctl enable dbdboot-shutdown.service dbdboot-verdict.service \
+	>"$SYS/systemctl.log" 2>&1 || die "systemctl enable failed, see $SYS/systemctl.log"
 t1=$(date +%s)
 in_chroot "$R" dkms add -m dattobd -v "$DVER" >"$SYS/dkms.log" 2>&1 ||
 	die "dkms add failed, see $SYS/dkms.log"

@@ -12,9 +12,23 @@
 #                                   kernel allows) holding the given files;
 #                                   --without repacks it without the files
 #                                   whose paths match GLOB
+#   vm_root_copy                    give this scenario a raw copy of the system
+#                                   image, kept from boot to boot, that the
+#                                   host can read and change between boots
+#                                   (vm_debugfs); wins over vm_root_overlay
+#   vm_debugfs DISK [-w] REQUEST    debugfs(8) REQUEST on DISK ("root" for
+#                                   the vm_root_copy image) while it is off
 #   vm_boot BOOT [--timeout S] [--kill-on TEXT] [--append ARGS] [--initrd NAME]
 #           [--hotplug-on TEXT DISK] [--root DEV] [--no-system-disk]
-#           [--kernel FILE] [--initrd-file FILE] [--image ROOT.IMG] DISK...
+#           [--kernel FILE] [--initrd-file FILE] [--image ROOT.IMG]
+#           [--systemd] [--guest-initrd] DISK...
+#                                   --systemd boots the whole system with
+#                                   systemd as PID 1 (the scenario's guest.sh
+#                                   runs from dbdtest.service, and the guest
+#                                   then reboots itself: guest/systemd-test);
+#                                   --guest-initrd boots the initrd the guest
+#                                   itself has in /boot (vm_root_copy), as a
+#                                   boot loader would
 #                                   --hotplug-on plugs DISK in (virtio, PCI
 #                                   hotplug) when the guest prints TEXT
 #                                   boot the prepared system with the root
@@ -78,7 +92,7 @@ vm_boot() {
 _vm_boot_once() {
 	local boot=$1 timeout=150 kill_on='' append='' d pid t0 rc=0 initrd=$SYS/initrd
 	local plug_on='' plug_disk='' root=/dev/vda system_disk=1 kernel=$SYS/vmlinuz
-	local image=$SYS/root.img
+	local image=$SYS/root.img init=/dbdboot-tests/init guest_initrd=0
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -91,14 +105,23 @@ _vm_boot_once() {
 		--no-system-disk) system_disk=0; shift ;;
 		--timeout) timeout=$2; shift 2 ;;
 		--kill-on) kill_on=$2; shift 2 ;;
+		--systemd) init="/lib/systemd/systemd systemd.wants=dbdtest.service"; shift ;;
+		--guest-initrd) guest_initrd=1; shift ;;
 		--append) append=$2; shift 2 ;;
 		*) break ;;
 		esac
 	done
 	local log=$SC_DIR/boot-$boot.log
 	local -a drives=(-drive "file=$image,format=raw,if=virtio,snapshot=on")
-	if [ -f "$SC_DIR/root.qcow2" ]; then
+	if [ -f "$SC_DIR/root.img" ]; then
+		drives=(-drive "file=$SC_DIR/root.img,format=raw,if=virtio")
+	elif [ -f "$SC_DIR/root.qcow2" ]; then
 		drives=(-drive "file=$SC_DIR/root.qcow2,format=qcow2,if=virtio")
+	fi
+	if [ "$guest_initrd" = 1 ]; then
+		initrd=$SC_DIR/initrd-guest-$boot
+		vm_debugfs root "dump /boot/initrd.img-$KVER $initrd"
+		[ -s "$initrd" ] || die "boot $boot: no /boot/initrd.img-$KVER in the scenario's root image"
 	fi
 	[ "$system_disk" = 1 ] || drives=()
 	for d in "$@"; do
@@ -112,7 +135,7 @@ _vm_boot_once() {
 		-machine pc -nodefaults -display none -no-reboot -serial "file:$log" \
 		-pidfile "$SC_DIR/qemu.pid" -monitor "unix:$SC_DIR/monitor.sock,server=on,wait=off" \
 		-kernel "$kernel" -initrd "$initrd" "${drives[@]}" \
-		-append "root=$root ro console=ttyS0 panic=-1 rd.shell=0 init=/dbdboot-tests/init dbdtest.scenario=$SC_NAME dbdtest.boot=$boot dbdtest.watchdog=$((timeout - 20)) $append" &
+		-append "root=$root ro console=ttyS0 panic=-1 rd.shell=0 init=$init dbdtest.scenario=$SC_NAME dbdtest.boot=$boot dbdtest.watchdog=$((timeout - 20)) $append" &
 	pid=$!
 	if [ -n "$plug_on" ]; then
 		while kill -0 "$pid" 2>/dev/null && ! grep -aqF -- "$plug_on" "$log"; do
@@ -181,6 +204,10 @@ vm_system_overlay() {
 
 vm_kernel_debs() { # vm_kernel_debs KVER: prints the directory holding them
 	local k=$1 d=$BASE/debs/$1 tmp
+	# Scenarios run in parallel: one download at a time.
+	mkdir -p "$BASE/debs"
+	exec 8>"$BASE/debs/.lock"
+	flock 8
 	if ! ls "$d"/linux-image-"$k"_*.deb "$d"/linux-headers-"$k"_*.deb >/dev/null 2>&1; then
 		tmp=$SC_DIR/debs.tmp
 		mkdir -p "$tmp/upper" "$tmp/work" "$tmp/root"
@@ -196,12 +223,25 @@ vm_kernel_debs() { # vm_kernel_debs KVER: prints the directory holding them
 		umount "$tmp/root"
 		rm -rf "$tmp"
 	fi
+	exec 8>&-
 	echo "$d"
 }
 
 vm_overlay_umount() {
 	chroot_umount "$SC_DIR/root"
 	if mountpoint -q "$SC_DIR/root"; then umount "$SC_DIR/root"; fi
+}
+
+vm_root_copy() {
+	cp --sparse=always "$SYS/root.img" "$SC_DIR/root.img"
+}
+
+vm_debugfs() { # vm_debugfs DISK [-w] REQUEST
+	local img=$SC_DIR/$1.img w=''
+	shift
+	if [ "$1" = -w ]; then w=-w; shift; fi
+	debugfs $w -R "$1" "$img" >>"$SC_DIR/debugfs.log" 2>&1 ||
+		die "debugfs '$1' on $img failed, see $SC_DIR/debugfs.log"
 }
 
 vm_root_overlay() {

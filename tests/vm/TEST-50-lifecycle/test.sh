@@ -1,0 +1,22 @@
+#!/bin/bash
+# TEST-50-lifecycle: systemd as PID 1, real reboots, no hand-written
+# manifest. Boot 1: the root and a data disk (in /etc/fstab) are tracked by
+# the backup agent's own calls, then `dbdboot sync`. Boots 2 and 3 (two
+# clean reboots in a row): both reloaded before their mounts, verdict
+# "resumed" with the same uuid and seqid. In boot 3 a third volume is set
+# up and the data disk destroyed, with no other step: boot 4 resumes the
+# root and the new volume, and the destroyed one has left the manifest and
+# the verdict (the shutdown unit synced).
+# shellcheck source=tests/vm/lib/vm.sh
+. "$(dirname "$0")/../lib/vm.sh"
+
+vm_root_copy
+vm_disk data 64
+vm_disk extra 64
+for b in 1 2 3 4; do
+	vm_boot $b --systemd --guest-initrd data extra
+	vm_expect_pass $b
+done
+vm_expect_log 2 "dbdboot: verdict minor 0 (UUID="
+vm_expect_log 4 "dbdboot: minor 2: UUID="
+vm_done "tracking lifecycle with systemd: 4 boots"
