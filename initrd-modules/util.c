@@ -82,6 +82,40 @@ int read_file(const char *path, size_t max, unsigned char **buf, size_t *len)
 	return read_file_st(path, max, buf, len, NULL);
 }
 
+/* A file whose size stat does not tell (procfs, sysfs): read to its end, up to MAX. */
+static int read_unsized(int fd, size_t max, unsigned char **buf, size_t *len)
+{
+	size_t cap = 4096, got = 0;
+	unsigned char *p = malloc(cap + 1), *n;
+	ssize_t r;
+
+	if (!p)
+		return -ENOMEM;
+	for (;;) {
+		if (got == cap) {
+			if (cap >= max || !(n = realloc(p, (cap = cap * 2 > max ? max : cap * 2) + 1))) {
+				free(p);
+				return cap >= max ? -EFBIG : -ENOMEM;
+			}
+			p = n;
+		}
+		r = read(fd, p + got, cap - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(p);
+			return -errno;
+		}
+		if (!r)
+			break;
+		got += (size_t)r;
+	}
+	p[got] = '\0';
+	*buf = p;
+	*len = got;
+	return 0;
+}
+
 int read_file_st(const char *path, size_t max, unsigned char **buf, size_t *len,
 		 struct stat *out)
 {
@@ -99,6 +133,10 @@ int read_file_st(const char *path, size_t max, unsigned char **buf, size_t *len,
 	}
 	if (out)
 		*out = st;
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+		ret = read_unsized(fd, max, buf, len);
+		goto out;
+	}
 	if ((size_t)st.st_size > max) {
 		ret = -EFBIG;
 		goto out;
