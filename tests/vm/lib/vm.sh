@@ -120,7 +120,7 @@ _vm_boot_once() {
 	fi
 	if [ "$guest_initrd" = 1 ]; then
 		initrd=$SC_DIR/initrd-guest-$boot
-		vm_debugfs root "dump /boot/initrd.img-$KVER $initrd"
+		_vm_guest_initrd "$initrd"
 		[ -s "$initrd" ] || die "boot $boot: no /boot/initrd.img-$KVER in the scenario's root image"
 	fi
 	[ "$system_disk" = 1 ] || drives=()
@@ -230,6 +230,22 @@ vm_kernel_debs() { # vm_kernel_debs KVER: prints the directory holding them
 vm_overlay_umount() {
 	chroot_umount "$SC_DIR/root"
 	if mountpoint -q "$SC_DIR/root"; then umount "$SC_DIR/root"; fi
+}
+
+# The guest's /boot/initrd.img-KVER into OUT. After a crash the root's
+# journal holds the last writes: they are replayed into a throwaway copy
+# (the image itself stays as the crash left it, for the next boot to see).
+_vm_guest_initrd() { # _vm_guest_initrd OUT
+	local img=$SC_DIR/root.img rc=0
+	rm -f "$1"
+	if dumpe2fs -h "$img" 2>/dev/null | grep -q '^Filesystem features:.*needs_recovery'; then
+		img=$SC_DIR/root-replayed.img
+		cp --sparse=always "$SC_DIR/root.img" "$img"
+		e2fsck -E journal_only -p "$img" >>"$SC_DIR/debugfs.log" 2>&1 || rc=$?
+		[ "$rc" -le 1 ] || die "e2fsck could not replay the journal of a copy of the root image"
+	fi
+	debugfs -R "dump /boot/initrd.img-$KVER $1" "$img" >>"$SC_DIR/debugfs.log" 2>&1 || true
+	rm -f "$SC_DIR/root-replayed.img"
 }
 
 vm_root_copy() {
