@@ -69,6 +69,9 @@ echo 0b5c5a3e5d2a4c1e8f7a6b5c4d3e2f10 >"$R/etc/machine-id"
 chroot_mount "$R"
 in_chroot "$R" systemctl enable dbdboot-shutdown.service dbdboot-verdict.service \
 	>"$SYS/systemctl.log" 2>&1 || die "systemctl enable failed, see $SYS/systemctl.log"
+# No login prompt on the serial console: it would share lines with the verdicts.
+in_chroot "$R" systemctl mask serial-getty@ttyS0.service getty@tty1.service \
+	>>"$SYS/systemctl.log" 2>&1 || die "systemctl mask failed, see $SYS/systemctl.log"
 t1=$(date +%s)
 in_chroot "$R" dkms add -m dattobd -v "$DVER" >"$SYS/dkms.log" 2>&1 ||
 	die "dkms add failed, see $SYS/dkms.log"
