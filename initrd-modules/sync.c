@@ -197,6 +197,25 @@ static int replaced(const struct live *l, const struct dbd_volume *v)
 	return 0;
 }
 
+/*
+ * The volume line S (N bytes, line LINE) read on its own: a line the whole
+ * file calls bad may only clash with another (the same minor or device).
+ * NULL when it is bad by itself.
+ */
+static const struct dbd_volume *alone(const char *s, size_t n, unsigned int line)
+{
+	static struct dbd_manifest one;
+	char buf[DBD_MANIFEST_MAX_LINE + 32];
+
+	if (n > DBD_MANIFEST_MAX_LINE)
+		return NULL;
+	snprintf(buf, sizeof(buf), "dbdboot-manifest %u\n%.*s\n", cur.m.version, (int)n, s);
+	if (dbd_manifest_parse(buf, strlen(buf), &one, NULL, NULL) || one.n != 1)
+		return NULL;
+	one.vol[0].line = line;
+	return &one.vol[0];
+}
+
 /* The kept lines of the current manifest: all but the header, ours and by=sync. */
 static void put_kept(FILE *f, const struct live *l)
 {
@@ -236,8 +255,11 @@ static void put_kept(FILE *f, const struct live *l)
 			}
 			continue;
 		}
+		if (!v && n > 7 && !memcmp(s, "volume", 6))
+			v = alone(s, n, line);	/* bad in context: a duplicate? */
 		if (v && replaced(l, v))
 			continue;
+		v = by_line(line);
 		if (!v && *s != '#')
 			warn("line %u of '%s' is not a volume dbdboot reads: kept as it is", line,
 			     MANIFEST_PATH);

@@ -1,0 +1,153 @@
+#!/bin/bash
+# dbdboot sync, record-shutdown and verdict against fake roots: a fake
+# /proc/datto-info (a FIFO for a driver that never answers), filesystem
+# images as the "devices", hand-written manifest lines, bad input of each
+# kind the issue names. Every refusal leaves the previous files as they were.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/cli/tap.sh
+. "$TOP/tests/cli/tap.sh"
+# shellcheck source=tests/cli/fakeroot.sh
+. "$TOP/tests/cli/fakeroot.sh"
+M=$R/etc/dbdboot/manifest
+U1=00112233445566778899aabbccddeeff
+
+mkdir -p "$R/proc/sys/kernel/random" "$R/proc/self" "$R/dev" "$R/etc/dbdboot" "$R/run/dbdboot"
+echo 11111111-2222-3333-4444-555555555555 >"$R/proc/sys/kernel/random/boot_id"
+: >"$R/proc/self/mountinfo"
+mke2fs -q -F -t ext4 -U 0b5c5a3e-1111-2222-3333-444455556666 "$R/dev/vdb" 8M >/dev/null 2>&1
+truncate -s 1M "$R/dev/vdc"	# no filesystem: no UUID
+
+# datto_info [MINOR STATE UUID SEQID BDEV COW ERROR]...: write /proc/datto-info.
+datto_info() {
+	{
+		printf '{\n\t"version": "0.12.1",\n\t"devices": [\n'
+		local first=1
+		while [ $# -ge 7 ]; do
+			[ $first = 1 ] || printf ',\n'
+			first=0
+			printf '\t\t{\n\t\t\t"minor": %s,\n\t\t\t"cow_file": "%s",\n\t\t\t"block_device": "%s",\n' "$1" "$6" "$5"
+			printf '\t\t\t"max_cache": 314572800,\n'
+			[ "$3" = - ] || printf '\t\t\t"seq_id": %s,\n\t\t\t"uuid": "%s",\n' "$4" "$3"
+			[ "$7" = 0 ] || printf '\t\t\t"error": %s,\n' "$7"
+			printf '\t\t\t"state": %s\n\t\t}' "$2"
+			shift 7
+		done
+		printf '\n\t]\n}\n'
+	} >"$R/proc/datto-info"
+}
+run() { "$D" --root "$R" "$@"; }
+unchanged() { # unchanged FILE SUM: FILE still has checksum SUM
+	[ "$(sha256sum <"$1")" = "$2" ] || { echo "# $1 changed" >&2; return 1; }
+}
+
+# 1. A first sync: names by UUID, a kernel name with a warning, mode, cache.
+datto_info 0 2 $U1 3 /dev/vdb /.datto 0 1 4 - 0 /dev/vdc "/my cow" 0
+ok "sync warns about a device named by its kernel name" \
+	out_has "has no filesystem UUID" run sync
+ok "the data disk is named by its filesystem UUID" \
+	grep -q "^volume mode=incremental device=UUID=0b5c5a3e-1111-2222-3333-444455556666 cow=/.datto minor=0 cache=314572800 by=sync uuid=$U1 seqid=3\$" "$M"
+ok "a COW path with a blank is escaped" grep -q 'device=/dev/vdc cow=/my\\040cow minor=1' "$M"
+sum=$(sha256sum <"$M")
+ok "sync --check: current" status_is 0 run sync --check
+ok "a second sync changes nothing" out_has "" run sync
+ok "... and writes nothing" unchanged "$M" "$sum"
+ok "sync -J says unchanged" out_has '"manifest": "unchanged"' run sync -J
+
+# 2. An unverified minor (reloaded, not mounted yet) keeps the uuid of the last sync.
+datto_info 0 4 - 0 /dev/vdb /.datto 0 1 4 - 0 /dev/vdc "/my cow" 0
+run sync >/dev/null 2>&1
+ok "uuid and seqid of the last sync kept while unverified" grep -q "minor=0 .*uuid=$U1 seqid=3" "$M"
+
+# 3. Hand-written lines are kept; one naming a tracked minor is replaced, said so.
+printf 'volume mode=incremental device=LABEL=hand cow=/.x minor=9\n# my note\nvolume mode=snapshot device=/dev/sdz cow=/.x minor=1\nnot a record\n' >>"$M"
+ok "a hand line naming a tracked minor is replaced, and said so" \
+	out_has "(written by hand) names minor 1, which dattobd tracks" run sync
+ok "the other hand line is kept" grep -q '^volume mode=incremental device=LABEL=hand cow=/.x minor=9$' "$M"
+ok "comments are kept" grep -q '^# my note$' "$M"
+ok "an unknown line is kept" grep -q '^not a record$' "$M"
+ok "the replaced line is gone" status_is 1 grep -q 'device=/dev/sdz' "$M"
+
+# 4. A minor that is gone leaves the manifest; a minor with a bad line keeps its old one.
+datto_info 0 2 $U1 4 /dev/vdb /.datto 0
+ok "a destroyed minor leaves the manifest" out_has "minor 1 ('/dev/vdc') is no longer tracked" run sync
+ok "... and its line is gone" status_is 1 grep -q 'minor=1 ' "$M"
+sed -i 's/"uuid": "[0-9a-f]*"/"uuid": "zz"/' "$R/proc/datto-info"
+ok "an unparsable /proc/datto-info line is reported" out_has "lines dbdboot could not read" run sync
+ok "... and the minor keeps the line of the last sync" grep -q "minor=0 .*seqid=4" "$M"
+
+# 5. A COW path outside its volume is refused, the old line stays.
+datto_info 0 2 $U1 5 /dev/vdb /../etc/x 0
+ok "a COW path outside its volume is refused" out_has "is not inside its volume" run sync
+ok "... and the last sync's line stays" grep -q "cow=/.datto minor=0 .*seqid=4" "$M"
+
+# 6. Refusals that change nothing.
+sum=$(sha256sum <"$M")
+mv "$R/proc/datto-info" "$R/proc/datto-info.off"
+ok "module not loaded: sync refuses" out_has "the module is not loaded" run sync
+ok "module not loaded: exit 1" status_is 1 run sync
+ok "... manifest unchanged" unchanged "$M" "$sum"
+mkfifo "$R/proc/datto-info"	# opening it blocks: a driver whose lock is held
+t0=$(date +%s)
+ok "a driver that never answers: sync gives up" \
+	out_has "no answer within 2 s" env DBDBOOT_TIMEOUT_DRIVER=2 "$D" --root "$R" sync
+ok "... within its deadline (a liveness bound, not a timing goal)" test $(($(date +%s) - t0)) -le 20
+ok "... manifest unchanged" unchanged "$M" "$sum"
+rm "$R/proc/datto-info"
+mv "$R/proc/datto-info.off" "$R/proc/datto-info"
+cp "$M" "$T/m.good"
+printf 'dbdboot-manifest 3\n' >"$M"
+ok "a newer manifest is refused" out_has "newer than this dbdboot writes" run sync
+printf 'hello\n' >"$M"
+ok "a file that is no manifest is refused" out_has "it is not a dbdboot manifest" run sync
+ok "... and left as it was" grep -qx hello "$M"
+cp "$T/m.good" "$M"
+
+# 7. The shutdown record, then the verdict of the next boot (only what sync wrote).
+datto_info 0 2 $U1 4 /dev/vdb /.datto 0
+rm "$M"
+run sync >/dev/null 2>&1
+ok "record-shutdown writes the record" status_is 0 run record-shutdown
+ok "the record holds the boot id and the volume" \
+	grep -q '"boot_id": "11111111-2222-3333-4444-555555555555"' "$R/var/lib/dbdboot/shutdown.json"
+cat >"$R/run/dbdboot/early.json" <<REPORT
+{"report_version": 1, "status": "done", "module": {"outcome": "loaded", "error": "", "message": ""},
+ "volumes": [{"minor": 0, "device": "x", "outcome": "reloaded", "error": "", "message": "", "journal": "clean"}]}
+REPORT
+ok "verdict: resumed, exit 0" status_is 0 run verdict
+ok "the verdict is kept" grep -q '"verdict": "resumed"' "$R/var/lib/dbdboot/verdict.json"
+ok "the record was consumed" test ! -e "$R/var/lib/dbdboot/shutdown.json"
+ok "a second verdict in the same boot judges the same" status_is 0 run verdict
+ok "verdict -J" out_has '"all_resumed": true' run verdict -J
+# The next boot, without a record (a crash): unclean; then stays broken.
+rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+ok "no record: chain-broken, unclean shutdown" out_has "chain-broken: the previous boot did not shut down cleanly" run verdict
+ok "... exit 1" status_is 1 run verdict
+rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+run record-shutdown >/dev/null 2>&1
+ok "a clean shutdown after it does not mend the chain" out_has "earlier-break" run verdict -J
+# A new chain (new uuid) resumes.
+rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+datto_info 0 2 ffeeddccbbaa99887766554433221100 1 /dev/vdb /.datto 0
+run sync >/dev/null 2>&1
+run record-shutdown >/dev/null 2>&1
+ok "a new chain resumes" out_has '"verdict": "resumed"' run verdict -J
+# Pending (not mounted yet), then the COW missing.
+rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+run record-shutdown >/dev/null 2>&1
+datto_info 0 4 - 0 /dev/vdb /.datto 0
+ok "not mounted yet: pending" out_has '"verdict": "pending"' run verdict -J
+rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+datto_info 0 2 ffeeddccbbaa99887766554433221100 1 /dev/vdb /.datto 0
+run record-shutdown >/dev/null 2>&1
+datto_info 0 4 - 0 /dev/vdb /.datto -2
+ok "activation error -2: COW missing" out_has '"reason": "cow-missing"' run verdict -J
+# A /var that cannot be written: the record says why, nothing half-written.
+rm -rf "$R/var/lib/dbdboot"
+mkdir -p "$R/var/lib"
+: >"$R/var/lib/dbdboot"	# a file where the directory goes
+ok "record-shutdown with /var/lib/dbdboot unwritable fails, says so" \
+	out_has "could not" run record-shutdown
+ok "bad usage: Try" out_has "Try 'dbdboot verdict --help'" run verdict --bogus
+ok "bad usage: exit 2" status_is 2 run sync --bogus
+tap_end
