@@ -191,7 +191,7 @@ install: all
 	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/dbdboot/README.md
 	install -d $(DESTDIR)$(SYSCONFDIR)/dbdboot
 	install -d $(DESTDIR)$(PREFIX)/share/man/man5
-	install -m 0644 doc/dbdboot-manifest.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 doc/dbdboot-manifest.5 doc/dbdboot-verdict.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0644 doc/dbdboot-early.8 doc/dbdboot.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
@@ -204,7 +204,8 @@ uninstall:
 	rm -f $(DESTDIR)$(SYSTEMD_UNIT_DIR)/dbdboot-shutdown.service \
 		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/dbdboot-verdict.service
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/dbdboot
-	rm -f $(DESTDIR)$(PREFIX)/share/man/man5/dbdboot-manifest.5
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man5/dbdboot-manifest.5 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/dbdboot-verdict.5
 
 deps:
 	tests/install-deps.sh
