@@ -39,6 +39,17 @@ int boot_id(char *out, size_t size)
 	return 0;
 }
 
+void json_head(const char *version_key, int version)
+{
+	char id[64];
+
+	boot_id(id, sizeof(id));
+	json_open(NULL);
+	json_int(version_key, version);
+	json_str("boot_id", id);
+	json_int("time", (long long)time(NULL));
+}
+
 static const char *driver_str(int live_ret)
 {
 	switch (live_ret) {
@@ -77,17 +88,13 @@ static void put_volumes(const struct sync_result *r)
 /* The record's text, malloc'ed. */
 static char *record_text(const struct sync_result *r, int sync_ret, size_t *len)
 {
-	char id[64], *text = NULL;
+	char *text = NULL;
 	FILE *f = open_memstream(&text, len);
 
 	if (!f)
 		return NULL;
-	boot_id(id, sizeof(id));
 	json_to(f);
-	json_open(NULL);
-	json_int("record_version", RECORD_VERSION);
-	json_str("boot_id", id);
-	json_int("time", (long long)time(NULL));
+	json_head("record_version", RECORD_VERSION);
 	json_str("driver", driver_str(r->live_ret));
 	json_str("sync", sync_ret ? "failed" : "ok");
 	json_bool("initrds_stale", r->initrds_stale || sync_ret);

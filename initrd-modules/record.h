@@ -11,4 +11,7 @@
 /* This boot's id (/proc/sys/kernel/random/boot_id) into OUT; "unknown" and <0 when unreadable. */
 int boot_id(char *out, size_t size);
 
+/* Open the JSON object of a record or verdict: VERSION_KEY, boot_id, time. */
+void json_head(const char *version_key, int version);
+
 #endif

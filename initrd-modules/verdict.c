@@ -270,14 +270,8 @@ static void json_volume(const struct judged *j)
 /* The verdict as JSON into F (stdout when NULL). */
 static void put_verdict(FILE *f, unsigned int n, int all)
 {
-	char id[64];
-
-	boot_id(id, sizeof(id));
 	json_to(f);
-	json_open(NULL);
-	json_int("verdict_version", VERDICT_VERSION);
-	json_str("boot_id", id);
-	json_int("time", (long long)time(NULL));
+	json_head("verdict_version", VERDICT_VERSION);
 	json_str("previous_shutdown", rec.present ? "clean" : "unclean");
 	json_bool("initrds_stale_at_shutdown", rec.present && rec.initrds_stale);
 	json_bool("all_resumed", all);

@@ -4,17 +4,7 @@
 #include <string.h>
 
 #include "symvers.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "uuid.h"
 
 /* "0xHEX<TAB>" at P (up to END): the CRC and where the symbol starts. */
 static const char *crc_field(const char *p, const char *end, uint32_t *crc)
@@ -24,7 +14,7 @@ static const char *crc_field(const char *p, const char *end, uint32_t *crc)
 
 	if (end - p < 4 || p[0] != '0' || (p[1] != 'x' && p[1] != 'X'))
 		return NULL;
-	for (p += 2; p < end && (h = hexval(*p)) >= 0; p++, digits++)
+	for (p += 2; p < end && (h = dbd_hexval(*p)) >= 0; p++, digits++)
 		v = v << 4 | (unsigned int)h;
 	if (!digits || digits > 16 || p >= end || *p != '\t')
 		return NULL;

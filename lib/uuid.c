@@ -15,7 +15,7 @@ void dbd_uuid_hex(const unsigned char *uuid, char *out)
 	out[32] = '\0';
 }
 
-static int hexval(char c)
+int dbd_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -29,7 +29,7 @@ static int hexval(char c)
 int dbd_uuid_parse(const char *hex, unsigned char *uuid)
 {
 	for (int i = 0; i < 16; i++) {
-		int hi = hexval(hex[2 * i]), lo = hi < 0 ? -1 : hexval(hex[2 * i + 1]);
+		int hi = dbd_hexval(hex[2 * i]), lo = hi < 0 ? -1 : dbd_hexval(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -EINVAL;

@@ -8,4 +8,7 @@ void dbd_uuid_hex(const unsigned char *uuid, char *out);
 /* The reverse: 0, or -EINVAL unless exactly 32 hex digits. */
 int dbd_uuid_parse(const char *hex, unsigned char *uuid);
 
+/* The value of the hex digit C, or -1. */
+int dbd_hexval(char c);
+
 #endif
