@@ -159,6 +159,7 @@ int ev_read_record(struct ev_record *r)
 	get_str(&j, 0, "boot_id", r->boot_id, sizeof(r->boot_id));
 	get_str(&j, 0, "driver", r->driver, sizeof(r->driver));
 	r->initrds_stale = dbd_json_bool(&j, dbd_json_get(&j, 0, "initrds_stale")) != 0;
+	get_str(&j, 0, "stale_kernels", r->stale_kernels, sizeof(r->stale_kernels));
 	vols = dbd_json_get(&j, 0, "volumes");
 	for (unsigned int i = 0; r->n < EV_MAX; i++) {
 		int v = dbd_json_at(&j, vols, i);

@@ -30,6 +30,7 @@ struct ev_record {
 	char boot_id[64];
 	char driver[32];	/* ok, not-loaded, no-answer, unreadable */
 	int initrds_stale;
+	char stale_kernels[256];
 	unsigned int n;
 	struct {
 		unsigned int minor;

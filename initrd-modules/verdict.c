@@ -405,6 +405,10 @@ int cmd_verdict(int argc, char **argv)
 			       judged[i].verdict, judged[i].reason ? ": " : "",
 			       judged[i].reason ? judged[i].message : "");
 	}
+	if (rec.present && rec.initrds_stale)
+		warn("at the previous shutdown the initrds%s%s could not get the current manifest "
+		     "(/boot read-only or full?): run dbdboot sync", rec.stale_kernels[0] ? " of " : "",
+		     rec.stale_kernels);
 	ret = save(man.n, all);
 	to_kmsg(man.n);
 	if (opt.json)

@@ -148,6 +148,24 @@ mkdir -p "$R/var/lib"
 : >"$R/var/lib/dbdboot"	# a file where the directory goes
 ok "record-shutdown with /var/lib/dbdboot unwritable fails, says so" \
 	out_has "could not" run record-shutdown
+# /boot read-only at shutdown: the record says the initrds are stale, the verdict repeats it.
+rm -rf "$R/var/lib/dbdboot" "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+mkdir -p "$R/boot" "$T/initrd/etc"
+: >"$R/boot/vmlinuz-$K"
+(cd "$T/initrd" && find . | cpio --quiet -o -H newc | zstd -q) >"$R/boot/initrd.img-$K"
+datto_info 0 2 $U1 9 /dev/vdb /.datto 0
+trap 'umount "$R/boot" 2>/dev/null; rm -rf "$T"' EXIT
+if mount --bind "$R/boot" "$R/boot" 2>/dev/null && mount -o remount,ro,bind "$R/boot" 2>/dev/null; then
+	ok "/boot read-only: record-shutdown fails and says so" out_has "could not write '/boot/initrd.img-$K'" run record-shutdown
+	ok "... the record says the initrds are stale" grep -q '"initrds_stale": true' "$R/var/lib/dbdboot/shutdown.json"
+	ok "... and names the kernel" grep -q "\"stale_kernels\": \"$K\"" "$R/var/lib/dbdboot/shutdown.json"
+	ok "the verdict repeats it" out_has "could not get the current manifest" run verdict
+	umount "$R/boot"
+	ok "sync retries the stale initrd though the manifest is unchanged" out_has "manifest appended" run sync
+	ok "... and clears the mark" test ! -e "$R/var/lib/dbdboot/initrds-stale"
+else
+	ok "# SKIP no bind mounts here (not root?)" true
+fi
 ok "bad usage: Try" out_has "Try 'dbdboot verdict --help'" run verdict --bogus
 ok "bad usage: exit 2" status_is 2 run sync --bogus
 tap_end
