@@ -124,7 +124,9 @@ run_vm() {
 
 # Wait for scenario S (started by run_vm) and count its result.
 report_vm() { # report_vm S
-	local s=$1 log=$RESULTS/vm-$(basename "$1").log rc=$RESULTS/vm-$(basename "$1").rc
+	local s=$1 log rc
+	log=$RESULTS/vm-$(basename "$1").log
+	rc=$RESULTS/vm-$(basename "$1").rc
 	while [ ! -f "$rc" ]; do sleep 1; done
 	echo "# vm scenario $(basename "$s") (log: $log)"
 	if [ "$(cat "$rc")" = 0 ]; then

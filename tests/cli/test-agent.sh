@@ -51,7 +51,7 @@ ok "corrupt manifest: reported invalid" report_has '"outcome": "invalid"'
 ok "corrupt manifest: explained" log_has "not a dbdboot manifest"
 
 fake_root "ro"
-printf 'dbdboot-manifest 2\nvolume mode=incremental device=/dev/vdb cow=/.d minor=0\n' >"$T/r/etc/dbdboot/manifest"
+printf 'dbdboot-manifest 3\nvolume mode=incremental device=/dev/vdb cow=/.d minor=0\n' >"$T/r/etc/dbdboot/manifest"
 ok "newer manifest: refused whole" agent
 ok "newer manifest: reported" report_has '"outcome": "newer-version"'
 
