@@ -83,8 +83,14 @@ static void merge(struct live *l, const struct shared *sh)
 		struct dbd_datto_dev *d = &l->info.dev[i];
 		const struct dbd_info *in = &sh->io[i].info;
 
-		if (sh->io[i].ret)
+		if (sh->io[i].ret) {
+			/* ENOTTY: not dattobd's control device (a test tree). */
+			if (sh->io[i].ret != -ENOTTY)
+				warn("could not read minor %u with the info ioctl: %s; the values of "
+				     "'%s' are used", d->minor, strerror(-sh->io[i].ret),
+				     DBD_PROC_INFO_PATH);
 			continue;
+		}
 		l->ioctl_used = 1;
 		d->state = in->state;
 		d->has_state = 1;
