@@ -186,7 +186,8 @@ static const char *ended(const struct agent_state *st, int wstatus, char *buf, s
 	return "crashed";
 }
 
-int main(int argc, char **argv)
+/* The command line into C and *TIMEOUT_OPT: -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, struct agent_conf *c, int *timeout_opt)
 {
 	static const struct option opts[] = {
 		{ "timeout", required_argument, NULL, 't' }, { "phase", required_argument, NULL, 1 },
@@ -198,20 +199,14 @@ int main(int argc, char **argv)
 		{ "debug", no_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
 	};
-	struct agent_conf c = {
-		.proc = "/proc", .sys = "/sys", .dev = "/dev", .run = "/run",
-		.manifest = "/etc/dbdboot/manifest", .modules = "/lib/modules", .kmsg = "/dev/kmsg",
-		.phase = "initramfs",
-	};
-	struct agent_state *st;
-	int opt, timeout_opt = 0, fd = -1, wstatus = 0, ret;
-	char buf[160];
-	const char *status;
-	pid_t pid;
+	const char **paths[] = { NULL, &c->phase, &c->manifest, &c->report, &c->proc, &c->sys,
+				 &c->dev, &c->run, &c->modules, &c->release, &c->ctl, &c->kmsg };
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "t:dhV", opts, NULL)) != -1) {
-		switch (opt) {
-		case 't': {
+		if (opt >= 1 && opt <= 11) {
+			*paths[opt] = optarg;
+		} else if (opt == 't') {
 			char *end;
 			long t = strtol(optarg, &end, 10);
 
@@ -220,28 +215,16 @@ int main(int argc, char **argv)
 					optarg, AGENT_TIMEOUT_MAX);
 				return 2;
 			}
-			timeout_opt = (int)t;
-			break;
-		}
-		case 1: c.phase = optarg; break;
-		case 2: c.manifest = optarg; break;
-		case 3: c.report = optarg; break;
-		case 4: c.proc = optarg; break;
-		case 5: c.sys = optarg; break;
-		case 6: c.dev = optarg; break;
-		case 7: c.run = optarg; break;
-		case 8: c.modules = optarg; break;
-		case 9: c.release = optarg; break;
-		case 10: c.ctl = optarg; break;
-		case 11: c.kmsg = optarg; break;
-		case 'd': c.debug = 1; break;
-		case 'h':
+			*timeout_opt = (int)t;
+		} else if (opt == 'd') {
+			c->debug = 1;
+		} else if (opt == 'h') {
 			usage(stdout);
 			return 0;
-		case 'V':
+		} else if (opt == 'V') {
 			printf("dbdboot-early %s\n", DBDBOOT_VERSION);
 			return 0;
-		default:
+		} else {
 			usage(stderr);
 			return 2;
 		}
@@ -250,7 +233,48 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dbdboot-early: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
+	return -1;
+}
 
+/* The worker under the deadline, then the report: the status it gives. */
+static const char *run_worker(struct agent_conf *c, struct agent_state *st, char *buf,
+			      size_t size)
+{
+	int fd = -1, wstatus = 0;
+	pid_t pid = start_worker(c, st, &fd);
+
+	if (pid < 0) {
+		/* No worker, no guard: do nothing that could outlast the deadline. */
+		agent_log(LOG_ERR, "could not start a worker process: %s: dattobd not loaded, "
+			  "nothing reloaded (without a worker a hung load or ioctl would hold the "
+			  "boot past the deadline)", strerror((int)-pid));
+		agent_work_skipped(c, st, (int)pid);
+		return "no-worker";
+	}
+	if (wait_worker(c, st, pid, fd, &wstatus))
+		return ended(st, wstatus, buf, size);
+	st->parent_gone = 1;
+	agent_log(LOG_ERR, "deadline of %d s reached with work unfinished (module %s); "
+		  "leaving the worker behind", c->timeout,
+		  st->module == M_LOADING ? "still loading" : "done");
+	return "deadline";
+}
+
+int main(int argc, char **argv)
+{
+	struct agent_conf c = {
+		.proc = "/proc", .sys = "/sys", .dev = "/dev", .run = "/run",
+		.manifest = "/etc/dbdboot/manifest", .modules = "/lib/modules", .kmsg = "/dev/kmsg",
+		.phase = "initramfs",
+	};
+	struct agent_state *st;
+	int timeout_opt = 0, ret;
+	char buf[160];
+	const char *status;
+
+	ret = parse_args(argc, argv, &c, &timeout_opt);
+	if (ret >= 0)
+		return ret;
 	agent_log_open(c.kmsg, c.debug);
 	read_cmdline(&c);
 	c.debug |= c.cmdline.debug;
@@ -273,29 +297,11 @@ int main(int argc, char **argv)
 	}
 	agent_log(LOG_INFO, "%s %s: phase %s, deadline %d s", "dbdboot-early", DBDBOOT_VERSION,
 		  c.phase, c.timeout);
-
-	pid = start_worker(&c, st, &fd);
-	if (pid < 0) {
-		/* No worker, no guard: do nothing that could outlast the deadline. */
-		agent_log(LOG_ERR, "could not start a worker process: %s: dattobd not loaded, "
-			  "nothing reloaded (without a worker a hung load or ioctl would hold the "
-			  "boot past the deadline)", strerror((int)-pid));
-		agent_work_skipped(&c, st, (int)pid);
-		status = "no-worker";
-	} else if (wait_worker(&c, st, pid, fd, &wstatus)) {
-		status = ended(st, wstatus, buf, sizeof(buf));
-	} else {
-		st->parent_gone = 1;
-		status = "deadline";
-		agent_log(LOG_ERR, "deadline of %d s reached with work unfinished (module %s); "
-			  "leaving the worker behind", c.timeout,
-			  st->module == M_LOADING ? "still loading" : "done");
-	}
+	status = run_worker(&c, st, buf, sizeof(buf));
 	st->end_ms = agent_now_ms() - st->start_ms;
 	ret = agent_report_write(&c, st, status);
 	if (ret)
 		agent_log(LOG_ERR, "could not write the report: %s", strerror(-ret));
-	agent_log(LOG_INFO, "%s in %ld ms",
-		  summary(st, buf, sizeof(buf)), st->end_ms);
+	agent_log(LOG_INFO, "%s in %ld ms", summary(st, buf, sizeof(buf)), st->end_ms);
 	return 0;
 }
