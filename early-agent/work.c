@@ -289,6 +289,10 @@ void agent_work(const struct agent_conf *c, struct agent_state *st)
 			if (ret) {
 				if (ret == -EEXIST)
 					ambiguous(st, i);
+				else if (vs->outcome == V_PENDING)
+					agent_log(LOG_DEBUG, "minor %u: %s not there yet: waiting up to "
+						  "%d s", st->manifest.vol[i].minor,
+						  st->manifest.vol[i].device, c->timeout);
 				vs->outcome = V_WAITING;
 				left++;
 				continue;

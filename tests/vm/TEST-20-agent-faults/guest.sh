@@ -64,6 +64,8 @@ late-device)
 	# The first look for devices comes right after the module is loaded: a
 	# device found a poll interval or more later was not there at first.
 	[ "$found" -ge $((loaded + 40)) ] || fail "found at $found ms: it was not late"
+	dmesg | grep -q 'minor 2: LABEL=late not there yet: waiting up to 10 s' ||
+		fail "the agent did not say (dbdboot.debug) that it waited for the late device"
 	expect_eq "state of the late volume" "$(proc_field 2 state)" 4
 	;;
 hung-ioctl)

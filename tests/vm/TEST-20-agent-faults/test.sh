@@ -45,11 +45,15 @@ vm_initrd missing --manifest "$SC_DIR/manifest-missing"
 vm_boot missing-device --initrd missing --append dbdboot.timeout=3
 vm_expect_pass missing-device
 
-# A device that appears while the agent waits: plugged in when it starts.
+# A device that appears while the agent waits: plugged in once the agent
+# has looked for it and says (a debug line, on the console at loglevel 8)
+# that it waits. Plugged at the agent's start instead, it can arrive while
+# the module loads and be there at the first look.
 vm_disk late 32
 manifest late "volume mode=incremental device=LABEL=late cow=/.datto minor=2"
 vm_initrd late --manifest "$SC_DIR/manifest-late"
-vm_boot late-device --initrd late --hotplug-on "dbdboot: dbdboot-early" late
+vm_boot late-device --initrd late --append "dbdboot.debug loglevel=8" \
+	--hotplug-on "LABEL=late not there yet" late
 vm_expect_pass late-device
 
 # The reload ioctl hangs in the driver for 600 s.
