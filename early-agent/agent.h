@@ -43,6 +43,7 @@ struct agent_conf {
 	const char *ctl;			/* NULL: DEV/datto-ctl */
 	const char *phase;			/* "initramfs" or "after-switch-root" */
 	const char *report;			/* NULL: RUN/dbdboot/early.json */
+	int only_minor;				/* --minor: that volume alone, or -1 */
 	int timeout;				/* seconds */
 	int debug;
 	struct agent_cmdline cmdline;
@@ -56,6 +57,9 @@ enum vol_outcome {
 	V_TOO_LATE,		/* already mounted read-write */
 	V_NO_DEVICE,		/* did not appear before the deadline */
 	V_FAILED,		/* the driver refused, or the module is missing */
+	V_DEFERRED,		/* stage=root, not there in the initramfs: left to the real root */
+	V_ALREADY,		/* the driver already holds this minor on this device */
+	V_SKIPPED,		/* not the --minor asked for: not reported */
 };
 
 struct vol_state {
@@ -111,6 +115,19 @@ void agent_work_skipped(const struct agent_conf *c, struct agent_state *st, int 
 
 /* report.c */
 int agent_report_write(const struct agent_conf *c, const struct agent_state *st, const char *status);
+/* report-merge.c: the --minor volume's entry put into the report there is
+ * (replacing that minor's, the others kept), under a lock; a new report
+ * when there is none, or when it is not one the agent can read. */
+int agent_report_merge(const struct agent_conf *c, const struct agent_state *st, const char *status);
+/* The report's path (C->report, or RUN/dbdboot/early.json) and its directory. */
+void agent_report_path(const struct agent_conf *c, char *dir, size_t dsize, char *path,
+		       size_t psize);
+/* Volume I's entry, as the report holds it, into BUF: its length, or 0
+ * when it does not fit. */
+size_t agent_report_volume(const struct agent_conf *c, const struct agent_state *st,
+			   unsigned int i, char *buf, size_t size);
+/* mkdir -p PATH (changed and restored on the way): 0 or -errno. */
+int agent_mkdir_p(char *path);
 const char *agent_vol_outcome_str(enum vol_outcome o);
 const char *agent_errno_name(int err);	/* "EINVAL" for -EINVAL */
 

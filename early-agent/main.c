@@ -39,6 +39,8 @@ static void usage(FILE *out)
 		"  -t, --timeout SECONDS  deadline for all the work (default: dbdboot.timeout=\n"
 		"                         from the kernel command line, else %d)\n"
 		"      --phase NAME       initramfs (default) or after-switch-root, for the report\n"
+		"      --minor N          only the manifest's volume N, its entry added to the\n"
+		"                         report there is (one run per volume, in the real root)\n"
 		"      --manifest FILE    manifest to read (default /etc/dbdboot/manifest)\n"
 		"      --report FILE      report to write (default RUN/dbdboot/early.json)\n"
 		"      --proc DIR         where proc is mounted (default /proc)\n"
@@ -82,18 +84,23 @@ static void read_cmdline(struct agent_conf *c)
 
 static const char *summary(const struct agent_state *st, char *buf, size_t size)
 {
-	unsigned int i, ok = 0, bad = 0, open = 0;
+	unsigned int i, n = 0, ok = 0, bad = 0, open = 0, later = 0;
 
 	for (i = 0; i < st->manifest.n; i++) {
-		if (st->vol[i].outcome == V_RELOADED)
+		enum vol_outcome o = st->vol[i].outcome;
+
+		n += o != V_SKIPPED;
+		if (o == V_RELOADED || o == V_ALREADY)
 			ok++;
-		else if (st->vol[i].outcome <= V_RELOADING)
+		else if (o <= V_RELOADING)
 			open++;
-		else
+		else if (o == V_DEFERRED)
+			later++;
+		else if (o != V_SKIPPED)
 			bad++;
 	}
-	snprintf(buf, size, "%u of %u volumes reloaded, %u failed, %u unfinished", ok,
-		 st->manifest.n, bad, open);
+	snprintf(buf, size, "%u of %u volumes reloaded, %u failed, %u unfinished%s", ok, n, bad,
+		 open, later ? ", the rest left to the real root" : "");
 	return buf;
 }
 
@@ -196,6 +203,7 @@ static int parse_args(int argc, char **argv, struct agent_conf *c, int *timeout_
 		{ "dev", required_argument, NULL, 6 }, { "run", required_argument, NULL, 7 },
 		{ "modules", required_argument, NULL, 8 }, { "release", required_argument, NULL, 9 },
 		{ "ctl", required_argument, NULL, 10 }, { "kmsg", required_argument, NULL, 11 },
+		{ "minor", required_argument, NULL, 'm' },
 		{ "debug", no_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
 	};
@@ -216,6 +224,16 @@ static int parse_args(int argc, char **argv, struct agent_conf *c, int *timeout_
 				return 2;
 			}
 			*timeout_opt = (int)t;
+		} else if (opt == 'm') {
+			char *end;
+			long m = strtol(optarg, &end, 10);
+
+			if (*end || end == optarg || m < 0 || m > DBD_MANIFEST_MAX_MINOR) {
+				fprintf(stderr, "dbdboot-early: bad --minor '%s': a number from 0 to %d\n",
+					optarg, DBD_MANIFEST_MAX_MINOR);
+				return 2;
+			}
+			c->only_minor = (int)m;
 		} else if (opt == 'd') {
 			c->debug = 1;
 		} else if (opt == 'h') {
@@ -265,7 +283,7 @@ int main(int argc, char **argv)
 	struct agent_conf c = {
 		.proc = "/proc", .sys = "/sys", .dev = "/dev", .run = "/run",
 		.manifest = "/etc/dbdboot/manifest", .modules = "/lib/modules", .kmsg = "/dev/kmsg",
-		.phase = "initramfs",
+		.phase = "initramfs", .only_minor = -1,
 	};
 	struct agent_state *st;
 	int timeout_opt = 0, ret;
@@ -290,6 +308,8 @@ int main(int argc, char **argv)
 	st->start_ms = agent_now_ms();
 	if (c.cmdline.off) {
 		agent_log(LOG_INFO, "disabled by dbdboot=off on the kernel command line: nothing reloaded");
+		if (c.only_minor >= 0)
+			return 0;	/* the initramfs phase said so in the report */
 		ret = agent_report_write(&c, st, "off");
 		if (ret)
 			agent_log(LOG_ERR, "could not write the report: %s", strerror(-ret));
@@ -299,7 +319,8 @@ int main(int argc, char **argv)
 		  c.phase, c.timeout);
 	status = run_worker(&c, st, buf, sizeof(buf));
 	st->end_ms = agent_now_ms() - st->start_ms;
-	ret = agent_report_write(&c, st, status);
+	ret = c.only_minor >= 0 ? agent_report_merge(&c, st, status) :
+				  agent_report_write(&c, st, status);
 	if (ret)
 		agent_log(LOG_ERR, "could not write the report: %s", strerror(-ret));
 	agent_log(LOG_INFO, "%s in %ld ms", summary(st, buf, sizeof(buf)), st->end_ms);

@@ -20,16 +20,25 @@
 /* The report is written in pieces through a small buffer: no size limit,
  * whatever the manifest's volumes and paths (see dbd_manifest limits). */
 struct out {
-	int fd;
+	int fd;		/* <0: into MEM instead */
 	int err;	/* the first write error */
 	size_t len;
+	char *mem;
+	size_t mem_len, mem_size;
 	char buf[4096];
 };
 
 static void flush_out(struct out *o)
 {
-	if (o->len && !o->err)
+	if (o->len && !o->err && o->fd >= 0) {
 		o->err = dbd_write_all(o->fd, o->buf, o->len);
+	} else if (o->len && !o->err) {
+		if (o->len > o->mem_size - o->mem_len)
+			o->err = -ENOSPC;
+		else
+			memcpy(o->mem + o->mem_len, o->buf, o->len);
+		o->mem_len += o->err ? 0 : o->len;
+	}
 	o->len = 0;
 }
 
@@ -96,6 +105,12 @@ const char *agent_vol_outcome_str(enum vol_outcome o)
 		return "no-device";
 	case V_FAILED:
 		return "failed";
+	case V_DEFERRED:
+		return "left-to-root";
+	case V_ALREADY:
+		return "already-reloaded";
+	case V_SKIPPED:
+		return "skipped";
 	}
 	return "unknown";
 }
@@ -139,10 +154,48 @@ static const char *manifest_str(enum man_outcome m)
 	return m <= MF_UNREADABLE ? s[m] : "unknown";
 }
 
+static void put_volume(struct out *o, const struct agent_conf *c, const struct agent_state *st,
+		       unsigned int i)
+{
+	const struct dbd_volume *v = &st->manifest.vol[i];
+	const struct vol_state *vs = &st->vol[i];
+
+	put(o, "{\"minor\": %u, ", v->minor);
+	put_kv_str(o, "phase", c->phase, ", ");
+	put_kv_str(o, "device", v->device, ", ");
+	put_kv_str(o, "path", vs->path, ", ");
+	put(o, "\"mode\": \"%s\", \"stage\": \"%s\", ", dbd_mode_str(v->mode),
+	    dbd_stage_str(v->stage));
+	put_kv_str(o, "cow", v->cow, ", ");
+	put(o, "\"line\": %u, \"outcome\": \"%s\", \"error\": \"%s\", ", v->line,
+	    agent_vol_outcome_str(vs->outcome), agent_errno_name(vs->error));
+	put_kv_str(o, "message", vs->message, ", ");
+	put(o, "\"fs\": \"%s\", \"journal\": \"%s\", ", dbd_fs_type_str(vs->fstype),
+	    dbd_journal_str(vs->journal));
+	put(o, "\"found_ms\": %ld, \"reload_ms\": %ld, \"done_ms\": %ld}", vs->found_ms,
+	    vs->reload_ms, vs->done_ms);
+}
+
+size_t agent_report_volume(const struct agent_conf *c, const struct agent_state *st,
+			   unsigned int i, char *buf, size_t size)
+{
+	static struct out o;
+
+	o.fd = -1;
+	o.err = 0;
+	o.len = 0;
+	o.mem = buf;
+	o.mem_len = 0;
+	o.mem_size = size;
+	put_volume(&o, c, st, i);
+	flush_out(&o);
+	return o.err ? 0 : o.mem_len;
+}
+
 static void render(struct out *o, const struct agent_conf *c, const struct agent_state *st,
 		   const char *status)
 {
-	unsigned int i;
+	unsigned int i, n = 0;
 
 	put(o, "{\n  \"report_version\": %d,\n", REPORT_VERSION);
 	put(o, "  ");
@@ -161,26 +214,15 @@ static void render(struct out *o, const struct agent_conf *c, const struct agent
 	    st->manifest.version, st->manifest.n, st->manifest.errors, st->manifest.warnings);
 	put(o, "  \"volumes\": [");
 	for (i = 0; i < st->manifest.n; i++) {
-		const struct dbd_volume *v = &st->manifest.vol[i];
-		const struct vol_state *vs = &st->vol[i];
-
-		put(o, "%s\n    {\"minor\": %u, ", i ? "," : "", v->minor);
-		put_kv_str(o, "device", v->device, ", ");
-		put_kv_str(o, "path", vs->path, ", ");
-		put(o, "\"mode\": \"%s\", ", dbd_mode_str(v->mode));
-		put_kv_str(o, "cow", v->cow, ", ");
-		put(o, "\"line\": %u, \"outcome\": \"%s\", \"error\": \"%s\", ", v->line,
-		    agent_vol_outcome_str(vs->outcome), agent_errno_name(vs->error));
-		put_kv_str(o, "message", vs->message, ", ");
-		put(o, "\"fs\": \"%s\", \"journal\": \"%s\", ", dbd_fs_type_str(vs->fstype),
-		    dbd_journal_str(vs->journal));
-		put(o, "\"found_ms\": %ld, \"reload_ms\": %ld, \"done_ms\": %ld}", vs->found_ms,
-		    vs->reload_ms, vs->done_ms);
+		if (st->vol[i].outcome == V_SKIPPED)
+			continue;
+		put(o, "%s\n    ", n++ ? "," : "");
+		put_volume(o, c, st, i);
 	}
-	put(o, "%s]\n}\n", st->manifest.n ? "\n  " : "");
+	put(o, "%s]\n}\n", n ? "\n  " : "");
 }
 
-static int mkdir_p(char *path)
+int agent_mkdir_p(char *path)
 {
 	char *s;
 
@@ -216,6 +258,19 @@ static int fill(int fd, void *ctx)
 	return o.err;
 }
 
+void agent_report_path(const struct agent_conf *c, char *dir, size_t dsize, char *path,
+		       size_t psize)
+{
+	if (c->report) {
+		snprintf(path, psize, "%s", c->report);
+		snprintf(dir, dsize, "%s", c->report);
+		*(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+	} else {
+		snprintf(dir, dsize, "%s/dbdboot", c->run);
+		snprintf(path, psize, "%s/early.json", dir);
+	}
+}
+
 int agent_report_write(const struct agent_conf *c, const struct agent_state *st, const char *status)
 {
 	struct render_args a = { c, st, status };
@@ -223,15 +278,8 @@ int agent_report_write(const struct agent_conf *c, const struct agent_state *st,
 	const char *name;
 	int dfd, ret;
 
-	if (c->report) {
-		snprintf(path, sizeof(path), "%s", c->report);
-		snprintf(dir, sizeof(dir), "%s", c->report);
-		*(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
-	} else {
-		snprintf(dir, sizeof(dir), "%s/dbdboot", c->run);
-		snprintf(path, sizeof(path), "%s/early.json", dir);
-	}
-	if (dir[0] && mkdir_p(dir))
+	agent_report_path(c, dir, sizeof(dir), path, sizeof(path));
+	if (dir[0] && agent_mkdir_p(dir))
 		return -errno;
 	dfd = open(dir[0] ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)

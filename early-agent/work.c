@@ -151,6 +151,24 @@ static void max_minors(const struct agent_conf *c, char *out, size_t size)
 	out[strcspn(out, "\n")] = '\0';
 }
 
+/* Does the driver already hold V's minor on device PATH (an earlier phase
+ * reloaded it)? 1 yes, 0 no (also when the minor is free, or taken by
+ * another device: the reload then says EBUSY). */
+static int already_held(int ctl, const struct dbd_volume *v, const char *path, unsigned long *state)
+{
+	static struct dbd_info info;
+	struct stat a, b;
+
+	memset(&info, 0, sizeof(info));
+	info.minor = v->minor;
+	if (ioctl(ctl, DBD_IOC_INFO, &info))
+		return 0;
+	info.bdev[sizeof(info.bdev) - 1] = '\0';
+	*state = info.state;
+	return !stat(path, &a) && !stat(info.bdev, &b) && S_ISBLK(a.st_mode) && S_ISBLK(b.st_mode) &&
+	       a.st_rdev == b.st_rdev;
+}
+
 /* The device is there: check it, then reload. */
 static void volume_reload(const struct agent_conf *c, struct agent_state *st, unsigned int i,
 			  int ctl)
@@ -161,6 +179,7 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 				.cache_bytes = (unsigned long)v->cache_bytes, .minor = v->minor };
 	struct dbd_fs_info fs = { 0 };
 	char msg[160], maxm[16];
+	unsigned long held = 0;
 	struct stat sb;
 	long t0;
 	int mounted = 0, err;
@@ -190,6 +209,13 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 		return;
 	}
 	vs->outcome = V_RELOADING;
+	if (already_held(ctl, v, vs->path, &held)) {
+		snprintf(msg, sizeof(msg), "already reloaded: dattobd holds minor %u on %s "
+			 "(state %lu)", v->minor, vs->path, held);
+		volume_done(st, i, V_ALREADY, 0, msg);
+		agent_log(LOG_INFO, "minor %u: %s %s", v->minor, v->device, msg);
+		return;
+	}
 	t0 = since(st);
 	err = ioctl(ctl, v->mode == DBD_MODE_SNAPSHOT ? DBD_IOC_RELOAD_SNAP : DBD_IOC_RELOAD_INC, &r);
 	err = err ? -errno : 0;
@@ -260,6 +286,41 @@ static void not_found(const struct agent_conf *c, struct agent_state *st, unsign
 		  "will be needed", v->minor, v->device, c->timeout);
 }
 
+/* --minor N: the other volumes are skipped; 0, or -ENOENT (said) when
+ * the manifest has no volume N. */
+static int select_minor(const struct agent_conf *c, struct agent_state *st)
+{
+	unsigned int i, found = 0;
+
+	if (c->only_minor < 0)
+		return 0;
+	for (i = 0; i < st->manifest.n; i++) {
+		if (st->manifest.vol[i].minor == (unsigned int)c->only_minor)
+			found = 1;
+		else
+			st->vol[i].outcome = V_SKIPPED;
+	}
+	if (found)
+		return 0;
+	agent_log(LOG_ERR, "minor %d is not in '%s': nothing to reload", c->only_minor, c->manifest);
+	return -ENOENT;
+}
+
+/* In the initramfs, a stage=root volume whose device is not there at the
+ * first look is left to the real root (dbdboot-generator(8)), unwaited. */
+static int defer(const struct agent_conf *c, struct agent_state *st, unsigned int i)
+{
+	const struct dbd_volume *v = &st->manifest.vol[i];
+
+	if (v->stage != DBD_STAGE_ROOT || strcmp(c->phase, "initramfs"))
+		return 0;
+	volume_done(st, i, V_DEFERRED, 0, "not there in the initramfs (stage=root): left to "
+		    "the real root");
+	agent_log(LOG_INFO, "minor %u: %s not there yet: left to the real root (stage=root)",
+		  v->minor, v->device);
+	return 1;
+}
+
 void agent_work(const struct agent_conf *c, struct agent_state *st)
 {
 	unsigned int i, left;
@@ -268,6 +329,8 @@ void agent_work(const struct agent_conf *c, struct agent_state *st)
 
 	load_module(c, st);
 	read_manifest(c, st);
+	if (select_minor(c, st))
+		return;
 	if (st->module != M_FAILED) {
 		const char *path = ctl_path(c, ctlbuf, sizeof(ctlbuf));
 
@@ -286,6 +349,8 @@ void agent_work(const struct agent_conf *c, struct agent_state *st)
 			if (vs->outcome != V_PENDING && vs->outcome != V_WAITING)
 				continue;
 			ret = agent_resolve(c, &st->manifest.vol[i], vs->path, sizeof(vs->path));
+			if (ret && vs->outcome == V_PENDING && defer(c, st, i))
+				continue;
 			if (ret) {
 				if (ret == -EEXIST)
 					ambiguous(st, i);

@@ -143,7 +143,7 @@ static int parse_device(struct dbd_volume *v)
 }
 
 enum { K_MODE = 1, K_DEVICE = 2, K_COW = 4, K_MINOR = 8, K_CACHE = 16, K_UUID = 32, K_SEQID = 64,
-       K_BY = 128 };
+       K_BY = 128, K_STAGE = 256 };
 
 /* One key=value of a volume line. Returns the key's bit, 0 if unknown, <0 if bad. */
 static int volume_key(struct parse *p, struct dbd_volume *v, char *tok)
@@ -219,6 +219,15 @@ static int volume_key(struct parse *p, struct dbd_volume *v, char *tok)
 			goto bad;
 		v->by_sync = 1;
 		return K_BY;
+	}
+	if (p->m->version >= 2 && !strcmp(tok, "stage")) {
+		if (!strcmp(val, "initramfs"))
+			v->stage = DBD_STAGE_INITRAMFS;
+		else if (!strcmp(val, "root"))
+			v->stage = DBD_STAGE_ROOT;
+		else
+			goto bad;
+		return K_STAGE;
 	}
 	say(p, DBD_DIAG_WARNING, "unknown key '%.64s' ignored", tok);
 	return 0;
@@ -395,4 +404,9 @@ int dbd_manifest_parse(const char *buf, size_t len, struct dbd_manifest *m, dbd_
 const char *dbd_mode_str(enum dbd_mode mode)
 {
 	return mode == DBD_MODE_SNAPSHOT ? "snapshot" : "incremental";
+}
+
+const char *dbd_stage_str(enum dbd_stage stage)
+{
+	return stage == DBD_STAGE_ROOT ? "root" : "initramfs";
 }

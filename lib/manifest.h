@@ -31,6 +31,15 @@ enum dbd_dev_kind {
 	DBD_DEV_NUMBER,		/* MAJOR:MINOR */
 };
 
+/* Where the volume must be reloaded (version 2, stage=): in the initramfs
+ * (waited for there: the root, /usr, what the initramfs mounts), or in the
+ * real root when its device appears there (reloaded in the initramfs only
+ * if its device is there at the first look). */
+enum dbd_stage {
+	DBD_STAGE_INITRAMFS = 0,	/* also when absent */
+	DBD_STAGE_ROOT = 1,
+};
+
 struct dbd_volume {
 	enum dbd_mode mode;
 	enum dbd_dev_kind dev_kind;
@@ -45,6 +54,7 @@ struct dbd_volume {
 	int has_uuid, has_seqid, by_sync;
 	unsigned char uuid[16];		/* the COW file's uuid */
 	unsigned long long seqid;
+	enum dbd_stage stage;
 };
 
 struct dbd_manifest {
@@ -76,5 +86,6 @@ int dbd_manifest_parse(const char *buf, size_t len, struct dbd_manifest *m, dbd_
 		       void *ctx);
 
 const char *dbd_mode_str(enum dbd_mode mode);
+const char *dbd_stage_str(enum dbd_stage stage);
 
 #endif

@@ -142,4 +142,59 @@ ok "no worker: said why" log_has "could not start a worker process"
 ok "no worker: report status no-worker" report_has '"status": "no-worker"'
 ok "no worker: the module not loaded" report_has '"module": {"outcome": "failed"'
 ok "no worker: the volume says why" report_has 'not reloaded: no worker process could be started'
+# stage=root: a volume the real root reloads. Not there in the initramfs:
+# left to it at once, not waited for; there: tried in the initramfs.
+fake_root "ro dbdboot.timeout=3"
+printf 'dbdboot-manifest 2\n%s\n%s\n' \
+	"volume mode=incremental device=/dev/vdx cow=/.datto minor=0 stage=root" \
+	"volume mode=incremental device=/dev/vdb cow=/.datto minor=1 stage=root" >"$T/r/etc/dbdboot/manifest"
+: >"$T/r/dev/vdb"
+ok "stage=root absent: exit 0" agent
+ok "stage=root absent: left to the real root" report_has '"outcome": "left-to-root"'
+ok "stage=root absent: said" log_has "minor 0: /dev/vdx not there yet: left to the real root"
+ok "stage=root absent: not waited for ($(elapsed_ms) ms)" test "$(elapsed_ms)" -lt 1000
+ok "stage=root present: tried in the initramfs" report_has '"stage": "root", "cow": "/.datto", "line": 3, "outcome": "failed", "error": "ENOTTY"'
+ok "stage=root: summary says the rest is left" log_has "the rest left to the real root"
+cp "$T/r/run/dbdboot/early.json" "$T/initramfs.json"
+json_ok() { python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$1"; }
+ok "stage=root: the report is JSON" json_ok "$T/initramfs.json"
+
+# The real root's run for minor 0 (--minor): its entry replaces minor 0's,
+# minor 1's is kept byte for byte.
+: >"$T/r/dev/vdx"
+ok "--minor: exit 0" agent --phase after-switch-root --minor 0 --timeout 1
+ok "--minor: still JSON" json_ok "$T/r/run/dbdboot/early.json"
+ok "--minor: minor 0 tried in the real root" report_has '{"minor": 0, "phase": "after-switch-root", "device": "/dev/vdx"'
+ok "--minor: minor 0 no longer left" test "$(grep -c '"outcome": "left-to-root"' "$T/r/run/dbdboot/early.json")" = 0
+ok "--minor: minor 1 kept as it was" test "$(grep '"minor": 1,' "$T/initramfs.json")" = "$(grep '"minor": 1,' "$T/r/run/dbdboot/early.json")"
+ok "--minor: the initramfs phase's header kept" report_has '"phase": "initramfs",'
+ok "--minor: one entry per minor" test "$(grep -c '"minor": ' "$T/r/run/dbdboot/early.json")" = 2
+ok "--minor: the lock file beside it" test -f "$T/r/run/dbdboot/early.lock"
+
+# A minor the initramfs never reported (an older initrd's manifest): added.
+printf 'volume mode=incremental device=/dev/vdy cow=/.datto minor=7 stage=root\n' >>"$T/r/etc/dbdboot/manifest"
+: >"$T/r/dev/vdy"
+sed -i 's/minor=1 /minor=9 /' "$T/r/etc/dbdboot/manifest"
+ok "--minor new: exit 0" agent --phase after-switch-root --minor 7 --timeout 1
+ok "--minor new: still JSON" json_ok "$T/r/run/dbdboot/early.json"
+ok "--minor new: added" test "$(grep -c '"minor": ' "$T/r/run/dbdboot/early.json")" = 3
+ok "--minor absent: exit 0" agent --phase after-switch-root --minor 5 --timeout 1
+ok "--minor absent from the manifest: said" log_has "minor 5 is not in"
+ok "--minor absent: report untouched" test "$(grep -c '"minor": ' "$T/r/run/dbdboot/early.json")" = 3
+ok "bad --minor: exit 2" status_is 2 "$A" --minor 255
+# No report yet (the initrd had no agent): one of this run alone.
+rm -f "$T/r/run/dbdboot/early.json"
+ok "--minor, no report: exit 0" agent --phase after-switch-root --minor 7 --timeout 1
+ok "--minor, no report: a report of that volume" test "$(grep -c '"minor": ' "$T/r/run/dbdboot/early.json")" = 1
+ok "--minor, no report: its phase" report_has '"phase": "after-switch-root",'
+# Not JSON: replaced, with a warning.
+echo garbage >"$T/r/run/dbdboot/early.json"
+ok "--minor, garbage report: exit 0" agent --phase after-switch-root --minor 7 --timeout 1
+ok "--minor, garbage report: said" log_has "is not a report this agent can add to"
+ok "--minor, garbage report: replaced by JSON" json_ok "$T/r/run/dbdboot/early.json"
+# dbdboot=off: the real root's run leaves the report alone.
+cp "$T/r/run/dbdboot/early.json" "$T/before.json"
+echo "ro dbdboot=off" >"$T/r/proc/cmdline"
+ok "--minor, dbdboot=off: exit 0" agent --phase after-switch-root --minor 7 --timeout 1
+ok "--minor, dbdboot=off: report untouched" cmp -s "$T/before.json" "$T/r/run/dbdboot/early.json"
 tap_end

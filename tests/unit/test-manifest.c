@@ -203,6 +203,27 @@ static void version2_keys(void **state)
 	assert_non_null(strstr(diags, "W 2: unknown key 'seqid' ignored"));
 }
 
+/* stage= (version 2): initramfs when absent; a bad value or a repeat makes the line bad. */
+static void stages(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("dbdboot-manifest 2\n"
+			       "volume mode=incremental device=/dev/a cow=/.d minor=0\n"
+			       "volume mode=incremental device=/dev/b cow=/.d minor=1 stage=root\n"
+			       "volume mode=incremental device=/dev/c cow=/.d minor=2 stage=initramfs\n"
+			       "volume mode=incremental device=/dev/d cow=/.d minor=3 stage=later\n"
+			       "volume mode=incremental device=/dev/e cow=/.d minor=4 stage=root "
+			       "stage=root\n"),
+			 0);
+	assert_int_equal(m.n, 3);
+	assert_int_equal(m.vol[0].stage, DBD_STAGE_INITRAMFS);
+	assert_int_equal(m.vol[1].stage, DBD_STAGE_ROOT);
+	assert_int_equal(m.vol[2].stage, DBD_STAGE_INITRAMFS);
+	assert_string_equal(dbd_stage_str(m.vol[1].stage), "root");
+	assert_non_null(strstr(diags, "E 5: bad stage 'later'"));
+	assert_non_null(strstr(diags, "E 6: key 'stage' given twice"));
+}
+
 static void limits(void **state)
 {
 	static char big[DBD_MANIFEST_MAX_SIZE + 2];
@@ -269,6 +290,7 @@ int main(void)
 		cmocka_unit_test(binary_is_not_a_manifest),
 		cmocka_unit_test(newer_version_refused),
 		cmocka_unit_test(version2_keys),
+		cmocka_unit_test(stages),
 		cmocka_unit_test(limits),
 		cmocka_unit_test(nul_and_crlf),
 	};
