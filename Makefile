@@ -36,7 +36,7 @@ ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 SAN_CFLAGS := -std=gnu11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
-LIB_SRCS := lib/cowhdr.c lib/manifest.c lib/superblock.c lib/atomic.c lib/initrd.c lib/unpack.c \
+LIB_SRCS := lib/cowhdr.c lib/devspec.c lib/manifest.c lib/superblock.c lib/atomic.c lib/initrd.c lib/unpack.c \
 	lib/kernel-unpack.c lib/jsonstr.c lib/symvers.c lib/bundlefmt.c lib/say.c \
 	lib/kallsyms.c lib/uuid.c lib/dattoinfo.c lib/jsonread.c lib/mountinfo.c
 # Host-side libraries (the initrd reader's decompressors); never in the agent.

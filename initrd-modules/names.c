@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 
 #include "dbdboot.h"
+#include "mountinfo.h"
 #include "names.h"
 #include "superblock.h"
 
@@ -97,4 +98,19 @@ int volume_name(const char *bdev, char *out, size_t size)
 	}
 	snprintf(out, size, "%s", bdev);
 	return NAME_KERNEL;
+}
+
+enum dbd_stage volume_stage(const char *bdev, enum dbd_stage fallback)
+{
+	char p[PATH_MAX], *text = NULL;
+	struct stat st;
+	size_t len;
+	int ret;
+
+	if (stat(rpath(p, "%s", bdev), &st) || !S_ISBLK(st.st_mode) ||
+	    read_file(rpath(p, "/proc/self/mountinfo"), 4u << 20, (unsigned char **)&text, &len))
+		return fallback;
+	ret = dbd_mountinfo_boot(text, major(st.st_rdev), minor(st.st_rdev));
+	free(text);
+	return ret < 0 ? fallback : ret ? DBD_STAGE_INITRAMFS : DBD_STAGE_ROOT;
 }

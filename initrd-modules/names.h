@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "manifest.h"
+
 enum name_kind { NAME_UUID, NAME_MAPPER, NAME_PARTUUID, NAME_BY_ID, NAME_KERNEL };
 
 /*
@@ -16,5 +18,13 @@ enum name_kind { NAME_UUID, NAME_MAPPER, NAME_PARTUUID, NAME_BY_ID, NAME_KERNEL 
  */
 int volume_name(const char *bdev, char *out, size_t size);
 const char *name_kind_str(enum name_kind k);
+
+/*
+ * The manifest's stage= for BDEV: initramfs when it is mounted at / or
+ * /usr (what the initramfs mounts), root when it is mounted elsewhere only,
+ * FALLBACK when it is not mounted (a reloaded minor not active yet) or
+ * its mounts cannot be read.
+ */
+enum dbd_stage volume_stage(const char *bdev, enum dbd_stage fallback);
 
 #endif

@@ -151,6 +151,8 @@ static void put_live(FILE *f, const struct named *n)
 	fprintf(f, " minor=%u", d->minor);
 	if (d->max_cache)
 		fprintf(f, " cache=%llu", d->max_cache);
+	fprintf(f, " stage=%s", dbd_stage_str(volume_stage(d->bdev, old ? old->stage :
+							    DBD_STAGE_INITRAMFS)));
 	fputs(" by=sync", f);
 	if (d->has_uuid || (old && old->has_uuid)) {
 		dbd_uuid_hex(d->has_uuid ? d->uuid : old->uuid, hex);

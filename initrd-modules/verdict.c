@@ -22,6 +22,7 @@
 
 #include "dbdboot.h"
 #include "dbdboot/dattobd.h"
+#include "devspec.h"
 #include "evidence.h"
 #include "files.h"
 #include "live.h"
@@ -101,6 +102,27 @@ static void identity(struct judged *j)
 	}
 }
 
+/* Left to the real root by the initramfs (stage=root), with no result from
+ * there yet: pending while its device is there (its unit is at work),
+ * broken while it is absent (it is judged again if it appears). */
+static int judge_left(struct judged *j)
+{
+	char dev[PATH_MAX], p[PATH_MAX];
+	struct stat st;
+
+	if (!dbd_devspec_path(j->v, dev, sizeof(dev)) && !stat(rpath(p, "%s", dev), &st) &&
+	    S_ISBLK(st.st_mode)) {
+		j->verdict = "pending";
+		snprintf(j->message, sizeof(j->message), "its device is there, its reload in the "
+			 "real root (dbdboot-reload-%u.service) has not reported yet: run dbdboot "
+			 "verdict again", j->v->minor);
+		return 2;
+	}
+	return broken(j, "device-absent", "its device was not there at boot (stage=root) and "
+		      "has not appeared: not reloaded (dbdboot-reload-%u.service reloads it before "
+		      "its mounts if it appears, and judges again)", j->v->minor);
+}
+
 /* What the agent did for the volume; 1 when that broke the chain. */
 static int judge_agent(struct judged *j)
 {
@@ -121,8 +143,11 @@ static int judge_agent(struct judged *j)
 			      "initrd is stale: run dbdboot sync)", j->v->minor);
 	snprintf(j->agent, sizeof(j->agent), "%s", rep.vol[i].outcome);
 	snprintf(j->journal, sizeof(j->journal), "%s", rep.vol[i].journal);
-	if (!strcmp(rep.vol[i].outcome, "reloaded"))
+	if (!strcmp(rep.vol[i].outcome, "reloaded") ||
+	    !strcmp(rep.vol[i].outcome, "already-reloaded"))
 		return 0;
+	if (!strcmp(rep.vol[i].outcome, "left-to-root"))
+		return judge_left(j);
 	if (!strcmp(rep.vol[i].outcome, "too-late"))
 		return broken(j, "mounted-before-reload", "it was mounted read-write before the "
 			      "reload: those writes are untracked");
@@ -351,7 +376,7 @@ static int read_manifest(void)
 
 static void help(void)
 {
-	fputs("Usage: dbdboot verdict [-J]\n"
+	fputs("Usage: dbdboot verdict [-J] [--update]\n"
 	      "\n"
 	      "Say, for every volume of /etc/dbdboot/manifest, whether its dattobd tracking\n"
 	      "chain survived into this boot: resumed (an incremental backup is safe),\n"
@@ -361,6 +386,8 @@ static void help(void)
 	      "Writes " VERDICT_PATH_RUN " and " VERDICT_PATH_KEPT "; see dbdboot-verdict(5).\n"
 	      "\n"
 	      "  -J, --json  print the verdict's JSON on stdout\n"
+	      "  --update    only when this boot has a verdict already: judge again (run by\n"
+	      "              dbdboot-reload-N.service after a reload in the real root)\n"
 	      "\n"
 	      "Exit status: 0 every volume resumed, 1 otherwise, 2 bad usage.\n", stdout);
 }
@@ -380,13 +407,16 @@ int cmd_verdict(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'J' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "update", no_argument, NULL, 'u' }, { NULL, 0, NULL, 0 },
 	};
-	int c, all = 1, ret;
+	int c, all = 1, ret, update = 0;
+	char p[PATH_MAX];
 
 	while ((c = getopt_long(argc, argv, "Jh", lo, NULL)) != -1) {
 		if (c == 'J')
 			opt.json = 1;
+		else if (c == 'u')
+			update = 1;
 		else if (c == 'h')
 			return help(), EXIT_OK;
 		else
@@ -395,7 +425,11 @@ int cmd_verdict(int argc, char **argv)
 	if (optind < argc)
 		return err(0, "unexpected argument '%s'; Try 'dbdboot verdict --help'",
 			   argv[optind]), EXIT_USAGE;
-	if ((ret = dbd_lock()) || (ret = gather()))
+	if ((ret = dbd_lock()))
+		return EXIT_FAIL;
+	if (update && access(rpath(p, "%s", VERDICT_PATH_RUN), F_OK))
+		return EXIT_OK;	/* no verdict this boot yet: dbdboot-verdict.service makes it */
+	if ((ret = gather()))
 		return EXIT_FAIL;
 	for (unsigned int i = 0; i < man.n; i++) {
 		judge(&judged[i], &man.vol[i]);

@@ -5,36 +5,64 @@
 
 #include "mountinfo.h"
 
-int dbd_mountinfo_state(char *text, unsigned int maj, unsigned int min)
+/* The next line of *TEXT split into F[0..5] (its part before " - ", in
+ * place) and *SEP the part after; 0 at the end. */
+static int next_entry(char **text, char *f[6], char **rest)
 {
-	char want[32], *line, *next;
-	int state = 0;
-
-	snprintf(want, sizeof(want), "%u:%u", maj, min);
-	/* id parent MAJ:MIN root mountpoint mount-options ... - fstype source super-options */
-	for (line = text; line && *line; line = next) {
-		char *f[6] = { 0 }, *sep, *super, *save = NULL;
+	while (*text && **text) {
+		char *line = *text, *next = strchr(line, '\n'), *sep, *save = NULL;
 		int i;
 
-		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
+		*text = next;
 		sep = strstr(line, " - ");
 		if (!sep)
 			continue;
 		*sep = '\0';
+		*rest = sep + 3;
 		f[0] = strtok_r(line, " ", &save);
 		for (i = 1; i < 6 && f[i - 1]; i++)
 			f[i] = strtok_r(NULL, " ", &save);
-		if (!f[5] || strcmp(f[2], want))
+		if (f[5])
+			return 1;
+	}
+	return 0;
+}
+
+int dbd_mountinfo_state(char *text, unsigned int maj, unsigned int min)
+{
+	char want[32], *f[6] = { 0 }, *rest, *super;
+	int state = 0;
+
+	snprintf(want, sizeof(want), "%u:%u", maj, min);
+	/* id parent MAJ:MIN root mountpoint mount-options ... - fstype source super-options */
+	while (next_entry(&text, f, &rest)) {
+		if (strcmp(f[2], want))
 			continue;
 		/* super options: the last word after the separator */
-		super = strrchr(sep + 3, ' ');
-		super = super ? super + 1 : sep + 3;
+		super = strrchr(rest, ' ');
+		super = super ? super + 1 : rest;
 		if (!strncmp(f[5], "rw", 2) && (f[5][2] == ',' || !f[5][2]) &&
 		    !strncmp(super, "rw", 2) && (super[2] == ',' || !super[2]))
 			return 2;
 		state = 1;
 	}
 	return state;
+}
+
+int dbd_mountinfo_boot(char *text, unsigned int maj, unsigned int min)
+{
+	char want[32], *f[6] = { 0 }, *rest;
+	int mounted = 0;
+
+	snprintf(want, sizeof(want), "%u:%u", maj, min);
+	while (next_entry(&text, f, &rest)) {
+		if (strcmp(f[2], want))
+			continue;
+		if (!strcmp(f[4], "/") || !strcmp(f[4], "/usr"))
+			return 1;
+		mounted = 1;
+	}
+	return mounted ? 0 : -1;
 }

@@ -6,5 +6,8 @@
 /* Mount state of device MAJ:MIN in mountinfo TEXT (changed in place): 0 not
  * mounted, 1 mounted read-only only, 2 mounted read-write somewhere. */
 int dbd_mountinfo_state(char *text, unsigned int maj, unsigned int min);
+/* Is device MAJ:MIN one the initramfs mounts: 1 mounted at / or /usr, 0
+ * mounted elsewhere only, -1 not mounted (TEXT changed in place). */
+int dbd_mountinfo_boot(char *text, unsigned int maj, unsigned int min);
 
 #endif

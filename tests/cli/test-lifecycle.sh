@@ -46,7 +46,7 @@ datto_info 0 2 $U1 3 /dev/vdb /.datto 0 1 4 - 0 /dev/vdc "/my cow" 0
 ok "sync warns about a device named by its kernel name" \
 	out_has "has no filesystem UUID" run sync
 ok "the data disk is named by its filesystem UUID" \
-	grep -q "^volume mode=incremental device=UUID=0b5c5a3e-1111-2222-3333-444455556666 cow=/.datto minor=0 cache=314572800 by=sync uuid=$U1 seqid=3\$" "$M"
+	grep -q "^volume mode=incremental device=UUID=0b5c5a3e-1111-2222-3333-444455556666 cow=/.datto minor=0 cache=314572800 stage=initramfs by=sync uuid=$U1 seqid=3\$" "$M"
 ok "a COW path with a blank is escaped" grep -q 'device=/dev/vdc cow=/my\\040cow minor=1' "$M"
 sum=$(sha256sum <"$M")
 ok "sync --check: current" status_is 0 run sync --check

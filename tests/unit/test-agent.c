@@ -20,6 +20,8 @@
 #include "testutil.h"
 
 #include "agent.h"
+#include "devspec.h"
+#include "mountinfo.h"
 
 static char root[] = "/tmp/dbdboot-agent-XXXXXX";
 static char warnings[2048];
@@ -326,6 +328,54 @@ static void mount_states(void **state)
 	assert_int_equal(agent_mount_state("/nonexistent", 8, 1), -ENOENT);
 }
 
+/* Which tracked devices the initramfs mounts (sync's stage=), and the
+ * /dev path of each kind of device spec (the generator's units). */
+static void boot_mounts_and_spec_paths(void **state)
+{
+	char text[512], out[64];
+	struct dbd_volume v = { 0 };
+	const char *mi = "20 1 254:0 / / ro,relatime - ext4 /dev/vda ro\n"
+			 "21 20 254:16 / /usr rw - ext4 /dev/vdb rw\n"
+			 "22 20 254:32 / /data rw - ext4 /dev/vdc rw\n"
+			 "23 20 254:32 /x /srv rw - ext4 /dev/vdc rw\n"
+			 "garbage line\n";
+
+	(void)state;
+	snprintf(text, sizeof(text), "%s", mi);
+	assert_int_equal(dbd_mountinfo_boot(text, 254, 0), 1);
+	snprintf(text, sizeof(text), "%s", mi);
+	assert_int_equal(dbd_mountinfo_boot(text, 254, 16), 1);
+	snprintf(text, sizeof(text), "%s", mi);
+	assert_int_equal(dbd_mountinfo_boot(text, 254, 32), 0);
+	snprintf(text, sizeof(text), "%s", mi);
+	assert_int_equal(dbd_mountinfo_boot(text, 8, 1), -1);
+
+	v.dev_kind = DBD_DEV_LABEL;
+	v.dev_value = "my data/1";
+	assert_int_equal(dbd_devspec_path(&v, out, sizeof(out)), 0);
+	assert_string_equal(out, "/dev/disk/by-label/my\\x20data\\x2f1");
+	v.dev_value = "caf\xc3\xa9\xff";
+	assert_int_equal(dbd_devspec_path(&v, out, sizeof(out)), 0);
+	assert_string_equal(out, "/dev/disk/by-label/caf\xc3\xa9\\xff");
+	v.dev_kind = DBD_DEV_UUID;
+	v.dev_value = "0b5c5a3e-1111";
+	assert_int_equal(dbd_devspec_path(&v, out, sizeof(out)), 0);
+	assert_string_equal(out, "/dev/disk/by-uuid/0b5c5a3e-1111");
+	v.dev_kind = DBD_DEV_NUMBER;
+	v.dev_major = 254;
+	v.dev_minor = 16;
+	assert_int_equal(dbd_devspec_path(&v, out, sizeof(out)), 0);
+	assert_string_equal(out, "/dev/block/254:16");
+	v.dev_kind = DBD_DEV_PATH;
+	strcpy(v.device, "/dev/mapper/vg-data");
+	assert_int_equal(dbd_devspec_path(&v, out, 12), -ENAMETOOLONG);
+	assert_int_equal(dbd_devspec_path(&v, out, sizeof(out)), 0);
+	assert_string_equal(out, "/dev/mapper/vg-data");
+	v.dev_kind = DBD_DEV_LABEL;
+	v.dev_value = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmn";
+	assert_int_equal(dbd_devspec_path(&v, out, sizeof(out)), -ENAMETOOLONG);
+}
+
 static void uevent_devname(void **state)
 {
 	char a[] = "MAJOR=254\nMINOR=16\nDEVNAME=vdb1\nDEVTYPE=partition\n";
@@ -430,6 +480,7 @@ int main(void)
 		cmocka_unit_test(resolve_devices),
 		cmocka_unit_test(resolve_never_ambiguous),
 		cmocka_unit_test(mount_states),
+		cmocka_unit_test(boot_mounts_and_spec_paths),
 		cmocka_unit_test(uevent_devname),
 		cmocka_unit_test(report_escapes_and_is_atomic),
 		cmocka_unit_test(report_of_a_full_manifest),
