@@ -14,6 +14,7 @@ PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
 LIBEXECDIR ?= $(PREFIX)/lib/dbdboot
 SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+SYSTEMD_GENERATOR_DIR ?= $(PREFIX)/lib/systemd/system-generators
 # systemd-shutdown runs what is here, and reads only /usr/lib (and /lib).
 SYSTEMD_SHUTDOWN_DIR ?= /usr/lib/systemd/system-shutdown
 # initramfs-tools reads only this tree, whatever PREFIX is.
@@ -36,7 +37,7 @@ ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 SAN_CFLAGS := -std=gnu11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
-LIB_SRCS := lib/cowhdr.c lib/devspec.c lib/manifest.c lib/superblock.c lib/atomic.c lib/initrd.c lib/unpack.c \
+LIB_SRCS := lib/cowhdr.c lib/devspec.c lib/fstab.c lib/unitname.c lib/manifest.c lib/superblock.c lib/atomic.c lib/initrd.c lib/unpack.c \
 	lib/kernel-unpack.c lib/jsonstr.c lib/symvers.c lib/bundlefmt.c lib/say.c \
 	lib/kallsyms.c lib/uuid.c lib/dattoinfo.c lib/jsonread.c lib/mountinfo.c
 # Host-side libraries (the initrd reader's decompressors); never in the agent.
@@ -68,7 +69,7 @@ DOUBLE_TREE := $(BUILD)/double/dattobd-$(DOUBLE_VERSION)
 
 .PHONY: all check check-unit check-vm test-tools install uninstall clean deps demo
 
-all: $(BUILD)/libdbdboot.a $(AGENT) $(HOST)
+all: $(BUILD)/libdbdboot.a $(AGENT) $(HOST) $(GEN)
 
 $(MUSL_INC):
 	mkdir -p $@
@@ -111,6 +112,19 @@ $(BUILD)/tests/dbdboot: $(HOST_SRCS) $(HOST_HDRS) $(LIB_SRCS)
 	$(CC) $(CPPFLAGS) $(HOST_CPPFLAGS) $(SAN_CFLAGS) -o $@ $(HOST_SRCS) $(LIB_SRCS) \
 		$(KMOD_LIBS) $(HOST_LIBS)
 
+# The systemd generator: glibc; the agent's command-line reader, the parsers.
+GEN := $(BUILD)/dbdboot-generator
+GEN_SRCS := $(wildcard generator/*.c) early-agent/cmdline.c lib/manifest.c lib/devspec.c \
+	lib/fstab.c lib/unitname.c lib/jsonread.c lib/atomic.c lib/uuid.c
+GEN_CPPFLAGS := -Igenerator -DAGENT_PATH='"$(LIBEXECDIR)/dbdboot-early"' \
+	-DMANIFEST_PATH='"$(MANIFEST_PATH)"'
+$(GEN): $(GEN_SRCS) $(wildcard generator/*.h) $(AGENT_HDRS) $(BUILD)/.libexecdir
+	$(CC) $(CPPFLAGS) $(GEN_CPPFLAGS) $(ALL_CFLAGS) -o $@ $(GEN_SRCS)
+
+$(BUILD)/tests/dbdboot-generator: $(GEN_SRCS) $(wildcard generator/*.h) $(AGENT_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(GEN_CPPFLAGS) $(SAN_CFLAGS) -o $@ $(GEN_SRCS)
+
 # Test tools, never installed.
 # Unit tests link every unit but the programs' main().
 UNIT_SRCS := $(sort $(LIB_SRCS) $(filter-out early-agent/main.c,$(AGENT_SRCS)))
@@ -146,7 +160,7 @@ $(DOUBLE_TREE): $(wildcard tests/double/*) include/dbdboot/dattobd.h
 	touch $@
 
 test-tools: $(UNIT_TESTS) $(FUZZERS) $(BUILD)/tests/dbdtest $(BUILD)/tests/dbdboot-early \
-	$(BUILD)/tests/dbdboot \
+	$(BUILD)/tests/dbdboot $(BUILD)/tests/dbdboot-generator \
 	$(DOUBLE_TREE)
 
 check: all test-tools
@@ -183,18 +197,20 @@ install: all
 		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot
 	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR) $(DESTDIR)$(SYSTEMD_SHUTDOWN_DIR)
 	install -m 0755 initrd-modules/hooks/system-shutdown $(DESTDIR)$(SYSTEMD_SHUTDOWN_DIR)/dbdboot
-	set -e; for u in dbdboot-shutdown dbdboot-verdict; do \
+	set -e; for u in dbdboot-shutdown dbdboot-verdict dbdboot-rejudge@; do \
 		sed 's|@DBDBOOT@|$(SBINDIR)/dbdboot|g' systemd/$$u.service.in \
 			>$(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$u.service; \
 		chmod 0644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$u.service; \
 	done
+	install -D -m 0755 $(GEN) $(DESTDIR)$(SYSTEMD_GENERATOR_DIR)/dbdboot-generator
 	install -d $(DESTDIR)$(PREFIX)/share/doc/dbdboot
 	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/dbdboot/README.md
 	install -d $(DESTDIR)$(SYSCONFDIR)/dbdboot
 	install -d $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 0644 doc/dbdboot-manifest.5 doc/dbdboot-verdict.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 0644 doc/dbdboot-early.8 doc/dbdboot.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 doc/dbdboot-early.8 doc/dbdboot.8 doc/dbdboot-generator.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/dbdboot $(DESTDIR)$(KERNEL_INSTALL_DIR)/45-dbdboot.install
@@ -203,7 +219,9 @@ uninstall:
 		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot
 	rm -f $(DESTDIR)$(SYSTEMD_SHUTDOWN_DIR)/dbdboot
 	rm -f $(DESTDIR)$(SYSTEMD_UNIT_DIR)/dbdboot-shutdown.service \
-		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/dbdboot-verdict.service
+		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/dbdboot-verdict.service \
+		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/dbdboot-rejudge@.service \
+		$(DESTDIR)$(SYSTEMD_GENERATOR_DIR)/dbdboot-generator
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/dbdboot
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man5/dbdboot-manifest.5 \
 		$(DESTDIR)$(PREFIX)/share/man/man5/dbdboot-verdict.5

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dbdboot-generator: a systemd generator (systemd.generator(7)). It runs
+ * in the real root before any unit starts, reads the manifest, the
+ * initramfs phase's report (/run/dbdboot/early.json) and /etc/fstab, and
+ * writes one unit per volume that the initramfs did not reload, ordered
+ * against that volume's device alone. See doc/dbdboot-generator.8.
+ */
+#ifndef DBDBOOT_GENERATOR_H
+#define DBDBOOT_GENERATOR_H
+
+#include <stddef.h>
+
+#include "manifest.h"
+
+#define GEN_FSTAB_MAX		128	/* fstab entries naming one volume's device that are kept */
+#define GEN_UNIT_MAX		16384	/* bytes of one unit file */
+#define GEN_TIMEOUT_MARGIN	30	/* seconds over the agent's deadline, for its unit */
+
+struct gen_conf {
+	const char *root;	/* "" for /, else a tree (DBDBOOT_GENERATOR_ROOT) */
+	const char *dir;	/* the normal generator directory */
+	const char *agent;	/* the agent's installed path */
+	int timeout;		/* the agent's deadline, seconds */
+};
+
+/* What the initramfs phase said about one volume (its report entry). */
+enum gen_done { GEN_TODO = 0, GEN_DONE, GEN_HOPELESS };
+
+/* units.c: write VOLUME's unit and its links. FSTAB_FILES: the mount
+ * points of the fstab entries naming its device, FSTAB_SPECS their device
+ * paths. 0, or a negative errno (said). */
+int gen_write_unit(const struct gen_conf *c, const struct dbd_volume *v,
+		   const char *const *fstab_files, const char *const *fstab_specs, unsigned int nfstab);
+/* The target that pulls the units into the boot without waiting for them. */
+int gen_write_target(const struct gen_conf *c);
+
+/* main.c */
+__attribute__((format(printf, 1, 2))) void gen_say(const char *fmt, ...);
+
+#endif
