@@ -55,6 +55,13 @@ AGENT_SRCS := $(filter-out early-agent/nomalloc.c,$(wildcard early-agent/*.c)) k
 AGENT_HDRS := $(wildcard early-agent/*.h kmod/*.h) $(LIB_HDRS)
 AGENT := $(BUILD)/dbdboot-early
 
+# The systemd generator: glibc; the agent's command-line reader, the parsers.
+GEN := $(BUILD)/dbdboot-generator
+GEN_SRCS := $(wildcard generator/*.c) early-agent/cmdline.c lib/manifest.c lib/devspec.c \
+	lib/fstab.c lib/unitname.c lib/jsonread.c lib/atomic.c lib/uuid.c
+GEN_CPPFLAGS := -Igenerator -DAGENT_PATH='"$(LIBEXECDIR)/dbdboot-early"' \
+	-DMANIFEST_PATH='"$(MANIFEST_PATH)"'
+
 # The host utility: glibc, libkmod, the decompressors.
 HOST := $(BUILD)/dbdboot
 HOST_SRCS := $(wildcard initrd-modules/*.c)
@@ -113,11 +120,6 @@ $(BUILD)/tests/dbdboot: $(HOST_SRCS) $(HOST_HDRS) $(LIB_SRCS)
 		$(KMOD_LIBS) $(HOST_LIBS)
 
 # The systemd generator: glibc; the agent's command-line reader, the parsers.
-GEN := $(BUILD)/dbdboot-generator
-GEN_SRCS := $(wildcard generator/*.c) early-agent/cmdline.c lib/manifest.c lib/devspec.c \
-	lib/fstab.c lib/unitname.c lib/jsonread.c lib/atomic.c lib/uuid.c
-GEN_CPPFLAGS := -Igenerator -DAGENT_PATH='"$(LIBEXECDIR)/dbdboot-early"' \
-	-DMANIFEST_PATH='"$(MANIFEST_PATH)"'
 $(GEN): $(GEN_SRCS) $(wildcard generator/*.h) $(AGENT_HDRS) $(BUILD)/.libexecdir
 	$(CC) $(CPPFLAGS) $(GEN_CPPFLAGS) $(ALL_CFLAGS) -o $@ $(GEN_SRCS)
 
