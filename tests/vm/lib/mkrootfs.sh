@@ -8,7 +8,7 @@
 #   root/             the root tree: debootstrap minbase, two kernel ABIs
 #                     (6.1.0-NN-cloud-amd64, image and headers), dkms, gcc,
 #                     make, kmod, zstd, lz4, lzop, xz, bzip2, initramfs-tools,
-#                     lvm2, busybox, systemd, udev
+#                     lvm2, mdadm (TEST-64), busybox, systemd, udev
 #   kernels           the two kernel releases, older first
 #   sysmap/System.map-KVER
 #                     the real System.map of each kernel, taken from its -dbg
@@ -22,7 +22,7 @@ set -eu
 
 # lz4, lzop, xz-utils and bzip2: every compression initramfs-tools offers (TEST-13).
 PACKAGES="dkms gcc make libc6-dev kmod zstd lz4 lzop xz-utils bzip2 initramfs-tools busybox"
-PACKAGES="$PACKAGES lvm2 e2fsprogs util-linux"
+PACKAGES="$PACKAGES lvm2 mdadm e2fsprogs util-linux"
 # systemd and udev: the scenarios that boot the whole system (TEST-5x).
 PACKAGES="$PACKAGES systemd udev"
 SUITE=bookworm
