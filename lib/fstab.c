@@ -9,6 +9,7 @@ void dbd_fstab_open(struct dbd_fstab *f, char *text, unsigned long len)
 	f->pos = text;
 	f->end = text + len;
 	f->line = 0;
+	text[len] = '\0';
 }
 
 static int blank(char c)

@@ -21,6 +21,7 @@ struct dbd_fstab {
 	unsigned int line;
 };
 
+/* TEXT holds LEN bytes and a NUL after them (TEXT[LEN], written to). */
 void dbd_fstab_open(struct dbd_fstab *f, char *text, unsigned long len);
 /* The next entry into E: 1, or 0 at the end. */
 int dbd_fstab_next(struct dbd_fstab *f, struct dbd_fstab_entry *e);

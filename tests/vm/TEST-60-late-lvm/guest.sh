@@ -6,8 +6,9 @@
 case $1 in
 1)
 	wipefs -q -a /dev/vdb
-	pvcreate -q /dev/vdb && vgcreate -q vg2 /dev/vdb && lvcreate -q -y -L 40M -n data vg2 ||
-		fail "could not make vg2/data"
+	pvcreate -q /dev/vdb || fail "could not make /dev/vdb a PV"
+	vgcreate -q vg2 /dev/vdb || fail "could not make vg2"
+	lvcreate -q -y -L 40M -n data vg2 || fail "could not make vg2/data"
 	mkfs.ext4 -q -E lazy_itable_init=0,lazy_journal_init=0 /dev/vg2/data
 	# Not activated by udev (so not in the initramfs): by a service of the
 	# real root, as a VG on a disk that some service brings up would be.

@@ -1,0 +1,138 @@
+#!/bin/bash
+# dbdboot-generator (built with the sanitizers) against fake roots
+# (DBDBOOT_GENERATOR_ROOT): which volumes get a unit, and how each unit is
+# ordered against its device, its fsck and its fstab mounts.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/cli/tap.sh
+. "$TOP/tests/cli/tap.sh"
+G=${BUILD:-$TOP/build}/tests/dbdboot-generator
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export DBDBOOT_GENERATOR_ROOT=$T/r
+
+fake_root() { # fake_root CMDLINE
+	rm -rf "$T/r" "$T/out"
+	mkdir -p "$T/r/proc" "$T/r/etc/dbdboot" "$T/r/run/dbdboot" "$T/out"
+	echo "$1" >"$T/r/proc/cmdline"
+}
+gen() { "$G" "$T/out" "$T/early" "$T/late" >"$T/log" 2>&1; }
+unit_has() { # unit_has MINOR TEXT: its unit holds the line TEXT
+	grep -qxF -- "$2" "$T/out/dbdboot-reload-$1.service" ||
+		{ cat "$T/out/dbdboot-reload-$1.service" >&2; return 1; }
+}
+unit_lacks() { ! grep -qF -- "$2" "$T/out/dbdboot-reload-$1.service"; }
+report() { # report MINOR OUTCOME...
+	local sep=''
+	{
+		printf '{"report_version": 1, "phase": "initramfs", "volumes": ['
+		while [ $# -ge 2 ]; do
+			printf '%s{"minor": %s, "outcome": "%s"}' "$sep" "$1" "$2"
+			sep=', '
+			shift 2
+		done
+		printf ']}\n'
+	} >"$T/r/run/dbdboot/early.json"
+}
+
+ok "--help exits 0" status_is 0 "$G" --help
+ok "no directory: exit 2" status_is 2 "$G"
+ok "bad usage says what to try" out_has "Try 'dbdboot-generator --help'" "$G" a b
+
+fake_root "ro"
+ok "no manifest: exit 0" gen
+ok "no manifest: no unit" test -z "$(ls "$T/out")"
+
+fake_root "ro"
+echo garbage >"$T/r/etc/dbdboot/manifest"
+ok "not a manifest: exit 0" gen
+ok "not a manifest: said" out_has "is not a manifest this dbdboot reads" cat "$T/log"
+ok "not a manifest: no unit" test -z "$(ls "$T/out")"
+
+write_manifest() {
+	printf '%s\n' 'dbdboot-manifest 2' \
+		'volume mode=incremental device=UUID=0b5c-1111 cow=/.datto minor=0 stage=initramfs' \
+		'volume mode=incremental device=LABEL=my\040data cow=/.datto minor=1 stage=root' \
+		'volume mode=snapshot device=/dev/vg2/data cow=/.datto minor=2 stage=root' \
+		'volume mode=incremental device=254:16 cow=/.datto minor=3 stage=root' \
+		>"$T/r/etc/dbdboot/manifest"
+	printf '%s\n' 'UUID=0b5c-1111 / ext4 errors=remount-ro 0 1' \
+		'LABEL=my\040data /srv/my\040data ext4 nofail 0 2' \
+		'/dev/disk/by-label/my\x20data /mnt/again ext4 noauto 0 0' \
+		'# /dev/vg2/data /commented ext4 defaults 0 2' \
+		'/dev/vg2/data /data ext4 defaults 0 2' >"$T/r/etc/fstab"
+}
+
+# The initramfs reloaded 0, left 1, found 2 mounted read-write, never saw 3.
+fake_root "ro dbdboot.timeout=7"
+write_manifest
+report 0 reloaded 1 left-to-root 2 too-late
+ok "units: exit 0" gen
+ok "reloaded in the initramfs: no unit" test ! -e "$T/out/dbdboot-reload-0.service"
+ok "too-late: no unit (nothing to gain)" test ! -e "$T/out/dbdboot-reload-2.service"
+ok "left to the real root: a unit" test -f "$T/out/dbdboot-reload-1.service"
+ok "not in the report: a unit" test -f "$T/out/dbdboot-reload-3.service"
+ok "bound to its device" unit_has 1 'BindsTo=dev-disk-by\x2dlabel-my\x5cx20data.device'
+ok "after its device" unit_has 1 'After=dev-disk-by\x2dlabel-my\x5cx20data.device'
+ok "wants its blockdev@ target" unit_has 1 'Wants=blockdev@dev-disk-by\x2dlabel-my\x5cx20data.target'
+ok "before its blockdev@ target and fsck" \
+	unit_has 1 'Before=blockdev@dev-disk-by\x2dlabel-my\x5cx20data.target systemd-fsck@dev-disk-by\x2dlabel-my\x5cx20data.service'
+ok "before its fstab mount by label" unit_has 1 'Before=srv-my\x20data.mount'
+ok "before its fstab mount by path" unit_has 1 'Before=mnt-again.mount'
+ok "a commented fstab line is no mount" unit_lacks 3 'commented'
+ok "no default dependencies" unit_has 1 'DefaultDependencies=no'
+ok "stage=root: not before the root's remount" unit_lacks 1 'systemd-remount-fs'
+ok "the agent for that minor, with the command line's deadline" \
+	unit_has 1 'ExecStart=/usr/lib/dbdboot/dbdboot-early --phase after-switch-root --minor 1 --timeout 7'
+ok "its own timeout past the agent's" unit_has 1 'TimeoutStartSec=37'
+ok "a verdict again when done" unit_has 1 'Wants=dbdboot-rejudge@1.service'
+ok "MAJOR:MINOR: its /dev/block link" unit_has 3 'BindsTo=dev-block-254:16.device'
+ok "started with the boot" test -L "$T/out/dbdboot-volumes.target.wants/dbdboot-reload-1.service"
+ok "... by a target that waits for nothing" test "$(grep -c '^After=\|^Requires=' "$T/out/dbdboot-volumes.target")" = 0
+ok "... pulled in by sysinit.target" test -L "$T/out/sysinit.target.wants/dbdboot-volumes.target"
+ok "started when its device appears" \
+	test -L "$T/out/dev-disk-by\\x2dlabel-my\\x5cx20data.device.wants/dbdboot-reload-1.service"
+ok "the links point at the units" test -f "$T/out/dev-vg2-data.device.wants/dbdboot-reload-2.service" -o \
+	! -e "$T/out/dev-vg2-data.device.wants"
+
+# No report (the initrd had no dbdboot): every volume, the root before its remount.
+fake_root "ro"
+write_manifest
+ok "no report: exit 0" gen
+ok "no report: the root gets a unit" test -f "$T/out/dbdboot-reload-0.service"
+ok "no report: the root before its read-write remount" unit_has 0 'Before=systemd-remount-fs.service'
+ok "no report: default deadline" unit_has 0 'ExecStart=/usr/lib/dbdboot/dbdboot-early --phase after-switch-root --minor 0 --timeout 10'
+ok "no report: the LV before its mount" unit_has 2 'Before=data.mount'
+ok "the unit is written whole (no temporary left)" test -z "$(find "$T/out" -name '*dbdboot-tmp*')"
+
+# A report that is not JSON counts as none.
+fake_root "ro"
+write_manifest
+echo '{"volumes": [' >"$T/r/run/dbdboot/early.json"
+ok "bad report: exit 0" gen
+ok "bad report: units for all" test "$(find "$T/out" -maxdepth 1 -name 'dbdboot-reload-*.service' | wc -l)" = 4
+
+# dbdboot=off: the agent reloaded nothing on purpose, nor does the real root.
+fake_root "ro dbdboot=off"
+write_manifest
+ok "dbdboot=off: exit 0" gen
+ok "dbdboot=off: no unit" test -z "$(ls "$T/out")"
+
+# A device name with a % (a unit file's specifier sign) in the description.
+fake_root "ro"
+printf 'dbdboot-manifest 2\nvolume mode=incremental device=LABEL=100%% cow=/.d minor=5 stage=root\n' >"$T/r/etc/dbdboot/manifest"
+ok "%: exit 0" gen
+ok "% doubled in the description" grep -q 'Description=dbdboot: reload dattobd minor 5 before LABEL=100%% is mounted' \
+	"$T/out/dbdboot-reload-5.service"
+ok "% escaped in the device unit" unit_has 5 'BindsTo=dev-disk-by\x2dlabel-100\x5cx25.device'
+
+# An unwritable directory: said, exit 0.
+fake_root "ro"
+write_manifest
+chmod 555 "$T/out"
+if [ "$(id -u)" != 0 ]; then
+	ok "unwritable directory: exit 0" gen
+	ok "unwritable directory: said" out_has "could not write" cat "$T/log"
+fi
+chmod 755 "$T/out"
+tap_end
