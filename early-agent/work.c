@@ -169,6 +169,25 @@ static int already_held(int ctl, const struct dbd_volume *v, const char *path, u
 	       a.st_rdev == b.st_rdev;
 }
 
+/* The reload call of volume I failed with ERR (not mounted read-write). */
+static void reload_refused(const struct agent_conf *c, struct agent_state *st, unsigned int i,
+			   int err)
+{
+	const struct dbd_volume *v = &st->manifest.vol[i];
+	char msg[160], maxm[16];
+
+	if (err == -EINVAL) {
+		max_minors(c, maxm, sizeof(maxm));
+		snprintf(msg, sizeof(msg), "refused: %s (minor out of range, max_snap_devices=%s, "
+			 "or mounted read-write)", agent_errno_name(err), maxm);
+	} else {
+		snprintf(msg, sizeof(msg), "refused: %s (%s)", agent_errno_name(err), strerror(-err));
+	}
+	volume_done(st, i, V_FAILED, err, msg);
+	agent_log(LOG_ERR, "minor %u: could not reload %s on '%s': %s", v->minor,
+		  dbd_mode_str(v->mode), st->vol[i].path, msg);
+}
+
 /* The device is there: check it, then reload. */
 static void volume_reload(const struct agent_conf *c, struct agent_state *st, unsigned int i,
 			  int ctl)
@@ -178,7 +197,7 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 	struct dbd_reload r = { .bdev = vs->path, .cow = (char *)v->cow,
 				.cache_bytes = (unsigned long)v->cache_bytes, .minor = v->minor };
 	struct dbd_fs_info fs = { 0 };
-	char msg[160], maxm[16];
+	char msg[160];
 	unsigned long held = 0;
 	struct stat sb;
 	long t0;
@@ -221,17 +240,7 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 	err = err ? -errno : 0;
 	vs->reload_ms = since(st) - t0;
 	if (err) {
-		if (err == -EINVAL && mounted != 2) {
-			max_minors(c, maxm, sizeof(maxm));
-			snprintf(msg, sizeof(msg), "refused: %s (minor out of range, max_snap_devices=%s, "
-				 "or mounted read-write)", agent_errno_name(err), maxm);
-		} else {
-			snprintf(msg, sizeof(msg), "refused: %s (%s)", agent_errno_name(err),
-				 strerror(-err));
-		}
-		volume_done(st, i, V_FAILED, err, msg);
-		agent_log(LOG_ERR, "minor %u: could not reload %s on '%s': %s", v->minor,
-			  dbd_mode_str(v->mode), vs->path, msg);
+		reload_refused(c, st, i, err);
 		return;
 	}
 	if (fs.journal == DBD_JOURNAL_NEEDS_RECOVERY)
