@@ -126,6 +126,8 @@ void agent_report_path(const struct agent_conf *c, char *dir, size_t dsize, char
  * when it does not fit. */
 size_t agent_report_volume(const struct agent_conf *c, const struct agent_state *st,
 			   unsigned int i, char *buf, size_t size);
+/* PATH (in DIR) replaced whole by what FN writes (dbd_replace_at_fn). */
+int agent_report_replace(const char *dir, const char *path, int (*fn)(int fd, void *ctx), void *ctx);
 /* mkdir -p PATH (changed and restored on the way): 0 or -errno. */
 int agent_mkdir_p(char *path);
 const char *agent_vol_outcome_str(enum vol_outcome o);

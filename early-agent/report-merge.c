@@ -137,8 +137,6 @@ static int merge_locked(const struct agent_conf *c, const struct agent_state *st
 	struct splice s = { 0 };
 	struct dbd_json j;
 	long len = read_old(path);
-	const char *name;
-	int dfd, ret;
 
 	if (len == -ENOENT)
 		return agent_report_write(c, st, status);
@@ -152,13 +150,7 @@ static int merge_locked(const struct agent_conf *c, const struct agent_state *st
 	s.entry_len = agent_report_volume(c, st, i, entry, sizeof(entry));
 	if (!s.entry_len)
 		return -ENOSPC;
-	dfd = open(dir[0] ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	ret = dbd_replace_at_fn(dfd, name, fill, &s, 0644, NULL);
-	close(dfd);
-	return ret;
+	return agent_report_replace(dir, path, fill, &s);
 }
 
 int agent_report_merge(const struct agent_conf *c, const struct agent_state *st, const char *status)

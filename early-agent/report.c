@@ -275,17 +275,21 @@ int agent_report_write(const struct agent_conf *c, const struct agent_state *st,
 {
 	struct render_args a = { c, st, status };
 	char dir[512], path[600];
-	const char *name;
-	int dfd, ret;
 
 	agent_report_path(c, dir, sizeof(dir), path, sizeof(path));
 	if (dir[0] && agent_mkdir_p(dir))
 		return -errno;
-	dfd = open(dir[0] ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return agent_report_replace(dir, path, fill, &a);
+}
+
+int agent_report_replace(const char *dir, const char *path, int (*fn)(int fd, void *ctx), void *ctx)
+{
+	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	int dfd = open(dir[0] ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret;
+
 	if (dfd < 0)
 		return -errno;
-	name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	ret = dbd_replace_at_fn(dfd, name, fill, &a, 0644, NULL);
+	ret = dbd_replace_at_fn(dfd, name, fn, ctx, 0644, NULL);
 	close(dfd);
 	return ret;
 }

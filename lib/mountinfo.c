@@ -16,6 +16,7 @@ static int next_entry(char **text, char *f[6], char **rest)
 		if (next)
 			*next++ = '\0';
 		*text = next;
+		memset(f, 0, 6 * sizeof(f[0]));
 		sep = strstr(line, " - ");
 		if (!sep)
 			continue;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* libFuzzer harness: the agent's mountinfo reader. */
+/* libFuzzer harness: the mountinfo readers (the agent's mount state, sync's stage). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -17,6 +17,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	s = dbd_mountinfo_state(text, 254, 16);
 	if (s < 0 || s > 2)
+		__builtin_trap();
+	memcpy(text, data, size);
+	text[size] = '\0';
+	s = dbd_mountinfo_boot(text, 254, 16);
+	if (s < -1 || s > 1)
 		__builtin_trap();
 	return 0;
 }

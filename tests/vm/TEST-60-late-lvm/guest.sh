@@ -12,26 +12,9 @@ case $1 in
 	mkfs.ext4 -q -E lazy_itable_init=0,lazy_journal_init=0 /dev/vg2/data
 	# Not activated by udev (so not in the initramfs): by a service of the
 	# real root, as a VG on a disk that some service brings up would be.
-	vgchange -q --setautoactivation n vg2 || fail "could not turn vg2's autoactivation off"
+	vg_by_service vg2 /dev/vdb
 	vgs -o vg_name,autoactivation vg2
-	cat >/etc/systemd/system/vg2-activate.service <<-'UNIT'
-	[Unit]
-	Description=Activate vg2 (the test's data volume group)
-	DefaultDependencies=no
-	Wants=dev-vdb.device
-	After=dev-vdb.device
-	[Service]
-	Type=oneshot
-	RemainAfterExit=yes
-	ExecStart=/sbin/vgchange -ay vg2
-	[Install]
-	WantedBy=sysinit.target
-	UNIT
-	systemctl enable -q vg2-activate.service
-	mkdir -p /data
-	echo "/dev/vg2/data /data ext4 defaults 0 2" >>/etc/fstab
-	systemctl daemon-reload
-	mount /data
+	fstab_mount /dev/vg2/data /data defaults 2
 	track /dev/vda / 0
 	track /dev/vg2/data /data 1
 	dbdboot sync

@@ -5,10 +5,7 @@
 
 case $1 in
 1)
-	mkdir -p /later
-	echo "LABEL=later /later ext4 noauto 0 0" >>/etc/fstab
-	systemctl daemon-reload
-	mount /later
+	fstab_mount LABEL=later /later noauto 0
 	track /dev/vda / 0
 	track /dev/vdb /later 1
 	dbdboot sync

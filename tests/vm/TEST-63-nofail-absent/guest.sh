@@ -5,10 +5,7 @@
 
 case $1 in
 1)
-	mkdir -p /gone
-	echo "LABEL=gone /gone ext4 nofail 0 2" >>/etc/fstab
-	systemctl daemon-reload
-	mount /gone
+	fstab_mount LABEL=gone /gone nofail 2
 	track /dev/vda / 0
 	track /dev/vdb /gone 1
 	dbdboot sync

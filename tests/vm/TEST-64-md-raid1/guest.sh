@@ -9,10 +9,7 @@ case $1 in
 	mdadm --create /dev/md0 --run --level=1 --raid-devices=2 --metadata=1.2 --assume-clean \
 		/dev/vdb /dev/vdc || fail "could not make the array"
 	mkfs.ext4 -q -E lazy_itable_init=0,lazy_journal_init=0 /dev/md0
-	mkdir -p /data
-	echo "UUID=$(blkid -s UUID -o value /dev/md0) /data ext4 defaults 0 2" >>/etc/fstab
-	systemctl daemon-reload
-	mount /data
+	fstab_mount "UUID=$(blkid -s UUID -o value /dev/md0)" /data defaults 2
 	track /dev/vda / 0
 	track /dev/md0 /data 1
 	dbdboot sync

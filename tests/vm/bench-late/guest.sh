@@ -23,27 +23,13 @@ case $1 in
 	wipefs -q -a /dev/vdb
 	pvcreate -q /dev/vdb || fail "pvcreate"
 	vgcreate -q late /dev/vdb || fail "vgcreate"
-	vgchange -q --setautoactivation n late || fail "vgchange"
 	for i in 1 2 3 4 5 6 7 8; do
 		lvcreate -q -y -L 12M -n "lv$i" late || fail "lvcreate lv$i"
 		mkfs.ext4 -q -E lazy_itable_init=0,lazy_journal_init=0 "/dev/late/lv$i"
 		mkdir -p "/late/$i"
 		echo "/dev/late/lv$i /late/$i ext4 defaults 0 0" >>/etc/fstab
 	done
-	cat >/etc/systemd/system/late-activate.service <<-'UNIT'
-	[Unit]
-	Description=Activate the bench's volume group
-	DefaultDependencies=no
-	Wants=dev-vdb.device
-	After=dev-vdb.device
-	[Service]
-	Type=oneshot
-	RemainAfterExit=yes
-	ExecStart=/sbin/vgchange -ay late
-	[Install]
-	WantedBy=sysinit.target
-	UNIT
-	systemctl enable -q late-activate.service
+	vg_by_service late /dev/vdb
 	systemctl daemon-reload
 	track /dev/vda / 0
 	for i in 1 2 3 4 5 6 7 8; do

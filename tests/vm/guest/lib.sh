@@ -98,12 +98,39 @@ expect_gone() { # expect_gone MINOR
 	note "minor $1 is in neither the verdict nor the manifest (as expected)"
 }
 
+# Add SPEC (LABEL=, UUID=, a path) to /etc/fstab at DIR with OPTIONS
+# (default: defaults) and fsck pass PASS (default 0), and mount it.
+fstab_mount() { # fstab_mount SPEC DIR [OPTIONS [PASS]]
+	mkdir -p "$2"
+	echo "$1 $2 ext4 ${3:-defaults} 0 ${4:-0}" >>/etc/fstab
+	systemctl daemon-reload
+	mount "$2"
+}
+
 # Add a data disk LABEL to /etc/fstab at /LABEL and mount it.
 fstab_disk() { # fstab_disk LABEL
-	mkdir -p "/$1"
-	echo "LABEL=$1 /$1 ext4 defaults 0 0" >>/etc/fstab
-	systemctl daemon-reload
-	mount "/$1"
+	fstab_mount "LABEL=$1" "/$1"
+}
+
+# Turn volume group VG's autoactivation off (udev, and so the initramfs,
+# leave it) and have a service of the real root activate it once its PV
+# (a /dev/vdX) is there: a VG on a disk that some service brings up.
+vg_by_service() { # vg_by_service VG PV
+	vgchange -q --setautoactivation n "$1" || fail "could not turn $1's autoactivation off"
+	cat >"/etc/systemd/system/$1-activate.service" <<-UNIT
+	[Unit]
+	Description=Activate $1 (a test's volume group)
+	DefaultDependencies=no
+	Wants=dev-${2#/dev/}.device
+	After=dev-${2#/dev/}.device
+	[Service]
+	Type=oneshot
+	RemainAfterExit=yes
+	ExecStart=/sbin/vgchange -ay $1
+	[Install]
+	WantedBy=sysinit.target
+	UNIT
+	systemctl enable -q "$1-activate.service"
 }
 
 # Track BDEV, mounted read-write at MOUNTPOINT, at minor MINOR (incremental,
