@@ -99,8 +99,23 @@ minor-in-use)
 	/usr/lib/dbdboot/dbdboot-early --phase after-switch-root --manifest /run/manifest \
 		--report /run/again.json --kmsg - || fail "the second run failed"
 	cat /run/again.json
-	grep -q '"error": "EBUSY"' /run/again.json || fail "the taken minor is not named EBUSY"
-	grep -q 'refused: EBUSY' /run/again.json || fail "the second run's message does not say so"
+	# The same minor on the same device: the driver's info says it is held.
+	grep -q '"outcome": "already-reloaded"' /run/again.json ||
+		fail "the second run did not see the root already reloaded"
+	grep -q 'already reloaded: dattobd holds minor 0 on ' /run/again.json ||
+		fail "the second run's message does not say so"
+	# The same minor on another device: the driver refuses it, EBUSY.
+	modprobe loop 2>/dev/null || true
+	truncate -s 16M /run/other.img
+	other=$(losetup -f --show /run/other.img) || fail "no loop device"
+	printf 'dbdboot-manifest 1\nvolume mode=incremental device=%s cow=/.datto minor=0\n' "$other" \
+		>/run/manifest
+	/usr/lib/dbdboot/dbdboot-early --phase after-switch-root --manifest /run/manifest \
+		--report /run/third.json --kmsg - || fail "the third run failed"
+	cat /run/third.json
+	grep -q '"error": "EBUSY"' /run/third.json || fail "the taken minor is not named EBUSY"
+	grep -q 'refused: EBUSY' /run/third.json || fail "the third run's message does not say so"
+	losetup -d "$other"
 	;;
 prepare)
 	modprobe dattobd

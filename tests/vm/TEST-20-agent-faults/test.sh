@@ -98,7 +98,9 @@ vm_boot run-not-writable --initrd run-ro
 vm_expect_pass run-not-writable
 
 # A minor already in use: the agent run a second time (as a later phase
-# would) finds the root's minor taken by its first run.
+# would) finds the root's minor held on the root by its first run
+# (already-reloaded), and a third run for another device finds it taken
+# (EBUSY).
 vm_boot minor-in-use --initrd root
 vm_expect_pass minor-in-use
 
