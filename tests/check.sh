@@ -58,20 +58,38 @@ shell_scripts() {
 		done | sort)
 }
 
+# One fuzz run of FUZZER; its exit status into RESULTS/NAME.rc.
+run_fuzzer() { # run_fuzzer FUZZER
+	local n corpus rc=0
+	n=$(basename "$1")
+	corpus=$TOP/tests/fuzz/corpus/${n#fuzz-}
+	mkdir -p "$RESULTS/$n.corpus"
+	"$1" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 -artifact_prefix="$RESULTS/$n-" \
+		"$RESULTS/$n.corpus" "$corpus" >"$RESULTS/$n.log" 2>&1 || rc=$?
+	echo "$rc" >"$RESULTS/$n.rc"
+}
+
 run_unit() {
 	local t f
 	for t in "$BUILD"/tests/test-*; do
 		[ -x "$t" ] || continue
 		tap_program "unit/$(basename "$t")" "$RESULTS/$(basename "$t").log" "$t"
 	done
+	# The fuzzers run two at a time (one per core), their results in order.
+	local -a fuzzers=()
 	for f in "$BUILD"/tests/fuzz-*; do
-		[ -x "$f" ] || continue
-		local n corpus
+		[ -x "$f" ] && fuzzers+=("$f")
+	done
+	for ((i = 0; i < ${#fuzzers[@]}; i += 2)); do
+		for f in "${fuzzers[@]:i:2}"; do
+			run_fuzzer "$f" &
+		done
+		wait
+	done
+	for f in "${fuzzers[@]}"; do
+		local n
 		n=$(basename "$f")
-		corpus=$TOP/tests/fuzz/corpus/${n#fuzz-}
-		mkdir -p "$RESULTS/$n.corpus"
-		if "$f" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 -artifact_prefix="$RESULTS/$n-" \
-			"$RESULTS/$n.corpus" "$corpus" >"$RESULTS/$n.log" 2>&1; then
+		if [ "$(cat "$RESULTS/$n.rc")" = 0 ]; then
 			result OK "fuzz/$n: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$RESULTS/$n.log" | awk '{print $2}') runs in ${FUZZ_SECONDS}s"
 		else
 			result FAIL "fuzz/$n" "see $RESULTS/$n.log"
@@ -96,29 +114,45 @@ run_unit() {
 	done
 }
 
+# A scenario's expected length in seconds: its test.sh's "# vm-cost: N"
+# line (the long ones have one), else 90.
+vm_cost() { # vm_cost S
+	local c
+	c=$(sed -n 's/^# vm-cost: \([0-9]*\).*/\1/p' "$1/test.sh" | head -n1)
+	echo "${c:-90}"
+}
+
 # Scenarios run VM_JOBS at a time (default 2, one per core: two TCG guests
-# in parallel finish well before two in a row); results print in order.
+# in parallel finish well before two in a row), the longest first, each
+# started as soon as a slot is free; results print in the order given.
 run_vm() {
-	local s i=0 n=0 jobs=${VM_JOBS:-2}
-	local -a pids=()
+	local s jobs=${VM_JOBS:-2} running=0 next=0
+	local -a order=() started=()
 	for s in "$@"; do
 		rm -f "$RESULTS/vm-$(basename "$s").rc"
 	done
-	for s in "$@"; do
-		(r=$RESULTS/vm-$(basename "$s")
-			bash "$s/test.sh" >"$r.log" 2>&1
-			echo $? >"$r.rc.tmp" && mv "$r.rc.tmp" "$r.rc") &
-		pids+=($!)
-		n=$((n + 1))
-		if [ $((n - i)) -ge "$jobs" ]; then
-			report_vm "$1"
-			shift
-			i=$((i + 1))
+	while read -r _ s; do order+=("$s"); done < <(for s in "$@"; do echo "$(vm_cost "$s") $s"; done |
+		sort -s -k1,1nr)
+	while [ "$next" -lt ${#order[@]} ] || [ "$running" -gt 0 ]; do
+		running=0
+		for s in "${started[@]}"; do
+			[ -f "$RESULTS/vm-$(basename "$s").rc" ] || running=$((running + 1))
+		done
+		if [ "$running" -lt "$jobs" ] && [ "$next" -lt ${#order[@]} ]; then
+			s=${order[$next]}
+			next=$((next + 1))
+			started+=("$s")
+			echo "# vm scenario $(basename "$s") started"
+			(r=$RESULTS/vm-$(basename "$s")
+				bash "$s/test.sh" >"$r.log" 2>&1
+				echo $? >"$r.rc.tmp" && mv "$r.rc.tmp" "$r.rc") &
+			continue
 		fi
+		[ "$running" -gt 0 ] && sleep 1
 	done
-	while [ $# -gt 0 ]; do
-		report_vm "$1"
-		shift
+	wait
+	for s in "$@"; do
+		report_vm "$s"
 	done
 }
 

@@ -10,6 +10,7 @@
 # The old kernel has dattobd built, so dkms keeps it registered throughout,
 # as on a real system; which is why, headers first, dkms' own header hook
 # fails the headers' configuration (see below).
+# vm-cost: 115 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

@@ -7,6 +7,7 @@
 # up and the data disk destroyed, with no other step: boot 4 resumes the
 # root and the new volume, and the destroyed one has left the manifest and
 # the verdict (the shutdown unit synced).
+# vm-cost: 165 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 
