@@ -46,7 +46,7 @@ cp "$base/sysmap/System.map-$KVER" "$R/lib/modules/$KVER/System.map"
 mkdir -p "$R/dbdboot-tests/bin"
 cp "$VM_DIR/guest/init" "$VM_DIR/guest/lib.sh" "$R/dbdboot-tests/"
 cp "$BUILD/tests/dbdtest" "$R/dbdboot-tests/bin/"
-for d in "$VM_DIR"/TEST-* "$VM_DIR/demo" "$VM_DIR/bench-agent" "$VM_DIR/bench-lifecycle"; do
+for d in "$VM_DIR"/TEST-* "$VM_DIR"/bench-* "$VM_DIR"/draft-* "$VM_DIR/demo"; do
 	[ -f "$d/guest.sh" ] || continue
 	mkdir -p "$R/dbdboot-tests/$(basename "$d")"
 	cp "$d/guest.sh" "$R/dbdboot-tests/$(basename "$d")/"
