@@ -112,22 +112,24 @@ static enum gen_done report_says(const struct dbd_json *j, int vols, unsigned in
 	return GEN_TODO;
 }
 
-/* Does the fstab SPEC name volume V's device (DEV, its /dev path)? */
-static int same_device(const struct dbd_volume *v, const char *dev, const char *spec)
+/* The /dev path of an fstab SPEC (UUID=, LABEL=, PARTUUID=, a path) into
+ * OUT: 0, or -EINVAL when it is none of those. */
+static int spec_path(const char *spec, char *out, size_t size)
 {
 	struct dbd_volume f = { 0 };
-	char p[PATH_MAX];
 
-	if (!strcmp(spec, v->device) || !strcmp(spec, dev))
-		return 1;
 	snprintf(f.device, sizeof(f.device), "%s", spec);
 	f.dev_kind = !strncmp(spec, "UUID=", 5) ? DBD_DEV_UUID : !strncmp(spec, "LABEL=", 6) ?
 		     DBD_DEV_LABEL : !strncmp(spec, "PARTUUID=", 9) ? DBD_DEV_PARTUUID : DBD_DEV_PATH;
-	f.dev_value = strchr(f.device, '=') && f.dev_kind != DBD_DEV_PATH ?
-		      strchr(f.device, '=') + 1 : f.device;
-	return !dbd_devspec_path(&f, p, sizeof(p)) && !strcmp(p, dev);
+	if (f.dev_kind == DBD_DEV_PATH && spec[0] != '/')
+		return -EINVAL;
+	f.dev_value = f.dev_kind == DBD_DEV_PATH ? f.device : strchr(f.device, '=') + 1;
+	return dbd_devspec_path(&f, out, size);
 }
 
+/* The fstab entries of volume V (DEV: its /dev path): those that name its
+ * device as the manifest does, and the one at the mount point sync saw it
+ * at (the fstab may name it otherwise: /dev/VG/LV for UUID=...). */
 static void one_volume(const struct gen_conf *c, const struct dbd_volume *v, long fstab_len)
 {
 	const char *files[GEN_FSTAB_MAX], *specs[GEN_FSTAB_MAX];
@@ -143,13 +145,13 @@ static void one_volume(const struct gen_conf *c, const struct dbd_volume *v, lon
 		memcpy(copy, fstab_text, (size_t)fstab_len);
 		dbd_fstab_open(&f, copy, (unsigned long)fstab_len);
 		while (n < GEN_FSTAB_MAX && dbd_fstab_next(&f, &e)) {
-			if (!dev[0] || !same_device(v, dev, e.spec) || e.file[0] != '/')
+			if (e.file[0] != '/' || spec_path(e.spec, devs[n], sizeof(devs[n])))
+				continue;
+			if ((!dev[0] || strcmp(devs[n], dev)) && strcmp(e.spec, v->device) &&
+			    (!v->mount[0] || strcmp(e.file, v->mount)))
 				continue;
 			files[n] = e.file;
-			snprintf(devs[n], sizeof(devs[n]), "%s", dev);
 			specs[n] = devs[n];
-			if (e.spec[0] == '/')
-				specs[n] = e.spec;
 			n++;
 		}
 	}

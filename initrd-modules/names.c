@@ -100,17 +100,23 @@ int volume_name(const char *bdev, char *out, size_t size)
 	return NAME_KERNEL;
 }
 
-enum dbd_stage volume_stage(const char *bdev, enum dbd_stage fallback)
+void volume_place(const char *bdev, enum dbd_stage *stage, char *mount, size_t size)
 {
-	char p[PATH_MAX], *text = NULL;
+	char p[PATH_MAX], *text = NULL, *copy;
 	struct stat st;
 	size_t len;
 	int ret;
 
 	if (stat(rpath(p, "%s", bdev), &st) || !S_ISBLK(st.st_mode) ||
 	    read_file(rpath(p, "/proc/self/mountinfo"), 4u << 20, (unsigned char **)&text, &len))
-		return fallback;
+		return;
+	copy = strdup(text);
 	ret = dbd_mountinfo_boot(text, major(st.st_rdev), minor(st.st_rdev));
+	if (ret >= 0) {
+		*stage = ret ? DBD_STAGE_INITRAMFS : DBD_STAGE_ROOT;
+		if (copy)
+			dbd_mountinfo_mountpoint(copy, major(st.st_rdev), minor(st.st_rdev), mount, size);
+	}
+	free(copy);
 	free(text);
-	return ret < 0 ? fallback : ret ? DBD_STAGE_INITRAMFS : DBD_STAGE_ROOT;
 }

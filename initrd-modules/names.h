@@ -20,11 +20,12 @@ int volume_name(const char *bdev, char *out, size_t size);
 const char *name_kind_str(enum name_kind k);
 
 /*
- * The manifest's stage= for BDEV: initramfs when it is mounted at / or
- * /usr (what the initramfs mounts), root when it is mounted elsewhere only,
- * FALLBACK when it is not mounted (a reloaded minor not active yet) or
- * its mounts cannot be read.
+ * Where BDEV is mounted now, for the manifest's stage= and mount=: *STAGE
+ * initramfs when it is mounted at / or /usr (what the initramfs mounts),
+ * root when it is mounted elsewhere only; MOUNT (SIZE bytes) its first
+ * mount point. Both left as they are when it is not mounted (a reloaded
+ * minor not active yet) or its mounts cannot be read.
  */
-enum dbd_stage volume_stage(const char *bdev, enum dbd_stage fallback);
+void volume_place(const char *bdev, enum dbd_stage *stage, char *mount, size_t size);
 
 #endif

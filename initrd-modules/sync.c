@@ -132,6 +132,22 @@ static const struct dbd_volume *sync_line_of(unsigned int minor)
 	return NULL;
 }
 
+/* stage= and mount= of live device D: where it is mounted now, else as
+ * its last line said (a new one: initramfs, no mount point). */
+static void place_line(FILE *f, const struct dbd_datto_dev *d, const struct dbd_volume *old)
+{
+	enum dbd_stage stage = old ? old->stage : DBD_STAGE_INITRAMFS;
+	char mount[DBD_MANIFEST_MAX_MOUNT + 1];
+
+	snprintf(mount, sizeof(mount), "%s", old ? old->mount : "");
+	volume_place(d->bdev, &stage, mount, sizeof(mount));
+	fprintf(f, " stage=%s", dbd_stage_str(stage));
+	if (mount[0]) {
+		fputs(" mount=", f);
+		put_value(f, mount);
+	}
+}
+
 /* The line of the named live device N. A minor reloaded but not yet active
  * shows no uuid or seqid: the last sync's stay. */
 static void put_live(FILE *f, const struct named *n)
@@ -151,8 +167,7 @@ static void put_live(FILE *f, const struct named *n)
 	fprintf(f, " minor=%u", d->minor);
 	if (d->max_cache)
 		fprintf(f, " cache=%llu", d->max_cache);
-	fprintf(f, " stage=%s", dbd_stage_str(volume_stage(d->bdev, old ? old->stage :
-							    DBD_STAGE_INITRAMFS)));
+	place_line(f, d, old);
 	fputs(" by=sync", f);
 	if (d->has_uuid || (old && old->has_uuid)) {
 		dbd_uuid_hex(d->has_uuid ? d->uuid : old->uuid, hex);

@@ -143,7 +143,7 @@ static int parse_device(struct dbd_volume *v)
 }
 
 enum { K_MODE = 1, K_DEVICE = 2, K_COW = 4, K_MINOR = 8, K_CACHE = 16, K_UUID = 32, K_SEQID = 64,
-       K_BY = 128, K_STAGE = 256 };
+       K_BY = 128, K_STAGE = 256, K_MOUNT = 512 };
 
 /* One key=value of a volume line. Returns the key's bit, 0 if unknown, <0 if bad. */
 static int volume_key(struct parse *p, struct dbd_volume *v, char *tok)
@@ -228,6 +228,13 @@ static int volume_key(struct parse *p, struct dbd_volume *v, char *tok)
 		else
 			goto bad;
 		return K_STAGE;
+	}
+	if (p->m->version >= 2 && !strcmp(tok, "mount")) {
+		ret = unescape(val, raw, sizeof(raw));
+		if (ret || raw[0] != '/' || strlen(raw) > DBD_MANIFEST_MAX_MOUNT)
+			goto bad;
+		memcpy(v->mount, raw, strlen(raw) + 1);
+		return K_MOUNT;
 	}
 	say(p, DBD_DIAG_WARNING, "unknown key '%.64s' ignored", tok);
 	return 0;

@@ -13,6 +13,7 @@
 #define DBD_MANIFEST_MAX_VOLUMES	64	/* volume lines kept; more are errors */
 #define DBD_MANIFEST_MAX_DEVICE		255	/* bytes of a device spec, unescaped */
 #define DBD_MANIFEST_MAX_COW		1023	/* bytes of a COW path, unescaped */
+#define DBD_MANIFEST_MAX_MOUNT		255	/* bytes of a mount point, unescaped */
 #define DBD_MANIFEST_MAX_LINE		4095	/* bytes of a line */
 #define DBD_MANIFEST_MAX_SIZE		(1024 * 1024)	/* bytes of a whole file */
 #define DBD_MANIFEST_MAX_MINOR		254	/* dattobd has at most 255 minors */
@@ -55,6 +56,7 @@ struct dbd_volume {
 	unsigned char uuid[16];		/* the COW file's uuid */
 	unsigned long long seqid;
 	enum dbd_stage stage;
+	char mount[DBD_MANIFEST_MAX_MOUNT + 1];	/* mount=: where sync saw it mounted, or "" */
 };
 
 struct dbd_manifest {

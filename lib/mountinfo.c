@@ -67,3 +67,35 @@ int dbd_mountinfo_boot(char *text, unsigned int maj, unsigned int min)
 	}
 	return mounted ? 0 : -1;
 }
+
+/* Undo the \NNN escapes of mountinfo's fields (space, tab, newline, backslash). */
+static void unescape_into(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	while (*s && n + 1 < size) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			out[n++] = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 4;
+		} else {
+			out[n++] = *s++;
+		}
+	}
+	out[n] = '\0';
+}
+
+int dbd_mountinfo_mountpoint(char *text, unsigned int maj, unsigned int min, char *out,
+			     size_t size)
+{
+	char want[32], *f[6] = { 0 }, *rest;
+
+	snprintf(want, sizeof(want), "%u:%u", maj, min);
+	while (next_entry(&text, f, &rest)) {
+		if (strcmp(f[2], want) || strcmp(f[3], "/"))
+			continue;
+		unescape_into(f[4], out, size);
+		return 0;
+	}
+	return -1;
+}

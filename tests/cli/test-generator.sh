@@ -122,6 +122,23 @@ write_manifest
 ok "dbdboot=off: exit 0" gen
 ok "dbdboot=off: no unit" test -z "$(ls "$T/out")"
 
+# The fstab names the volume otherwise (/dev/VG/LV for UUID=): its mount
+# point, which sync recorded (mount=), ties them.
+fake_root "ro"
+printf '%s\n' 'dbdboot-manifest 2' \
+	'volume mode=incremental device=UUID=ffff-2222 cow=/.d minor=6 stage=root mount=/srv/my\040lv' \
+	'volume mode=incremental device=UUID=eeee-3333 cow=/.d minor=7 stage=root' \
+	>"$T/r/etc/dbdboot/manifest"
+printf '%s\n' '/dev/vg3/lv /srv/my\040lv ext4 defaults 0 2' '/dev/vg3/other /other ext4 defaults 0 2' \
+	>"$T/r/etc/fstab"
+ok "mount=: exit 0" gen
+ok "mount=: before the mount at that point" unit_has 6 'Before=srv-my\x20lv.mount'
+ok "mount=: before the blockdev@ target of the fstab's name" \
+	unit_has 6 'Before=blockdev@dev-vg3-lv.target systemd-fsck@dev-vg3-lv.service'
+ok "mount=: wants that blockdev@ target" unit_has 6 'Wants=blockdev@dev-vg3-lv.target'
+ok "no mount= and another name: no ordering with that mount" unit_lacks 7 'other.mount'
+ok "... nor with the first volume's" unit_lacks 7 'srv-my'
+
 # A device name with a % (a unit file's specifier sign) in the description.
 fake_root "ro"
 printf 'dbdboot-manifest 2\nvolume mode=incremental device=LABEL=100%% cow=/.d minor=5 stage=root\n' >"$T/r/etc/dbdboot/manifest"

@@ -349,6 +349,15 @@ static void boot_mounts_and_spec_paths(void **state)
 	assert_int_equal(dbd_mountinfo_boot(text, 254, 32), 0);
 	snprintf(text, sizeof(text), "%s", mi);
 	assert_int_equal(dbd_mountinfo_boot(text, 8, 1), -1);
+	snprintf(text, sizeof(text), "%s", mi);
+	assert_int_equal(dbd_mountinfo_mountpoint(text, 254, 32, out, sizeof(out)), 0);
+	assert_string_equal(out, "/data");
+	snprintf(text, sizeof(text), "%s", "30 1 8:1 /sub /bind rw - ext4 /dev/sda1 rw\n"
+		 "31 1 8:1 / /srv/my\\040disk rw - ext4 /dev/sda1 rw\n");
+	assert_int_equal(dbd_mountinfo_mountpoint(text, 8, 1, out, sizeof(out)), 0);
+	assert_string_equal(out, "/srv/my disk");
+	snprintf(text, sizeof(text), "%s", mi);
+	assert_int_equal(dbd_mountinfo_mountpoint(text, 8, 1, out, sizeof(out)), -1);
 
 	v.dev_kind = DBD_DEV_LABEL;
 	v.dev_value = "my data/1";

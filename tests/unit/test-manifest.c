@@ -222,6 +222,14 @@ static void stages(void **state)
 	assert_string_equal(dbd_stage_str(m.vol[1].stage), "root");
 	assert_non_null(strstr(diags, "E 5: bad stage 'later'"));
 	assert_non_null(strstr(diags, "E 6: key 'stage' given twice"));
+	/* mount=: an absolute path, escapes undone. */
+	assert_int_equal(parse("dbdboot-manifest 2\n"
+			       "volume mode=incremental device=/dev/a cow=/.d minor=0 mount=/srv/my\\040lv\n"
+			       "volume mode=incremental device=/dev/b cow=/.d minor=1 mount=srv\n"),
+			 0);
+	assert_int_equal(m.n, 1);
+	assert_string_equal(m.vol[0].mount, "/srv/my lv");
+	assert_non_null(strstr(diags, "E 3: bad mount 'srv'"));
 }
 
 static void limits(void **state)

@@ -14,7 +14,9 @@ case $1 in
 	# real root, as a VG on a disk that some service brings up would be.
 	vg_by_service vg2 /dev/vdb
 	vgs -o vg_name,autoactivation vg2
-	fstab_mount /dev/vg2/data /data defaults 2
+	# Fsck pass 0: the mount follows the device at once, so only the ordering
+	# (not an fsck in between) keeps it after the reload.
+	fstab_mount /dev/vg2/data /data defaults 0
 	track /dev/vda / 0
 	track /dev/vg2/data /data 1
 	dbdboot sync
@@ -33,6 +35,10 @@ case $1 in
 	dmesg | grep -q 'minor 1: UUID=.* not there yet: left to the real root' ||
 		fail "the initramfs did not leave the LV to the real root"
 	expect_before_in_kmsg 'dbdboot: minor 1: UUID=.* reloaded' 'EXT4-fs (dm-0): mounted'
+	# Not only this time: the fstab names the LV by its path, the manifest by
+	# its UUID, and the mount is ordered after the reload all the same.
+	systemctl show -P After data.mount | tr ' ' '\n' | grep -qx dbdboot-reload-1.service ||
+		fail "data.mount is not ordered after dbdboot-reload-1.service: $(systemctl show -P After data.mount)"
 	cat /run/dbdboot/verdict.json
 	expect_verdict 0 resumed
 	expect_verdict 1 resumed
