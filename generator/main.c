@@ -112,18 +112,15 @@ static enum gen_done report_says(const struct dbd_json *j, int vols, unsigned in
 	return GEN_TODO;
 }
 
-/* The /dev path of an fstab SPEC (UUID=, LABEL=, PARTUUID=, a path) into
- * OUT: 0, or -EINVAL when it is none of those. */
+/* The /dev path of an fstab SPEC (read as the manifest reads device=)
+ * into OUT: 0, or -EINVAL when it names no block device that way. */
 static int spec_path(const char *spec, char *out, size_t size)
 {
 	struct dbd_volume f = { 0 };
 
-	snprintf(f.device, sizeof(f.device), "%s", spec);
-	f.dev_kind = !strncmp(spec, "UUID=", 5) ? DBD_DEV_UUID : !strncmp(spec, "LABEL=", 6) ?
-		     DBD_DEV_LABEL : !strncmp(spec, "PARTUUID=", 9) ? DBD_DEV_PARTUUID : DBD_DEV_PATH;
-	if (f.dev_kind == DBD_DEV_PATH && spec[0] != '/')
+	if ((size_t)snprintf(f.device, sizeof(f.device), "%s", spec) >= sizeof(f.device) ||
+	    dbd_manifest_device(&f))
 		return -EINVAL;
-	f.dev_value = f.dev_kind == DBD_DEV_PATH ? f.device : strchr(f.device, '=') + 1;
 	return dbd_devspec_path(&f, out, size);
 }
 

@@ -96,7 +96,7 @@ static int unescape(const char *src, char *dst, size_t size)
 	return 0;
 }
 
-static int parse_device(struct dbd_volume *v)
+int dbd_manifest_device(struct dbd_volume *v)
 {
 	static const struct {
 		const char *prefix;
@@ -174,7 +174,7 @@ static int volume_key(struct parse *p, struct dbd_volume *v, char *tok)
 			say(p, DBD_DIAG_ERROR, "device is longer than %d bytes", DBD_MANIFEST_MAX_DEVICE);
 			return ret;
 		}
-		if (ret || parse_device(v))
+		if (ret || dbd_manifest_device(v))
 			goto bad;
 		return K_DEVICE;
 	}

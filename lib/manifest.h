@@ -87,6 +87,10 @@ typedef void (*dbd_diag_fn)(void *ctx, enum dbd_diag_level level, unsigned int l
 int dbd_manifest_parse(const char *buf, size_t len, struct dbd_manifest *m, dbd_diag_fn diag,
 		       void *ctx);
 
+/* V->device (a path, UUID=, PARTUUID=, LABEL=, MAJOR:MINOR) into its
+ * dev_kind, dev_value and numbers: 0, or -EINVAL when it is none of them. */
+int dbd_manifest_device(struct dbd_volume *v);
+
 const char *dbd_mode_str(enum dbd_mode mode);
 const char *dbd_stage_str(enum dbd_stage stage);
 
