@@ -46,6 +46,8 @@
 #                                   plus $SYS/layer) instead of the base
 #   vm_kernel_debs KVER             the image and headers .debs of KVER,
 #                                   downloaded once into $BASE/debs
+#   vm_apt_install PKG...           install PKGs into the vm_overlay root with
+#                                   apt; the .debs are kept in $BASE/debs/apt
 #   vm_done SUMMARY                 last line, read by tests/check.sh
 # shellcheck source=tests/vm/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -225,6 +227,25 @@ vm_kernel_debs() { # vm_kernel_debs KVER: prints the directory holding them
 	fi
 	exec 8>&-
 	echo "$d"
+}
+
+vm_apt_install() { # vm_apt_install PKG...
+	local r=$SC_DIR/root cache=$BASE/debs/apt log=$SC_DIR/apt.log
+	local -a apt=(apt-get install -y -q --no-install-recommends -o APT::Sandbox::User=root)
+	mkdir -p "$cache/partial"
+	exec 8>"$BASE/debs/.lock"
+	flock 8
+	mount --bind "$cache" "$r/var/cache/apt/archives"
+	if ! in_chroot "$r" "${apt[@]}" "$@" >"$log" 2>&1; then
+		# The base's package lists can be older than the mirror.
+		log "apt-get install $* failed: once more after apt-get update"
+		if ! { in_chroot "$r" apt-get update -q && in_chroot "$r" "${apt[@]}" "$@"; } >>"$log" 2>&1; then
+			umount "$r/var/cache/apt/archives"
+			die "could not install $* in the scenario's root, see $log"
+		fi
+	fi
+	umount "$r/var/cache/apt/archives"
+	exec 8>&-
 }
 
 vm_overlay_umount() {
