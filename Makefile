@@ -19,6 +19,8 @@ SYSTEMD_GENERATOR_DIR ?= $(PREFIX)/lib/systemd/system-generators
 SYSTEMD_SHUTDOWN_DIR ?= /usr/lib/systemd/system-shutdown
 # initramfs-tools reads only this tree, whatever PREFIX is.
 INITRAMFS_TOOLS_DIR ?= /usr/share/initramfs-tools
+# dracut reads its modules only from here, whatever PREFIX is.
+DRACUT_MODULES_DIR ?= /usr/lib/dracut/modules.d
 # kernel-install(8) reads its plugins from here (and /etc/kernel/install.d).
 KERNEL_INSTALL_DIR ?= /usr/lib/kernel/install.d
 SBINDIR ?= $(PREFIX)/sbin
@@ -197,6 +199,14 @@ install: all
 		>$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot
 	chmod 0755 $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/dbdboot \
 		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot
+	install -d $(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot
+	set -e; for f in module-setup.sh dbdboot-pre-mount.sh dbdboot-early.service; do \
+		sed -e 's|@AGENT@|$(LIBEXECDIR)/dbdboot-early|g' -e 's|@MANIFEST@|$(MANIFEST_PATH)|g' \
+			dracut-module/90dbdboot/$$f >$(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot/$$f; \
+	done
+	chmod 0755 $(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot/module-setup.sh \
+		$(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot/dbdboot-pre-mount.sh
+	chmod 0644 $(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot/dbdboot-early.service
 	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR) $(DESTDIR)$(SYSTEMD_SHUTDOWN_DIR)
 	install -m 0755 initrd-modules/hooks/system-shutdown $(DESTDIR)$(SYSTEMD_SHUTDOWN_DIR)/dbdboot
 	set -e; for u in dbdboot-shutdown dbdboot-verdict dbdboot-rejudge@; do \
@@ -219,6 +229,7 @@ uninstall:
 	for h in $(KHOOKS); do rm -f $(DESTDIR)$(SYSCONFDIR)/kernel/$${h%%:*}; done
 	rm -f $(DESTDIR)$(LIBEXECDIR)/dbdboot-early $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/dbdboot \
 		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot
+	rm -rf $(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot
 	rm -f $(DESTDIR)$(SYSTEMD_SHUTDOWN_DIR)/dbdboot
 	rm -f $(DESTDIR)$(SYSTEMD_UNIT_DIR)/dbdboot-shutdown.service \
 		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/dbdboot-verdict.service \

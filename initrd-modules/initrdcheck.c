@@ -90,6 +90,15 @@ static enum initrd_item module_item(const struct scan *s, const struct dbd_initr
 	return same ? INITRD_OK : INITRD_STALE;
 }
 
+/* What runs the agent at boot: initramfs-tools' script, dracut's pre-mount
+ * hook (no systemd in the initrd) or dracut's unit (systemd in it). */
+static int is_boot_step(const char *n)
+{
+	return !strcmp(n, "scripts/local-premount/dbdboot") ||
+	       (!strncmp(n, "lib/dracut/hooks/pre-mount/", 27) && strstr(n, "dbdboot")) ||
+	       !strcmp(n, "lib/systemd/system/dbdboot-early.service");
+}
+
 static int visit(void *ctx, const struct dbd_initrd_entry *e)
 {
 	struct scan *s = ctx;
@@ -105,8 +114,7 @@ static int visit(void *ctx, const struct dbd_initrd_entry *e)
 		s->f->agent = !s->agent || (e->size == s->agent_len &&
 					    !memcmp(e->data, s->agent, e->size)) ?
 				      INITRD_OK : INITRD_STALE;
-	} else if (!strcmp(n, "scripts/local-premount/dbdboot") ||
-		   (strstr(n, "dracut/hooks/") && strstr(n, "dbdboot"))) {
+	} else if (is_boot_step(n)) {
 		s->f->script = INITRD_OK;
 	} else if (!strcmp(n, "etc/dbdboot/manifest")) {
 		s->f->manifest = !s->have_manifest ? INITRD_STALE :

@@ -98,7 +98,8 @@ run_unit() {
 	for f in $(shell_scripts); do
 		local dialect=()
 		case $f in
-		./initramfs-hooks/* | ./initrd-modules/hooks/* | ./tests/vm/guest/* | ./tests/vm/*/guest.sh) dialect=(-s dash) ;;
+		./initramfs-hooks/* | ./initrd-modules/hooks/* | ./tests/vm/guest/* | ./tests/vm/*/guest.sh | \
+			./dracut-module/*/dbdboot-pre-mount.sh) dialect=(-s dash) ;;
 		esac
 		if (cd "$TOP" && shellcheck -x "${dialect[@]}" "$f") >"$RESULTS/shellcheck.log" 2>&1; then
 			result OK "shellcheck ${dialect[*]} ${f#./}"
@@ -171,6 +172,19 @@ report_vm() { # report_vm S
 	fi
 }
 
+# Prepare the VM system of FLAVOUR (tests/vm/lib/prepare.sh), counted as a test.
+prepare_vm() { # prepare_vm FLAVOUR
+	local log=$RESULTS/vm-prepare-$1.log
+	echo "# preparing the VM system, $1 (log: $log)"
+	if bash "$TOP/tests/vm/lib/prepare.sh" "$1" >"$log" 2>&1; then
+		result OK "vm/prepare $1: $(tail -n1 "$log" | cut -d' ' -f3-)"
+		return 0
+	fi
+	tail -n 20 "$log" | sed 's/^/#   /'
+	result FAIL "vm/prepare $1" "see $log"
+	return 1
+}
+
 want_unit=0 want_vm=0 scenarios=()
 for a in "$@"; do
 	case $a in
@@ -194,13 +208,13 @@ if [ $want_vm = 1 ]; then
 	if [ ${#scenarios[@]} = 0 ]; then
 		result FAIL "vm" "no scenario found"
 	else
-		echo "# preparing the VM system (log: $RESULTS/vm-prepare.log)"
-		if bash "$TOP/tests/vm/lib/prepare.sh" >"$RESULTS/vm-prepare.log" 2>&1; then
-			result OK "vm/prepare: $(tail -n1 "$RESULTS/vm-prepare.log" | cut -d' ' -f3-)"
+		# Every scenario needs the initramfs-tools system; those that set
+		# VM_FLAVOUR=dracut the dracut one too.
+		if prepare_vm initramfs-tools; then
+			if grep -lq '^VM_FLAVOUR=dracut' "${scenarios[@]/%//test.sh}"; then
+				prepare_vm dracut || true	# their scenarios fail and say why
+			fi
 			run_vm "${scenarios[@]}"
-		else
-			tail -n 20 "$RESULTS/vm-prepare.log" | sed 's/^/#   /'
-			result FAIL "vm/prepare" "see $RESULTS/vm-prepare.log"
 		fi
 	fi
 fi

@@ -371,6 +371,42 @@ static void write_only_over_what_was_read(void **state)
 
 /* A bundle made with tar(1): META lines (with @SUM@ replaced by the module's
  * sha256 unless BADSUM) and a module of the given bytes. */
+/* A dracut initrd at Fedora's path: the boot step is dracut's pre-mount
+ * hook (no systemd in the initrd) or the unit (systemd); a file of ours
+ * elsewhere in dracut's hooks is not it. */
+static void dracut_initrd(const char *step)
+{
+	sh("cd %s && rm -rf ir boot/initrd.img-" K1 " && mkdir -p ir/usr/lib/modules/" K1 "/extra "
+	   "ir/usr/lib/dbdboot ir/$(dirname %s) && echo module >ir/usr/lib/modules/" K1 "/extra/"
+	   "dattobd.ko.xz && echo agent >ir/usr/lib/dbdboot/dbdboot-early && echo step >ir/%s && "
+	   "(cd ir && find . | cpio --quiet -o -H newc | gzip) >boot/initramfs-" K1 ".img",
+	   root, step, step);
+}
+
+static void dracut_layouts(void **state)
+{
+	static const char *const steps[] = {
+		"usr/lib/dracut/hooks/pre-mount/10-dbdboot-pre-mount.sh",
+		"usr/lib/systemd/system/dbdboot-early.service",
+	};
+	struct initrd_facts f;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		dracut_initrd(steps[i]);
+		assert_int_equal(initrd_facts(K1, NULL, &f), 0);
+		assert_true(f.found);
+		assert_string_equal(f.path, "/boot/initramfs-" K1 ".img");
+		assert_string_equal(f.problem, "");
+		assert_int_equal(f.agent, INITRD_OK);
+		assert_int_equal(f.script, INITRD_OK);
+	}
+	dracut_initrd("usr/lib/dracut/hooks/cmdline/10-dbdboot.sh");
+	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
+	assert_int_equal(f.script, INITRD_MISSING);
+	sh("rm -f %s/boot/initramfs-" K1 ".img", root);
+}
+
 static void make_bundle(const char *kver, const char *module, int badsum)
 {
 	sh("cd %s && rm -rf b && mkdir b && printf '%%s' '%s' >b/dattobd.ko && "
@@ -467,6 +503,7 @@ int main(void)
 		cmocka_unit_test(write_only_over_what_was_read),
 		cmocka_unit_test(manifest_segment_after_every_compressor),
 		cmocka_unit_test(initrd_check_and_manifest_segment),
+		cmocka_unit_test(dracut_layouts),
 		cmocka_unit_test(bundle_refusals),
 		cmocka_unit_test(removal_hook),
 	};

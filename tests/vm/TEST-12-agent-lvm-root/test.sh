@@ -8,22 +8,7 @@
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 
-tiny=$SC_DIR/tiny
-mkdir -p "$tiny"/{bin,dev,proc,sys,run,tmp,mnt,etc,lib64,lib/x86_64-linux-gnu}
-cp "$BASE/root/usr/bin/busybox" "$tiny/bin/"
-for lib in $(ldd "$BASE/root/usr/bin/busybox" | grep -o '/lib[^ ]*'); do
-	cp "$BASE/root$lib" "$tiny$lib"
-done
-for app in sh mount umount grep sed awk cat cut dmesg mkdir sleep sync head tail tr date \
-	echo ls test uname wc; do
-	ln -s busybox "$tiny/bin/$app"
-done
-mkdir -p "$tiny/dbdboot-tests/bin" "$tiny/dbdboot-tests/$SC_NAME"
-cp "$VM_DIR/guest/init" "$VM_DIR/guest/lib.sh" "$tiny/dbdboot-tests/"
-cp "$BUILD/tests/dbdtest" "$tiny/dbdboot-tests/bin/"
-cp "$(dirname "$0")/guest.sh" "$tiny/dbdboot-tests/$SC_NAME/"
-mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 -L lvroot -d "$tiny" \
-	"$SC_DIR/tiny.img" 32M >/dev/null
+vm_tiny_root tiny lvroot
 truncate -s 64M "$SC_DIR/pv.img"
 
 vm_boot 1 pv tiny

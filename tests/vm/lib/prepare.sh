@@ -1,12 +1,21 @@
 #!/bin/bash
-# Prepare the system every VM scenario boots, in $BUILD/vm/system:
+# Prepare the system every VM scenario boots:
+#
+#   prepare.sh [initramfs-tools|dracut]
+#
+# in $BUILD/vm/system (initramfs-tools, the default) or $BUILD/vm/system-dracut
+# (the base with dracut in place of initramfs-tools: mkdracut.sh):
 #   root.img        ext4 image of the base tree plus: dbdboot installed with
 #                   `make install DESTDIR=`, the test double built and
 #                   installed by real dkms (-k KVER) with the real System.map
 #                   put at /lib/modules/KVER/System.map, the guest side of the
 #                   tests under /dbdboot-tests, an initrd by update-initramfs
+#                   (or dracut -f)
 #   vmlinuz, initrd the kernel and initrd to boot
-#   env             KVER=..., BASE=...
+#   initrd-nosystemd
+#                   dracut only: the initrd made with systemd omitted
+#                   (dracut's shell init)
+#   env             KVER=..., BASE=..., LOWER=... (the trees under the layer)
 #   layer/          what this adds to the base tree (an overlay upper dir)
 # The base tree comes from the cache (mkrootfs.sh); this layer is rebuilt on
 # every run (about 20 s) so that it always holds the code under test.
@@ -17,16 +26,64 @@ set -eu
 need_root
 need_cmds mke2fs qemu-system-x86_64 timeout flock
 BUILD=${BUILD:-$TOP/build}
-SYS=$BUILD/vm/system
+FLAVOUR=${1:-initramfs-tools}
+case $FLAVOUR in
+initramfs-tools) SYS=$BUILD/vm/system ;;
+dracut) SYS=$BUILD/vm/system-dracut ;;
+*) die "usage: prepare.sh [initramfs-tools|dracut]" ;;
+esac
 DOUBLE=$(find "$BUILD/double" -mindepth 1 -maxdepth 1 -name 'dattobd-*' 2>/dev/null | head -n1)
 [ -f "$DOUBLE/dkms.conf" ] || die "no test double tree under $BUILD/double (run: make test-tools)"
 [ -x "$BUILD/tests/dbdtest" ] || die "no $BUILD/tests/dbdtest (run: make test-tools)"
 DVER=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$DOUBLE/dkms.conf")
 
+# manual_add_modules, instmods and copy_exec skip what they cannot find:
+# list the initrd. INITRD LIST FILE...
+expect_in_initrd() {
+	local initrd=$1 list=$2 f
+	shift 2
+	for f in "$@"; do
+		grep -q "$f" "$list" || die "$initrd lacks $f (see $list, $SYS/initramfs.log)"
+	done
+}
+
+make_initramfs_tools_initrd() {
+	in_chroot "$R" update-initramfs -c -k "$KVER" >"$SYS/initramfs.log" 2>&1 ||
+		die "update-initramfs failed, see $SYS/initramfs.log"
+	log "initrd made by update-initramfs in $(since "$t1") s"
+	in_chroot "$R" lsinitramfs "/boot/initrd.img-$KVER" >"$SYS/initrd.list"
+	expect_in_initrd "the initrd" "$SYS/initrd.list" usr/lib/dbdboot/dbdboot-early \
+		scripts/local-premount/dbdboot dattobd.ko
+}
+
+# Debian's name for the initrd (dracut's own default would be
+# /boot/initramfs-KVER.img); the one without systemd kept aside.
+make_dracut_initrds() {
+	local nosd=/boot/initrd-nosystemd-$KVER
+	in_chroot "$R" dracut -f --kver "$KVER" "/boot/initrd.img-$KVER" >"$SYS/initramfs.log" 2>&1 ||
+		die "dracut failed, see $SYS/initramfs.log"
+	in_chroot "$R" dracut -f --kver "$KVER" --omit systemd "$nosd" >>"$SYS/initramfs.log" 2>&1 ||
+		die "dracut --omit systemd failed, see $SYS/initramfs.log"
+	log "initrds made by dracut in $(since "$t1") s"
+	in_chroot "$R" lsinitrd "/boot/initrd.img-$KVER" >"$SYS/initrd.list"
+	expect_in_initrd "the initrd" "$SYS/initrd.list" usr/lib/dbdboot/dbdboot-early \
+		dbdboot-early.service dattobd.ko
+	in_chroot "$R" lsinitrd "$nosd" >"$SYS/initrd-nosystemd.list"
+	expect_in_initrd "the initrd without systemd" "$SYS/initrd-nosystemd.list" \
+		usr/lib/dbdboot/dbdboot-early pre-mount/10-dbdboot-pre-mount.sh dattobd.ko
+	grep -q 'usr/lib/systemd/systemd$' "$SYS/initrd-nosystemd.list" &&
+		die "the initrd made with --omit systemd has systemd (see $SYS/initrd-nosystemd.list)"
+	mv "$R$nosd" "$SYS/initrd-nosystemd"
+}
+
 t0=$(date +%s)
 base=$(bash "$VM_LIB/mkrootfs.sh")
 KVER=$(tail -n1 "$base/kernels")
-log "base $base, kernel $KVER"
+LOWER=$base/root
+if [ "$FLAVOUR" = dracut ]; then
+	LOWER=$(bash "$VM_LIB/mkdracut.sh" "$base")/upper:$base/root
+fi
+log "base $base, kernel $KVER, $FLAVOUR"
 
 cleanup() {
 	chroot_umount "$SYS/root"
@@ -36,7 +93,7 @@ if mountpoint -q "$SYS/root" 2>/dev/null; then cleanup; fi
 rm -rf "$SYS"
 mkdir -p "$SYS/upper" "$SYS/work" "$SYS/root"
 trap cleanup EXIT
-mount -t overlay overlay -o "lowerdir=$base/root,upperdir=$SYS/upper,workdir=$SYS/work" "$SYS/root"
+mount -t overlay overlay -o "lowerdir=$LOWER,upperdir=$SYS/upper,workdir=$SYS/work" "$SYS/root"
 R=$SYS/root
 
 make -s -C "$TOP" install DESTDIR="$R" PREFIX=/usr BUILD="$BUILD" >/dev/null
@@ -94,14 +151,11 @@ cp "$R/var/lib/dkms/dattobd/$DVER/$OLD/x86_64/module/dattobd.ko" "$SYS/dattobd-$
 in_chroot "$R" dkms remove -m dattobd -v "$DVER" -k "$OLD" >>"$SYS/dkms.log" 2>&1 || true
 rm -f "$R/usr/lib/debug/boot/System.map-$OLD"
 t1=$(date +%s)
-in_chroot "$R" update-initramfs -c -k "$KVER" >"$SYS/initramfs.log" 2>&1 ||
-	die "update-initramfs failed, see $SYS/initramfs.log"
-log "initrd made by update-initramfs in $(since "$t1") s"
-# manual_add_modules and copy_exec skip what they cannot find: list the initrd.
-in_chroot "$R" lsinitramfs "/boot/initrd.img-$KVER" >"$SYS/initrd.list"
-for f in usr/lib/dbdboot/dbdboot-early scripts/local-premount/dbdboot "dattobd.ko"; do
-	grep -q "$f" "$SYS/initrd.list" || die "the initrd lacks $f (see $SYS/initrd.list, $SYS/initramfs.log)"
-done
+if [ "$FLAVOUR" = dracut ]; then
+	make_dracut_initrds
+else
+	make_initramfs_tools_initrd
+fi
 chroot_umount "$R"
 
 cp "$R/boot/vmlinuz-$KVER" "$SYS/vmlinuz"
@@ -119,5 +173,5 @@ trap - EXIT
 # over the base again (vm_system_overlay).
 mv "$SYS/upper" "$SYS/layer"
 rm -rf "$SYS/work" "$SYS/root"
-printf 'KVER=%s\nOLD_KVER=%s\nBASE=%s\n' "$KVER" "$OLD" "$base" >"$SYS/env"
+printf 'KVER=%s\nOLD_KVER=%s\nBASE=%s\nLOWER=%s\n' "$KVER" "$OLD" "$base" "$LOWER" >"$SYS/env"
 log "system ready in $(since "$t0") s"

@@ -6,8 +6,10 @@
 #                                   (qcow2 over the system image) kept from
 #                                   boot to boot; without it the root image
 #                                   is booted unchanged (snapshot=on)
-#   vm_initrd NAME [--manifest FILE] [--file SRC DEST]... [--without GLOB]
+#   vm_initrd NAME [--from FILE] [--manifest FILE] [--file SRC DEST]...
+#           [--without GLOB]
 #                                   $SC_DIR/initrd-NAME: the system's initrd
+#                                   (or FILE, such as $SYS/initrd-nosystemd)
 #                                   with a cpio segment appended (as the
 #                                   kernel allows) holding the given files;
 #                                   --without repacks it without the files
@@ -16,6 +18,10 @@
 #                                   image, kept from boot to boot, that the
 #                                   host can read and change between boots
 #                                   (vm_debugfs); wins over vm_root_overlay
+#   vm_tiny_root NAME LABEL         $SC_DIR/NAME.img: a 32 MiB ext4 root of
+#                                   busybox, the test client and the guest
+#                                   scripts (this scenario's guest.sh and the
+#                                   GUEST_ALSO scenarios' too)
 #   vm_debugfs DISK [-w] REQUEST    debugfs(8) REQUEST on DISK ("root" for
 #                                   the vm_root_copy image) while it is off
 #   vm_boot BOOT [--timeout S] [--kill-on TEXT] [--append ARGS] [--initrd NAME]
@@ -38,6 +44,10 @@
 #                                   logged to $SC_DIR/boot-BOOT.log
 #   vm_expect_pass BOOT             the guest printed its PASS line for BOOT
 #   vm_expect_log BOOT TEXT         the serial log of BOOT holds TEXT
+#   vm_expect_log_order BOOT FIRST THEN
+#                                   the serial log of BOOT has a line
+#                                   matching FIRST (an extended regex) before
+#                                   the first line matching THEN
 #   vm_overlay                      mount a writable overlay of the base root
 #                                   tree at $SC_DIR/root, with proc, sys and
 #                                   dev for chroots; undone when the script
@@ -55,8 +65,9 @@
 set -eu
 need_root
 BUILD=${BUILD:-$TOP/build}
-SYS=$BUILD/vm/system
-[ -f "$SYS/env" ] || die "no prepared system in $SYS (run: make check-vm, or tests/vm/lib/prepare.sh)"
+# VM_FLAVOUR=dracut, set before this is sourced: the dracut system.
+SYS=$BUILD/vm/system${VM_FLAVOUR:+-$VM_FLAVOUR}
+[ -f "$SYS/env" ] || die "no prepared system in $SYS (run: make check-vm, or tests/vm/lib/prepare.sh ${VM_FLAVOUR:-})"
 # shellcheck disable=SC1091
 . "$SYS/env"
 SC_NAME=$(basename "$(cd "$(dirname "$0")" && pwd)")
@@ -186,6 +197,15 @@ vm_expect_log() { # vm_expect_log BOOT TEXT
 		die "boot $1 of $SC_NAME: the serial log lacks '$2'"
 }
 
+vm_expect_log_order() { # vm_expect_log_order BOOT FIRST THEN
+	local log=$SC_DIR/boot-$1.log a b
+	a=$(grep -a -n -m1 -E -- "$2" "$log" | cut -d: -f1)
+	b=$(grep -a -n -m1 -E -- "$3" "$log" | cut -d: -f1)
+	[ -n "$a" ] || die "boot $1 of $SC_NAME: the serial log lacks '$2'"
+	[ -n "$b" ] || die "boot $1 of $SC_NAME: the serial log lacks '$3'"
+	[ "$a" -lt "$b" ] || die "boot $1 of $SC_NAME: '$2' (line $a) is not before '$3' (line $b)"
+}
+
 vm_done() {
 	echo "$* ($(since "$SC_T0") s)"
 }
@@ -201,7 +221,7 @@ vm_overlay() {
 
 vm_system_overlay() {
 	[ -d "$SYS/layer" ] || die "no $SYS/layer: run tests/vm/lib/prepare.sh again"
-	vm_overlay "$SYS/layer:$BASE/root"
+	vm_overlay "$SYS/layer:${LOWER:-$BASE/root}"
 }
 
 vm_kernel_debs() { # vm_kernel_debs KVER: prints the directory holding them
@@ -281,12 +301,36 @@ vm_debugfs() { # vm_debugfs DISK [-w] REQUEST
 		die "debugfs '$1' on $img failed, see $SC_DIR/debugfs.log"
 }
 
+vm_tiny_root() { # vm_tiny_root NAME LABEL
+	local tiny=$SC_DIR/$1 lib app s
+	mkdir -p "$tiny"/{bin,dev,proc,sys,run,tmp,mnt,etc,lib64,lib/x86_64-linux-gnu}
+	cp "$BASE/root/usr/bin/busybox" "$tiny/bin/"
+	for lib in $(ldd "$BASE/root/usr/bin/busybox" | grep -o '/lib[^ ]*'); do
+		cp "$BASE/root$lib" "$tiny$lib"
+	done
+	for app in sh mount umount grep sed awk cat cut dmesg mkdir sleep sync head tail tr date \
+		echo ls test uname wc; do
+		ln -s busybox "$tiny/bin/$app"
+	done
+	# A systemd initrd switches only into a root that says what it is.
+	printf 'ID=dbdtest\nNAME="dbdboot test root"\n' >"$tiny/etc/os-release"
+	mkdir -p "$tiny/dbdboot-tests/bin"
+	cp "$VM_DIR/guest/init" "$VM_DIR/guest/lib.sh" "$tiny/dbdboot-tests/"
+	cp "$BUILD/tests/dbdtest" "$tiny/dbdboot-tests/bin/"
+	for s in "$SC_NAME" ${GUEST_ALSO:-}; do
+		mkdir -p "$tiny/dbdboot-tests/$s"
+		cp "$VM_DIR/$s/guest.sh" "$tiny/dbdboot-tests/$s/"
+	done
+	mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 -L "$2" -d "$tiny" \
+		"$SC_DIR/$1.img" 32M >/dev/null
+}
+
 vm_root_overlay() {
 	qemu-img create -q -f qcow2 -F raw -b "$SYS/root.img" "$SC_DIR/root.qcow2"
 }
 
 vm_initrd() { # vm_initrd NAME [--manifest FILE] [--file SRC DEST]...
-	local name=$1 tree out size without=''
+	local name=$1 tree out size without='' from=$SYS/initrd
 	shift
 	tree=$SC_DIR/initrd-$name.tree
 	out=$SC_DIR/initrd-$name
@@ -306,6 +350,10 @@ vm_initrd() { # vm_initrd NAME [--manifest FILE] [--file SRC DEST]...
 			without=$2
 			shift 2
 			;;
+		--from)
+			from=$2
+			shift 2
+			;;
 		*) die "vm_initrd: unknown option $1" ;;
 		esac
 	done
@@ -313,12 +361,12 @@ vm_initrd() { # vm_initrd NAME [--manifest FILE] [--file SRC DEST]...
 		# The system's initrd is one zstd-compressed cpio archive (prepare.sh checks).
 		rm -rf "$tree.full"
 		mkdir -p "$tree.full"
-		(cd "$tree.full" && zstd -q -d -c "$SYS/initrd" | cpio --quiet -i -d -m)
+		(cd "$tree.full" && zstd -q -d -c "$from" | cpio --quiet -i -d -m)
 		find "$tree.full" -path "$tree.full/$without" -delete
 		(cd "$tree.full" && find . | sort | cpio --quiet -o -H newc -R 0:0 | zstd -q -1 -T0) >"$out"
 		rm -rf "$tree.full"
 	else
-		cp "$SYS/initrd" "$out"
+		cp "$from" "$out"
 	fi
 	# An uncompressed cpio segment must start on a 4-byte boundary.
 	size=$(stat -c %s "$out")
