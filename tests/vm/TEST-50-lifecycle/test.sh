@@ -7,6 +7,8 @@
 # up and the data disk destroyed, with no other step: boot 4 resumes the
 # root and the new volume, and the destroyed one has left the manifest and
 # the verdict (the shutdown unit synced).
+# TEST-77-dracut-lifecycle runs boots 1 and 2 of this on the dracut system
+# (LIFECYCLE_BOOTS).
 # vm-cost: 165 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
@@ -14,10 +16,11 @@
 vm_root_copy
 vm_disk data 64
 vm_disk extra 64
-for b in 1 2 3 4; do
-	vm_boot $b --systemd --guest-initrd data extra
-	vm_expect_pass $b
+BOOTS=${LIFECYCLE_BOOTS:-1 2 3 4}
+for b in $BOOTS; do
+	vm_boot "$b" --systemd --guest-initrd data extra
+	vm_expect_pass "$b"
 done
 vm_expect_log 2 "dbdboot: verdict minor 0 (UUID="
-vm_expect_log 4 "dbdboot: minor 2: UUID="
-vm_done "tracking lifecycle with systemd: 4 boots"
+case " $BOOTS " in *" 4 "*) vm_expect_log 4 "dbdboot: minor 2: UUID=" ;; esac
+vm_done "tracking lifecycle with systemd: boots $BOOTS"

@@ -129,6 +129,22 @@ in_chroot "$R" systemctl enable dbdboot-shutdown.service dbdboot-verdict.service
 # No login prompt on the serial console: it would share lines with the verdicts.
 in_chroot "$R" systemctl mask serial-getty@ttyS0.service getty@tty1.service \
 	>>"$SYS/systemctl.log" 2>&1 || die "systemctl mask failed, see $SYS/systemctl.log"
+# Nor what no scenario needs and every systemd boot would wait for:
+# e2scrub_reap holds multi-user.target back by seconds under TCG (it scans
+# for LVM snapshots), the timers only arm jobs no test runs.
+in_chroot "$R" systemctl mask e2scrub_reap.service e2scrub_all.timer apt-daily.timer \
+	apt-daily-upgrade.timer dpkg-db-backup.timer fstrim.timer >>"$SYS/systemctl.log" 2>&1 ||
+	die "systemctl mask failed, see $SYS/systemctl.log"
+# With dracut installed, mdadm's shutdown unit runs dracut at every
+# shutdown (a minute under TCG) to make md arrays stop cleanly; no dracut
+# scenario has one.
+if [ "$FLAVOUR" = dracut ]; then
+	in_chroot "$R" systemctl mask mdadm-shutdown.service >>"$SYS/systemctl.log" 2>&1 ||
+		die "systemctl mask failed, see $SYS/systemctl.log"
+fi
+# -cpu max offers SVM, so udev loads kvm_amd, which under TCG has held a
+# boot up for up to 14 s (an RCU stall clearing its pages): no guest runs VMs.
+printf 'blacklist kvm_amd\nblacklist kvm_intel\nblacklist kvm\n' >"$R/etc/modprobe.d/dbdtest-no-kvm.conf"
 t1=$(date +%s)
 in_chroot "$R" dkms add -m dattobd -v "$DVER" >"$SYS/dkms.log" 2>&1 ||
 	die "dkms add failed, see $SYS/dkms.log"
