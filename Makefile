@@ -39,7 +39,7 @@ ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 SAN_CFLAGS := -std=gnu11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
-LIB_SRCS := lib/cowhdr.c lib/devspec.c lib/fstab.c lib/unitname.c lib/manifest.c lib/superblock.c lib/atomic.c lib/initrd.c lib/unpack.c \
+LIB_SRCS := lib/cowhdr.c lib/fmt.c lib/devspec.c lib/fstab.c lib/unitname.c lib/manifest.c lib/superblock.c lib/atomic.c lib/initrd.c lib/unpack.c \
 	lib/kernel-unpack.c lib/jsonstr.c lib/symvers.c lib/bundlefmt.c lib/say.c \
 	lib/kallsyms.c lib/uuid.c lib/dattoinfo.c lib/jsonread.c lib/mountinfo.c
 # Host-side libraries (the initrd reader's decompressors); never in the agent.
@@ -53,14 +53,14 @@ MUSL_GCC ?= musl-gcc
 MUSL_INC := $(BUILD)/musl-include
 AGENT_SRCS := $(filter-out early-agent/nomalloc.c,$(wildcard early-agent/*.c)) kmod/modload.c \
 	lib/manifest.c lib/superblock.c lib/atomic.c lib/jsonstr.c lib/uuid.c lib/mountinfo.c \
-	lib/jsonread.c
+	lib/jsonread.c lib/fmt.c
 AGENT_HDRS := $(wildcard early-agent/*.h kmod/*.h) $(LIB_HDRS)
 AGENT := $(BUILD)/dbdboot-early
 
 # The systemd generator: glibc; the agent's command-line reader, the parsers.
 GEN := $(BUILD)/dbdboot-generator
 GEN_SRCS := $(wildcard generator/*.c) early-agent/cmdline.c lib/manifest.c lib/devspec.c \
-	lib/fstab.c lib/unitname.c lib/jsonread.c lib/atomic.c lib/uuid.c
+	lib/fstab.c lib/unitname.c lib/jsonread.c lib/atomic.c lib/uuid.c lib/fmt.c
 GEN_CPPFLAGS := -Igenerator -DAGENT_PATH='"$(LIBEXECDIR)/dbdboot-early"' \
 	-DMANIFEST_PATH='"$(MANIFEST_PATH)"'
 
@@ -87,9 +87,14 @@ $(MUSL_INC):
 	ln -sfn /usr/include/$$(gcc -print-multiarch)/asm $@/asm
 
 # $(AGENT).debug keeps the symbols (tests/cli/test-agent-static.sh reads them).
+# Size (goal: under 64 KiB): no unwind tables (C, nothing unwinds), the code
+# and read-only data in one segment and no RELRO page (each cost a page of
+# padding), no build id; and no libc printf (lib/fmt.c).
+AGENT_SIZE_FLAGS := -fno-asynchronous-unwind-tables -fno-unwind-tables -Wl,-z,noseparate-code \
+	-Wl,-z,norelro -Wl,--build-id=none
 $(AGENT): $(AGENT_SRCS) early-agent/nomalloc.c $(AGENT_HDRS) | $(MUSL_INC)
 	$(MUSL_GCC) $(CPPFLAGS) -isystem $(MUSL_INC) -std=gnu11 $(WARNINGS) -Os -static \
-		-ffunction-sections -fdata-sections -Wl,--gc-sections -o $@.debug \
+		-ffunction-sections -fdata-sections -Wl,--gc-sections $(AGENT_SIZE_FLAGS) -o $@.debug \
 		$(AGENT_SRCS) early-agent/nomalloc.c
 	strip -o $@ $@.debug
 

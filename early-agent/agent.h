@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 
+#include "fmt.h"
 #include "manifest.h"
 #include "modload.h"
 #include "superblock.h"
@@ -97,6 +98,8 @@ struct agent_state {
 enum { LOG_ERR = 3, LOG_WARN = 4, LOG_INFO = 6, LOG_DEBUG = 7 };
 void agent_log_open(const char *kmsg, int debug);
 __attribute__((format(printf, 2, 3))) void agent_log(int level, const char *fmt, ...);
+/* FMT to file descriptor FD, whole (help, version, usage errors): no stdio. */
+__attribute__((format(printf, 2, 3))) void agent_out(int fd, const char *fmt, ...);
 long agent_now_ms(void);
 
 /* resolve.c: manifest device spec -> device node under conf->dev. */

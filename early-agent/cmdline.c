@@ -17,7 +17,7 @@ static void warnf(agent_warn_fn warn, void *ctx, const char *fmt, ...)
 	if (!warn)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	dbd_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	warn(ctx, msg);
 }
@@ -79,7 +79,7 @@ static void word(const char *w, size_t n, struct agent_cmdline *out, agent_warn_
 			out->debug = b;
 	} else if (!strncmp(buf, "dattobd.", 8) && buf[8] && val) {
 		size_t have = strlen(out->modparams);
-		int m = snprintf(out->modparams + have, sizeof(out->modparams) - have, "%s%s=%s",
+		int m = dbd_snprintf(out->modparams + have, sizeof(out->modparams) - have, "%s%s=%s",
 				 have ? " " : "", buf + 8, val);
 
 		if (m < 0 || (size_t)m >= sizeof(out->modparams) - have) {

@@ -39,10 +39,10 @@ void agent_log(int level, const char *fmt, ...)
 
 	if (level == LOG_DEBUG && !log_debug)
 		return;
-	n = log_kmsg ? snprintf(line, sizeof(line), "<%d>dbdboot: ", level) :
-		       snprintf(line, sizeof(line), "dbdboot: ");
+	n = log_kmsg ? dbd_snprintf(line, sizeof(line), "<%d>dbdboot: ", level) :
+		       dbd_snprintf(line, sizeof(line), "dbdboot: ");
 	va_start(ap, fmt);
-	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	m = dbd_vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
 	if (m < 0)
 		return;
@@ -60,4 +60,26 @@ long agent_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+void agent_out(int fd, const char *fmt, ...)
+{
+	static char text[4096];
+	va_list ap;
+	size_t len, done = 0;
+	int n;
+
+	va_start(ap, fmt);
+	n = dbd_vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	len = n < 0 ? 0 : (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1;
+	while (done < len) {
+		ssize_t w = write(fd, text + done, len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		done += (size_t)w;
+	}
 }

@@ -29,9 +29,9 @@
 
 #include "agent.h"
 
-static void usage(FILE *out)
+static void usage(int fd)
 {
-	fprintf(out,
+	agent_out(fd,
 		"Usage: dbdboot-early [options]\n"
 		"Reload the volumes listed in the dbdboot manifest into dattobd before they\n"
 		"are mounted read-write, within a deadline. Run from the initramfs.\n\n"
@@ -72,7 +72,7 @@ static void read_cmdline(struct agent_conf *c)
 	ssize_t n = -1;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/cmdline", c->proc);
+	dbd_snprintf(path, sizeof(path), "%s/cmdline", c->proc);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		n = read(fd, text, sizeof(text) - 1);
@@ -99,7 +99,7 @@ static const char *summary(const struct agent_state *st, char *buf, size_t size)
 		else if (o != V_SKIPPED)
 			bad++;
 	}
-	snprintf(buf, size, "%u of %u volumes reloaded, %u failed, %u unfinished%s", ok, n, bad,
+	dbd_snprintf(buf, size, "%u of %u volumes reloaded, %u failed, %u unfinished%s", ok, n, bad,
 		 open, later ? ", the rest left to the real root" : "");
 	return buf;
 }
@@ -185,9 +185,9 @@ static const char *ended(const struct agent_state *st, int wstatus, char *buf, s
 	if (st->worker_done)
 		return "done";
 	if (WIFSIGNALED(wstatus))
-		snprintf(buf, size, "killed by signal %d", WTERMSIG(wstatus));
+		dbd_snprintf(buf, size, "killed by signal %d", WTERMSIG(wstatus));
 	else
-		snprintf(buf, size, "exit status %d", WEXITSTATUS(wstatus));
+		dbd_snprintf(buf, size, "exit status %d", WEXITSTATUS(wstatus));
 	agent_log(LOG_ERR, "the worker died before it finished (%s): what it did not do is "
 		  "reported unfinished", buf);
 	return "crashed";
@@ -219,7 +219,7 @@ static int parse_args(int argc, char **argv, struct agent_conf *c, int *timeout_
 			long t = strtol(optarg, &end, 10);
 
 			if (*end || t < 1 || t > AGENT_TIMEOUT_MAX) {
-				fprintf(stderr, "dbdboot-early: bad --timeout '%s': seconds from 1 to %d\n",
+				agent_out(2, "dbdboot-early: bad --timeout '%s': seconds from 1 to %d\n",
 					optarg, AGENT_TIMEOUT_MAX);
 				return 2;
 			}
@@ -229,7 +229,7 @@ static int parse_args(int argc, char **argv, struct agent_conf *c, int *timeout_
 			long m = strtol(optarg, &end, 10);
 
 			if (*end || end == optarg || m < 0 || m > DBD_MANIFEST_MAX_MINOR) {
-				fprintf(stderr, "dbdboot-early: bad --minor '%s': a number from 0 to %d\n",
+				agent_out(2, "dbdboot-early: bad --minor '%s': a number from 0 to %d\n",
 					optarg, DBD_MANIFEST_MAX_MINOR);
 				return 2;
 			}
@@ -237,18 +237,18 @@ static int parse_args(int argc, char **argv, struct agent_conf *c, int *timeout_
 		} else if (opt == 'd') {
 			c->debug = 1;
 		} else if (opt == 'h') {
-			usage(stdout);
+			usage(1);
 			return 0;
 		} else if (opt == 'V') {
-			printf("dbdboot-early %s\n", DBDBOOT_VERSION);
+			agent_out(1, "dbdboot-early %s\n", DBDBOOT_VERSION);
 			return 0;
 		} else {
-			usage(stderr);
+			usage(2);
 			return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "dbdboot-early: unexpected argument '%s'\n", argv[optind]);
+		agent_out(2, "dbdboot-early: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
 	return -1;

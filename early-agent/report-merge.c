@@ -90,7 +90,7 @@ static int lock_report(const char *dir)
 	char path[600];
 	int fd, waited = 0;
 
-	snprintf(path, sizeof(path), "%s/early.lock", dir[0] ? dir : ".");
+	dbd_snprintf(path, sizeof(path), "%s/early.lock", dir[0] ? dir : ".");
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;

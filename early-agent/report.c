@@ -67,7 +67,7 @@ static void put(struct out *o, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
+	n = dbd_vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	if (n > 0)
 		emit(o, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
@@ -262,12 +262,12 @@ void agent_report_path(const struct agent_conf *c, char *dir, size_t dsize, char
 		       size_t psize)
 {
 	if (c->report) {
-		snprintf(path, psize, "%s", c->report);
-		snprintf(dir, dsize, "%s", c->report);
+		dbd_snprintf(path, psize, "%s", c->report);
+		dbd_snprintf(dir, dsize, "%s", c->report);
 		*(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
 	} else {
-		snprintf(dir, dsize, "%s/dbdboot", c->run);
-		snprintf(path, psize, "%s/early.json", dir);
+		dbd_snprintf(dir, dsize, "%s/dbdboot", c->run);
+		dbd_snprintf(path, psize, "%s/early.json", dir);
 	}
 }
 

@@ -43,7 +43,7 @@ static int canonical(const char *path, char *out, size_t size)
 
 static int dev_path(const struct agent_conf *c, const char *rel, char *out, size_t size)
 {
-	int n = snprintf(out, size, "%s/%s", c->dev, rel);
+	int n = dbd_snprintf(out, size, "%s/%s", c->dev, rel);
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
@@ -57,7 +57,7 @@ static long long sys_number(const struct agent_conf *c, const char *name, const 
 	ssize_t n;
 	int fd;
 
-	snprintf(p, sizeof(p), "%s/class/block/%s/%s", c->sys, name, attr);
+	dbd_snprintf(p, sizeof(p), "%s/class/block/%s/%s", c->sys, name, attr);
 	fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -77,7 +77,7 @@ static int has_holders(const struct agent_conf *c, const char *name)
 	DIR *d;
 	int any = 0;
 
-	snprintf(p, sizeof(p), "%s/class/block/%s/holders", c->sys, name);
+	dbd_snprintf(p, sizeof(p), "%s/class/block/%s/holders", c->sys, name);
 	d = opendir(p);
 	if (!d)
 		return 0;
@@ -159,7 +159,7 @@ static int scan_block(const struct agent_conf *c, const struct dbd_volume *v, ch
 	long n;
 	int fd;
 
-	snprintf(dir, sizeof(dir), "%s/class/block", c->sys);
+	dbd_snprintf(dir, sizeof(dir), "%s/class/block", c->sys);
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -ENOENT;
@@ -178,10 +178,10 @@ static int scan_block(const struct agent_conf *c, const struct dbd_volume *v, ch
 				continue;
 			if (first[0]) {
 				close(fd);
-				snprintf(out, size, "%.100s and %.100s", first, node);
+				dbd_snprintf(out, size, "%.100s and %.100s", first, node);
 				return -EEXIST;
 			}
-			snprintf(first, sizeof(first), "%s", node);
+			dbd_snprintf(first, sizeof(first), "%s", node);
 		}
 	}
 	close(fd);
@@ -215,10 +215,10 @@ static int by_number(const struct agent_conf *c, const struct dbd_volume *v, cha
 	ssize_t n;
 	int fd;
 
-	snprintf(p, sizeof(p), "%s/block/%u:%u", c->dev, v->dev_major, v->dev_minor);
+	dbd_snprintf(p, sizeof(p), "%s/block/%u:%u", c->dev, v->dev_major, v->dev_minor);
 	if (exists(p))
 		return canonical(p, out, size);
-	snprintf(p, sizeof(p), "%s/dev/block/%u:%u/uevent", c->sys, v->dev_major, v->dev_minor);
+	dbd_snprintf(p, sizeof(p), "%s/dev/block/%u:%u/uevent", c->sys, v->dev_major, v->dev_minor);
 	fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -ENOENT;
@@ -248,13 +248,13 @@ int agent_resolve(const struct agent_conf *c, const struct dbd_volume *v, char *
 			if (dev_path(c, v->device + 5, p, sizeof(p)))
 				return -ENAMETOOLONG;
 		} else {
-			snprintf(p, sizeof(p), "%s", v->device);
+			dbd_snprintf(p, sizeof(p), "%s", v->device);
 		}
 		return exists(p) ? canonical(p, out, size) : -ENOENT;
 	case DBD_DEV_UUID:
 	case DBD_DEV_PARTUUID:
 	case DBD_DEV_LABEL:
-		snprintf(p, sizeof(p), "%s/%s/%s", c->dev, dirs[v->dev_kind], v->dev_value);
+		dbd_snprintf(p, sizeof(p), "%s/%s/%s", c->dev, dirs[v->dev_kind], v->dev_value);
 		if (exists(p))
 			return canonical(p, out, size);
 		if (v->dev_kind == DBD_DEV_PARTUUID)
@@ -274,7 +274,7 @@ int agent_mount_state(const char *proc, unsigned int maj, unsigned int min)
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/self/mountinfo", proc);
+	dbd_snprintf(path, sizeof(path), "%s/self/mountinfo", proc);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

@@ -45,7 +45,7 @@ static const char *ctl_path(const struct agent_conf *c, char *buf, size_t size)
 {
 	if (c->ctl)
 		return c->ctl;
-	snprintf(buf, size, "%s/datto-ctl", c->dev);
+	dbd_snprintf(buf, size, "%s/datto-ctl", c->dev);
 	return buf;
 }
 
@@ -128,7 +128,7 @@ static void volume_done(struct agent_state *st, unsigned int i, enum vol_outcome
 {
 	struct vol_state *vs = &st->vol[i];
 
-	snprintf(vs->message, sizeof(vs->message), "%s", msg);
+	dbd_snprintf(vs->message, sizeof(vs->message), "%s", msg);
 	vs->error = err;
 	vs->done_ms = since(st);
 	vs->outcome = o;
@@ -140,8 +140,8 @@ static void max_minors(const struct agent_conf *c, char *out, size_t size)
 	ssize_t n;
 	int fd;
 
-	snprintf(out, size, "?");
-	snprintf(p, sizeof(p), "%s/module/dattobd/parameters/max_snap_devices", c->sys);
+	dbd_snprintf(out, size, "?");
+	dbd_snprintf(p, sizeof(p), "%s/module/dattobd/parameters/max_snap_devices", c->sys);
 	fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -178,10 +178,10 @@ static void reload_refused(const struct agent_conf *c, struct agent_state *st, u
 
 	if (err == -EINVAL) {
 		max_minors(c, maxm, sizeof(maxm));
-		snprintf(msg, sizeof(msg), "refused: %s (minor out of range, max_snap_devices=%s, "
+		dbd_snprintf(msg, sizeof(msg), "refused: %s (minor out of range, max_snap_devices=%s, "
 			 "or mounted read-write)", agent_errno_name(err), maxm);
 	} else {
-		snprintf(msg, sizeof(msg), "refused: %s (%s)", agent_errno_name(err), strerror(-err));
+		dbd_snprintf(msg, sizeof(msg), "refused: %s (%s)", agent_errno_name(err), strerror(-err));
 	}
 	volume_done(st, i, V_FAILED, err, msg);
 	agent_log(LOG_ERR, "minor %u: could not reload %s on '%s': %s", v->minor,
@@ -229,7 +229,7 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 	}
 	vs->outcome = V_RELOADING;
 	if (already_held(ctl, v, vs->path, &held)) {
-		snprintf(msg, sizeof(msg), "already reloaded: dattobd holds minor %u on %s "
+		dbd_snprintf(msg, sizeof(msg), "already reloaded: dattobd holds minor %u on %s "
 			 "(state %lu)", v->minor, vs->path, held);
 		volume_done(st, i, V_ALREADY, 0, msg);
 		agent_log(LOG_INFO, "minor %u: %s %s", v->minor, v->device, msg);
@@ -244,13 +244,13 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 		return;
 	}
 	if (fs.journal == DBD_JOURNAL_NEEDS_RECOVERY)
-		snprintf(msg, sizeof(msg), "reloaded; journal needs recovery: what the mount replays "
+		dbd_snprintf(msg, sizeof(msg), "reloaded; journal needs recovery: what the mount replays "
 			 "is not tracked");
 	else if (vs->fstype == DBD_FS_UNKNOWN)
-		snprintf(msg, sizeof(msg), "reloaded; no ext or XFS filesystem found on it: its "
+		dbd_snprintf(msg, sizeof(msg), "reloaded; no ext or XFS filesystem found on it: its "
 			 "journal was not checked");
 	else
-		snprintf(msg, sizeof(msg), "reloaded");
+		dbd_snprintf(msg, sizeof(msg), "reloaded");
 	volume_done(st, i, V_RELOADED, 0, msg);
 	agent_log(vs->journal == DBD_JOURNAL_NEEDS_RECOVERY ? LOG_WARN : LOG_INFO,
 		  "minor %u: %s reloaded %s on %s at %ld ms%s", v->minor, v->device,
@@ -270,10 +270,10 @@ static void ambiguous(struct agent_state *st, unsigned int i)
 		agent_log(LOG_WARN, "minor %u: %s matches more than one device (%s): waiting for "
 			  "one to be the volume", st->manifest.vol[i].minor,
 			  st->manifest.vol[i].device, vs->path);
-	snprintf(both, sizeof(both), "%s", vs->path);
-	snprintf(dev, sizeof(dev), "%s", st->manifest.vol[i].device);
+	dbd_snprintf(both, sizeof(both), "%s", vs->path);
+	dbd_snprintf(dev, sizeof(dev), "%s", st->manifest.vol[i].device);
 	vs->error = -EEXIST;
-	snprintf(vs->message, sizeof(vs->message), "%s matches two devices (%s)", dev, both);
+	dbd_snprintf(vs->message, sizeof(vs->message), "%s matches two devices (%s)", dev, both);
 	vs->path[0] = '\0';
 }
 
@@ -284,7 +284,7 @@ static void not_found(const struct agent_conf *c, struct agent_state *st, unsign
 	char msg[160];
 
 	if (st->vol[i].error == -EEXIST) {
-		snprintf(msg, sizeof(msg), "%s", st->vol[i].message);
+		dbd_snprintf(msg, sizeof(msg), "%s", st->vol[i].message);
 		volume_done(st, i, V_FAILED, -EEXIST, msg);
 		agent_log(LOG_ERR, "minor %u: %s: not reloaded, a full backup will be needed",
 			  v->minor, msg);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "modload.h"
+#include "fmt.h"
 
 #ifndef MODULE_INIT_COMPRESSED_FILE
 #define MODULE_INIT_COMPRESSED_FILE 4
@@ -123,7 +124,7 @@ int dbd_moddep_find(int fd, const char *name, struct dbd_moddep *out)
 
 static int path_join(char *dst, size_t size, const char *a, const char *b, const char *c)
 {
-	int n = snprintf(dst, size, "%s/%s%s%s", a, b, c ? "/" : "", c ? c : "");
+	int n = dbd_snprintf(dst, size, "%s/%s%s%s", a, b, c ? "/" : "", c ? c : "");
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }

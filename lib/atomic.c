@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "fmt.h"
 
 #define TMP_LETTERS 8
 
@@ -100,7 +101,7 @@ int dbd_replace_at_fn(int dirfd, const char *name, int (*fill)(int fd, void *ctx
 	if (strlen(name) + sizeof(DBD_TMP_INFIX) + TMP_LETTERS >= sizeof(tmp))
 		return -ENAMETOOLONG;
 	for (tries = 0; fd < 0 && tries < 16; tries++) {
-		size_t n = (size_t)snprintf(tmp, sizeof(tmp), "%s" DBD_TMP_INFIX, name);
+		size_t n = (size_t)dbd_snprintf(tmp, sizeof(tmp), "%s" DBD_TMP_INFIX, name);
 
 		random_letters(tmp + n);
 		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "jsonstr.h"
+#include "fmt.h"
 
 /* The length of the valid UTF-8 sequence at P (2 to 4), or 0. */
 static size_t utf8_len(const unsigned char *p)
@@ -55,7 +56,7 @@ void dbd_json_escape(const char *s, void (*emit)(void *ctx, const char *p, size_
 			emit(ctx, (const char *)p, n);
 			p += n;
 		} else {
-			snprintf(esc, sizeof(esc), "\\u%04x", *p++);
+			dbd_snprintf(esc, sizeof(esc), "\\u%04x", *p++);
 			emit(ctx, esc, 6);
 		}
 	}

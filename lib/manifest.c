@@ -10,6 +10,7 @@
 
 #include "manifest.h"
 #include "uuid.h"
+#include "fmt.h"
 
 #define HEADER_WORD "dbdboot-manifest"
 
@@ -33,7 +34,7 @@ static void say(struct parse *p, enum dbd_diag_level level, const char *fmt, ...
 	if (!p->diag)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	dbd_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	p->diag(p->ctx, level, p->line, msg);
 }

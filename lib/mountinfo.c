@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "mountinfo.h"
+#include "fmt.h"
 
 /* The next line of *TEXT split into F[0..5] (its part before " - ", in
  * place) and *SEP the part after; 0 at the end. */
@@ -36,7 +37,7 @@ int dbd_mountinfo_state(char *text, unsigned int maj, unsigned int min)
 	char want[32], *f[6] = { 0 }, *rest, *super;
 	int state = 0;
 
-	snprintf(want, sizeof(want), "%u:%u", maj, min);
+	dbd_snprintf(want, sizeof(want), "%u:%u", maj, min);
 	/* id parent MAJ:MIN root mountpoint mount-options ... - fstype source super-options */
 	while (next_entry(&text, f, &rest)) {
 		if (strcmp(f[2], want))
@@ -57,7 +58,7 @@ int dbd_mountinfo_boot(char *text, unsigned int maj, unsigned int min)
 	char want[32], *f[6] = { 0 }, *rest;
 	int mounted = 0;
 
-	snprintf(want, sizeof(want), "%u:%u", maj, min);
+	dbd_snprintf(want, sizeof(want), "%u:%u", maj, min);
 	while (next_entry(&text, f, &rest)) {
 		if (strcmp(f[2], want))
 			continue;
@@ -90,7 +91,7 @@ int dbd_mountinfo_mountpoint(char *text, unsigned int maj, unsigned int min, cha
 {
 	char want[32], *f[6] = { 0 }, *rest;
 
-	snprintf(want, sizeof(want), "%u:%u", maj, min);
+	dbd_snprintf(want, sizeof(want), "%u:%u", maj, min);
 	while (next_entry(&text, f, &rest)) {
 		if (strcmp(f[2], want) || strcmp(f[3], "/"))
 			continue;
