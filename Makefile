@@ -243,6 +243,10 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/dbdboot
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man5/dbdboot-manifest.5 \
 		$(DESTDIR)$(PREFIX)/share/man/man5/dbdboot-verdict.5
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man8/dbdboot-early.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/dbdboot.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/dbdboot-generator.8
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/dbdboot $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 deps:
 	tests/install-deps.sh

@@ -6,7 +6,9 @@
 say() { echo "DEMO|$*"; }
 state() {
 	uuid=$(proc_field 0 uuid)
-	say "   minor 0: state $(proc_field 0 state) ($(dbdtest info 0 | kv state_name)), ${uuid:+uuid $uuid, seq_id $(proc_field 0 seq_id)}${uuid:-uuid and seq_id known at the read-write mount}"
+	ids="uuid and seq_id known at the read-write mount"
+	[ -z "$uuid" ] || ids="uuid $uuid, seq_id $(proc_field 0 seq_id)"
+	say "   minor 0: state $(proc_field 0 state) ($(dbdtest info 0 | kv state_name)), $ids"
 }
 
 case $1 in
