@@ -78,7 +78,7 @@ DOUBLE_TREE := $(BUILD)/double/dattobd-$(DOUBLE_VERSION)
 
 .PHONY: all check check-unit check-vm test-tools install uninstall clean deps demo
 
-all: $(BUILD)/libdbdboot.a $(AGENT) $(HOST) $(GEN)
+all: $(AGENT) $(HOST) $(GEN)
 
 $(MUSL_INC):
 	mkdir -p $@
@@ -106,9 +106,6 @@ $(BUILD)/tests/dbdboot-early: $(AGENT_SRCS) $(AGENT_HDRS)
 $(BUILD)/lib/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
-
-$(BUILD)/libdbdboot.a: $(LIB_OBJS)
-	$(AR) rcs $@ $^
 
 # The host names the installed agent's path: rebuilt when LIBEXECDIR changes.
 $(BUILD)/.libexecdir: FORCE
