@@ -230,13 +230,12 @@ int cmd_bundle(int argc, char **argv)
 		case 'J': opt.json = 1; break;
 		case 'h': help(); return EXIT_OK;
 		default:
-			err(0, "Try 'dbdboot bundle --help'");
 			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 2) {
 		err(0, "usage: dbdboot bundle export -k KVER FILE | import --sha256 HASH [--force] "
-		    "FILE; Try 'dbdboot bundle --help'");
+		    "FILE");
 		return EXIT_USAGE;
 	}
 	what = argv[optind++];

@@ -25,6 +25,14 @@ static const struct {
 	{ "record-shutdown", cmd_record_shutdown, "what the shutdown unit runs: sync, then the record" },
 };
 
+/* Bad usage, as util-linux says it: what to read. EXIT_USAGE. */
+static int try_help(const char *command)
+{
+	fprintf(stderr, "Try 'dbdboot%s%s --help' for more information.\n", command ? " " : "",
+		command ? command : "");
+	return EXIT_USAGE;
+}
+
 static void usage(FILE *f)
 {
 	fputs("Usage: dbdboot [--root DIR] [-q] COMMAND [OPTIONS]\n"
@@ -76,23 +84,29 @@ int main(int argc, char **argv)
 			printf("dbdboot %s\n", DBDBOOT_VERSION);
 			return EXIT_OK;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return try_help(NULL);
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
+		err(0, "no command given");
+		return try_help(NULL);
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (!strcmp(argv[optind], cmds[i].name)) {
+			static char prog[64];
+			int ret;
+
+			/* getopt's own messages then start "dbdboot COMMAND: ". */
+			snprintf(prog, sizeof(prog), "dbdboot %s", cmds[i].name);
 			opt.command = cmds[i].name;
 			argv += optind;
 			argc -= optind;
+			argv[0] = prog;
 			optind = 0;	/* getopt_long starts over for the command */
-			return cmds[i].fn(argc, argv);
+			ret = cmds[i].fn(argc, argv);
+			return ret == EXIT_USAGE ? try_help(cmds[i].name) : ret;
 		}
 	}
-	err(0, "unknown command '%s'; Try 'dbdboot --help'", argv[optind]);
-	return EXIT_USAGE;
+	err(0, "unknown command '%s'", argv[optind]);
+	return try_help(NULL);
 }

@@ -130,7 +130,7 @@ int cmd_record_shutdown(int argc, char **argv)
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
 		return help(), EXIT_OK;
 	if (argc > 1)
-		return err(0, "unexpected argument '%s'; Try 'dbdboot record-shutdown --help'",
+		return err(0, "unexpected argument '%s'",
 			   argv[1]), EXIT_USAGE;
 	sync_ret = sync_run(0, &r);
 	text = record_text(&r, sync_ret, &len);

@@ -537,10 +537,10 @@ int cmd_sync(int argc, char **argv)
 		else if (c == 'h')
 			return help(), EXIT_OK;
 		else
-			return err(0, "Try 'dbdboot sync --help'"), EXIT_USAGE;
+			return EXIT_USAGE;
 	}
 	if (optind < argc)
-		return err(0, "unexpected argument '%s'; Try 'dbdboot sync --help'",
+		return err(0, "unexpected argument '%s'",
 			   argv[optind]), EXIT_USAGE;
 	ret = sync_run(check, &r);
 	if (opt.json)

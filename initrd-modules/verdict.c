@@ -420,10 +420,10 @@ int cmd_verdict(int argc, char **argv)
 		else if (c == 'h')
 			return help(), EXIT_OK;
 		else
-			return err(0, "Try 'dbdboot verdict --help'"), EXIT_USAGE;
+			return EXIT_USAGE;
 	}
 	if (optind < argc)
-		return err(0, "unexpected argument '%s'; Try 'dbdboot verdict --help'",
+		return err(0, "unexpected argument '%s'",
 			   argv[optind]), EXIT_USAGE;
 	if ((ret = dbd_lock()))
 		return EXIT_FAIL;

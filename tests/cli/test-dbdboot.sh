@@ -20,6 +20,14 @@ ok "no command: exit 2" status_is 2 "$D"
 ok "unknown command: exit 2, named" out_has "unknown command 'frobnicate'" "$D" frobnicate
 ok "unknown command: exit 2" status_is 2 "$D" frobnicate
 ok "bad option of a command: exit 2" status_is 2 "$D" status --bogus
+ok "bad option of a command: named with the command" \
+	out_has "dbdboot status: unrecognized option '--bogus'" "$D" status --bogus
+for c in status sysmap rebuild inject bundle sync verdict record-shutdown; do
+	ok "bad option of $c: Try 'dbdboot $c --help'" \
+		out_has "Try 'dbdboot $c --help' for more information." "$D" "$c" --bogus
+done
+ok "unknown command: Try 'dbdboot --help'" \
+	out_has "Try 'dbdboot --help' for more information." "$D" frobnicate
 ok "a root that does not exist: exit 2" status_is 2 "$D" --root "$T/nowhere" status
 ok "with --root, a kernel must be named" out_has "say which kernel" "$D" --root "$T" rebuild
 ok "with --root, a kernel must be named: exit 2" status_is 2 "$D" --root "$T" rebuild
