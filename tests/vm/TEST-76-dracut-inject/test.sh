@@ -3,7 +3,8 @@
 # In a chroot of it (the host): `inject -k` regenerates the initrd with
 # dracut -f and reads it back, `inject --manifest-only` appends a changed
 # manifest to it (a few hundred bytes, not a new initrd), and status finds
-# it under Debian's name and under Fedora's (/boot/initramfs-KVER.img).
+# it under Debian's name and under Fedora's (/boot/initramfs-KVER.img);
+# dracut without the agent, or without dattobd, warns and makes the initrd.
 # Then booted: boot 1 tracks the root and `dbdboot sync` appends the
 # manifest to the guest's own dracut initrd; boot 2 boots that initrd
 # (as a boot loader would): the root reloaded before its mount, resumed.
@@ -39,6 +40,28 @@ fi
 status_of '"ready": true' '"manifest": "ok"'
 mv "$R/boot/initrd.img-$KVER" "$R/boot/initramfs-$KVER.img"
 status_of '"ready": true' "\"path\": \"/boot/initramfs-$KVER.img\""
+
+# What is missing never fails dracut: an initrd without it, a loud warning.
+missing() { # missing WHAT WARNING [ENV...]: dracut -f without WHAT
+	local what=$1 warning=$2 log=$SC_DIR/dracut-no-$1.log
+	shift 2
+	in_chroot "$R" env "$@" dracut -f --kver "$KVER" "/tmp/initrd-no-$what" >"$log" 2>&1 ||
+		die "dracut failed when $what was missing (it must warn and go on), see $log"
+	grep -q -- "$warning" "$log" || die "dracut did not warn '$warning' without $what, see $log"
+	in_chroot "$R" lsinitrd "/tmp/initrd-no-$what" >"$log.list"
+}
+missing agent "the early agent /usr/lib/dbdboot/absent is missing" DBDBOOT_AGENT=/usr/lib/dbdboot/absent
+if grep -q 'dbdboot-early' "$SC_DIR/dracut-no-agent.log.list"; then
+	die "the initrd made without the agent has an agent or its unit"
+fi
+mv "$R/lib/modules/$KVER/updates/dkms/dattobd.ko" "$SC_DIR/dattobd.ko.aside"
+in_chroot "$R" depmod "$KVER"
+missing module "no dattobd module for kernel $KVER"
+mv "$SC_DIR/dattobd.ko.aside" "$R/lib/modules/$KVER/updates/dkms/dattobd.ko"
+in_chroot "$R" depmod "$KVER"
+grep -q 'dattobd.ko' "$SC_DIR/dracut-no-module.log.list" && die "the initrd made without dattobd has it"
+grep -q 'dbdboot-early.service' "$SC_DIR/dracut-no-module.log.list" ||
+	die "the initrd made without dattobd lost the agent's unit too"
 vm_overlay_umount
 trap - EXIT
 log "inject on dracut: regenerated, then $grown bytes appended; found under both names"

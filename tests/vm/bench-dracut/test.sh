@@ -13,26 +13,18 @@ VM_FLAVOUR=dracut
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 
-ms() { # ms COMMAND...: run it in the chroot, print its wall time in ms
-	local t0 t1
-	t0=$(date +%s%N)
-	in_chroot "$R" "$@" >>"$SC_DIR/bench.log" 2>&1 || die "$* failed, see $SC_DIR/bench.log"
-	t1=$(date +%s%N)
-	echo $(((t1 - t0) / 1000000))
-}
-
 vm_system_overlay
 R=$SC_DIR/root
 printf 'dbdboot-manifest 1\nvolume mode=incremental device=LABEL=root cow=/.datto minor=0\n' \
 	>"$R/etc/dbdboot/manifest"
 full=0 fast=0
 for i in 1 2; do
-	t=$(ms dracut -f --kver "$KVER" "/boot/initrd.img-$KVER")
+	t=$(vm_chroot_ms dracut -f --kver "$KVER" "/boot/initrd.img-$KVER")
 	echo "dracut -f --kver $KVER (run $i): $t ms"
 	full=$((full + t))
 done
 for i in 1 2 3; do
-	t=$(ms dbdboot inject --manifest-only -k "$KVER")
+	t=$(vm_chroot_ms dbdboot inject --manifest-only -k "$KVER")
 	echo "inject --manifest-only -k $KVER, dracut initrd (run $i): $t ms"
 	fast=$((fast + t))
 done

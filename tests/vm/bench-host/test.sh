@@ -8,37 +8,29 @@
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 
-ms() { # ms COMMAND...: run it in the chroot, print its wall time in ms
-	local t0 t1
-	t0=$(date +%s%N)
-	in_chroot "$R" "$@" >>"$SC_DIR/bench.log" 2>&1 || die "$* failed, see $SC_DIR/bench.log"
-	t1=$(date +%s%N)
-	echo $(((t1 - t0) / 1000000))
-}
-
 vm_system_overlay
 R=$SC_DIR/root
 printf 'dbdboot-manifest 1\nvolume mode=incremental device=LABEL=root cow=/.datto minor=0\n' \
 	>"$R/etc/dbdboot/manifest"
 for k in "$KVER" "$OLD_KVER"; do
 	for i in 1 2 3; do
-		echo "sysmap $k (run $i): $(ms dbdboot sysmap -k "$k" --force) ms, $(wc -l <"$R/lib/modules/$k/System.map") symbols"
+		echo "sysmap $k (run $i): $(vm_chroot_ms dbdboot sysmap -k "$k" --force) ms, $(wc -l <"$R/lib/modules/$k/System.map") symbols"
 	done
 done
 echo "vmlinuz $KVER: $(stat -c %s "$R/boot/vmlinuz-$KVER") bytes"
 
 for i in 1 2; do
-	echo "update-initramfs -u -k $KVER (run $i): $(ms update-initramfs -u -k "$KVER") ms"
+	echo "update-initramfs -u -k $KVER (run $i): $(vm_chroot_ms update-initramfs -u -k "$KVER") ms"
 done
 size0=$(stat -c %s "$R/boot/initrd.img-$KVER")
 for i in 1 2 3; do
-	echo "inject --manifest-only -k $KVER (run $i): $(ms dbdboot inject --manifest-only -k "$KVER") ms"
+	echo "inject --manifest-only -k $KVER (run $i): $(vm_chroot_ms dbdboot inject --manifest-only -k "$KVER") ms"
 done
 echo "initrd $KVER: $size0 bytes, $(stat -c %s "$R/boot/initrd.img-$KVER") after 3 --manifest-only"
 
-echo "rebuild -k $OLD_KVER (a real dkms build, after sysmap): $(ms dbdboot rebuild -k "$OLD_KVER") ms"
+echo "rebuild -k $OLD_KVER (a real dkms build, after sysmap): $(vm_chroot_ms dbdboot rebuild -k "$OLD_KVER") ms"
 in_chroot "$R" dbdboot inject -k "$OLD_KVER" >>"$SC_DIR/bench.log" 2>&1
 for i in 1 2 3; do
-	echo "rebuild --all, nothing to do, 2 kernels (run $i): $(ms dbdboot rebuild --all) ms"
+	echo "rebuild --all, nothing to do, 2 kernels (run $i): $(vm_chroot_ms dbdboot rebuild --all) ms"
 done
-echo "status --all, 2 kernels: $(ms dbdboot status --all) ms"
+echo "status --all, 2 kernels: $(vm_chroot_ms dbdboot status --all) ms"

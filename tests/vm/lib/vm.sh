@@ -56,6 +56,9 @@
 #                                   plus $SYS/layer) instead of the base
 #   vm_kernel_debs KVER             the image and headers .debs of KVER,
 #                                   downloaded once into $BASE/debs
+#   vm_chroot_ms COMMAND...         run COMMAND in the vm_overlay root (its
+#                                   output to $SC_DIR/bench.log), print its
+#                                   wall time in ms (the benchmarks)
 #   vm_apt_install PKG...           install PKGs into the vm_overlay root with
 #                                   apt; the .debs are kept in $BASE/debs/apt
 #   vm_done SUMMARY                 last line, read by tests/check.sh
@@ -247,6 +250,14 @@ vm_kernel_debs() { # vm_kernel_debs KVER: prints the directory holding them
 	fi
 	exec 8>&-
 	echo "$d"
+}
+
+vm_chroot_ms() { # vm_chroot_ms COMMAND...
+	local t0 t1
+	t0=$(date +%s%N)
+	in_chroot "$SC_DIR/root" "$@" >>"$SC_DIR/bench.log" 2>&1 || die "$* failed, see $SC_DIR/bench.log"
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000))
 }
 
 vm_apt_install() { # vm_apt_install PKG...
