@@ -94,4 +94,13 @@ for b in 1 2; do
 	vm_expect_pass $b
 done
 vm_expect_log 2 "minor 1: UUID="
+# At each shutdown the record comes before the data volume leaves read-write:
+# blk-availability.service's blkdeactivate unmounts dm filesystems when it
+# stops, and dbdboot-shutdown.service is ordered to stop before it.
+for b in 1 2; do
+	vm_expect_log_order "$b" 'dbdboot: shutdown recorded' 'dattobd: minor 1: .* leaving read-write'
+	if grep -aq 'could not name minor 1' "$SC_DIR/boot-$b.log"; then
+		die "boot $b of $SC_NAME: the shutdown sync found the data volume gone"
+	fi
+done
 vm_done "the root on LUKS and a LUKS data volume from crypttab, each reloaded before its mount: 2 boots"
