@@ -7,7 +7,11 @@
 
 /* 0 (made and verified), INJECT_DEFERRED, or <0 after saying why. */
 int inject_one(const char *kver, int manifest_only);
-/* Append or replace the manifest segment of INITRD (root-relative). */
-int inject_manifest(const char *kver, const char *initrd);
+/* Append or replace the manifest segment of INITRD (root-relative), read
+ * back (segment.c): 0, or <0 after saying why; *AGENT_STALE (nothing
+ * written) when the initrd holds an agent other than the installed one. */
+int inject_manifest(const char *kver, const char *initrd, int *agent_stale);
+/* How many times inject_manifest has walked a whole initrd (the tests). */
+extern unsigned int inject_whole_walks;
 
 #endif

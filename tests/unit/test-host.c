@@ -236,6 +236,7 @@ static void initrd_check_and_manifest_segment(void **state)
 	struct module_facts mod = { 0 };
 	struct initrd_facts f;
 	long long size0, size1;
+	int stale;
 
 	(void)state;
 	make_initrd(K1, "dbdboot-manifest 1\\n");
@@ -273,7 +274,7 @@ static void initrd_check_and_manifest_segment(void **state)
 	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
 	assert_int_equal(f.manifest, INITRD_STALE);
 	size0 = isize(K1);
-	assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1), 0);
+	assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1, &stale), 0);
 	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
 	assert_int_equal(f.manifest, INITRD_OK);
 	assert_int_equal(f.module, INITRD_OK);	/* the rest is untouched */
@@ -281,8 +282,8 @@ static void initrd_check_and_manifest_segment(void **state)
 	size1 = isize(K1);
 	assert_true(size1 > size0);
 	/* Repeated: replaced, not grown. */
-	assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1), 0);
-	assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1), 0);
+	assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1, &stale), 0);
+	assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1, &stale), 0);
 	assert_int_equal(isize(K1), size1);
 	/* The appended segment is what cpio(1) reads after the others. */
 	sh("cd %s && tail -c %lld boot/initrd.img-" K1 " | cpio --quiet -i --to-stdout "
@@ -290,16 +291,86 @@ static void initrd_check_and_manifest_segment(void **state)
 
 	/* Not a manifest on the host: refused, initrd unchanged. */
 	put(MANIFEST_PATH, "garbage\n", 8);
-	assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1), -EINVAL);
+	assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1, &stale), -EINVAL);
 	assert_int_equal(isize(K1), size1);
 
 	/* A truncated initrd: refused, unchanged. */
 	put(MANIFEST_PATH, m2, sizeof(m2) - 1);
 	sh("truncate -s %lld %s/boot/initrd.img-" K1, size0 - 100, root);
-	assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1), -EBADMSG);
+	assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1, &stale), -EBADMSG);
 	assert_int_equal(isize(K1), size0 - 100);
 	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
 	assert_non_null(strstr(f.problem, "could not read '/boot/initrd.img-" K1 "'"));
+}
+
+/* The file as bytes, for comparisons. */
+static char *slurp(const char *rel, size_t *n)
+{
+	unsigned char *b = NULL;
+	char q[PATH_MAX];
+
+	assert_int_equal(read_file(rpath(q, "%s", rel), 1u << 30, &b, n), 0);
+	return (char *)b;
+}
+
+/* --manifest-only a second time on the file it wrote and verified: nothing
+ * unpacked, the same bytes as a whole walk writes; anything that changed
+ * the file or the agent, and the whole initrd is walked again. */
+static void manifest_segment_fast_path(void **state)
+{
+	static const char m2[] = "dbdboot-manifest 1\nvolume mode=incremental device=/dev/vda "
+				 "cow=/.datto minor=0\n";
+	static const char m3[] = "dbdboot-manifest 1\nvolume mode=incremental device=/dev/vdc "
+				 "cow=/.datto minor=2\n";
+	const char *ir = "/boot/initrd.img-" K1;
+	char *fast, *slow, q[PATH_MAX];
+	size_t nf, ns;
+	unsigned int w;
+	int stale;
+
+	(void)state;
+	make_initrd(K1, "dbdboot-manifest 1\\n");
+	put(AGENT_PATH, "agent\n", 6);
+	put(MANIFEST_PATH, m2, sizeof(m2) - 1);
+	w = inject_whole_walks;
+	assert_int_equal(inject_manifest(K1, ir, &stale), 0);
+	assert_int_equal(inject_whole_walks, w + 1);
+	assert_true(state_has(K1, "initrd-segment"));
+	/* Again, and with another manifest: the record holds, nothing unpacked. */
+	assert_int_equal(inject_manifest(K1, ir, &stale), 0);
+	put(MANIFEST_PATH, m3, sizeof(m3) - 1);
+	assert_int_equal(inject_manifest(K1, ir, &stale), 0);
+	assert_int_equal(inject_whole_walks, w + 1);
+	fast = slurp(ir, &nf);
+	/* The same as a whole walk writes. */
+	assert_int_equal(unlink(state_path(q, K1, "initrd-segment")), 0);
+	assert_int_equal(inject_manifest(K1, ir, &stale), 0);
+	assert_int_equal(inject_whole_walks, w + 2);
+	slow = slurp(ir, &ns);
+	assert_int_equal(nf, ns);
+	assert_memory_equal(fast, slow, nf);
+	free(fast);
+	free(slow);
+	/* Touched (its times change): walked again. */
+	sh("touch -d '2001-01-01' %s%s", root, ir);
+	assert_int_equal(inject_manifest(K1, ir, &stale), 0);
+	assert_int_equal(inject_whole_walks, w + 3);
+	/* A generator made it anew: walked again. */
+	make_initrd(K1, "dbdboot-manifest 1\\n");
+	assert_int_equal(inject_manifest(K1, ir, &stale), 0);
+	assert_int_equal(inject_whole_walks, w + 4);
+	/* Another agent installed: walked, found stale, nothing written. */
+	put(AGENT_PATH, "agent 2\n", 8);
+	fast = slurp(ir, &nf);
+	assert_int_equal(inject_manifest(K1, ir, &stale), 0);
+	assert_int_equal(stale, 1);
+	assert_int_equal(inject_whole_walks, w + 5);
+	slow = slurp(ir, &ns);
+	assert_int_equal(nf, ns);
+	assert_memory_equal(fast, slow, nf);
+	free(fast);
+	free(slow);
+	sh("rm -f %s%s %s%s", root, AGENT_PATH, root, ir);
 }
 
 /*
@@ -316,6 +387,7 @@ static void manifest_segment_after_every_compressor(void **state)
 	static const char m2[] = "dbdboot-manifest 1\nvolume mode=incremental device=/dev/vdb "
 				 "cow=/.datto minor=1\n";
 	struct initrd_facts f;
+	int stale;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(comp) / sizeof(comp[0]); i++) {
@@ -331,14 +403,14 @@ static void manifest_segment_after_every_compressor(void **state)
 			fail_msg("%s: always a multiple of 4 bytes", comp[i]);
 		size0 = isize(K1);
 		put(MANIFEST_PATH, m2, sizeof(m2) - 1);
-		assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1), 0);
+		assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1, &stale), 0);
 		assert_int_equal(initrd_facts(K1, NULL, &f), 0);
 		if (f.problem[0])
 			fail_msg("after '%s': %s", comp[i], f.problem);
 		assert_int_equal(f.manifest, INITRD_OK);
 		assert_int_equal(f.module, INITRD_OK);
 		/* Replaced in place, not stacked, and the old bytes kept. */
-		assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1), 0);
+		assert_int_equal(inject_manifest(K1, "/boot/initrd.img-" K1, &stale), 0);
 		assert_int_equal(initrd_facts(K1, NULL, &f), 0);
 		assert_string_equal(f.problem, "");
 		assert_true(isize(K1) > size0 + 4);
@@ -504,6 +576,7 @@ int main(void)
 		cmocka_unit_test(manifest_segment_after_every_compressor),
 		cmocka_unit_test(initrd_check_and_manifest_segment),
 		cmocka_unit_test(dracut_layouts),
+		cmocka_unit_test(manifest_segment_fast_path),
 		cmocka_unit_test(bundle_refusals),
 		cmocka_unit_test(removal_hook),
 	};
