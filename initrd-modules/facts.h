@@ -58,6 +58,8 @@ struct facts {
 
 const char *dkms_state_str(enum dkms_state s);
 const char *initrd_item_str(enum initrd_item i);
+/* Whether NAME, a path in an initrd, is the agent (where the kernel puts it). */
+int initrd_is_agent(const char *name);
 int dkms_facts(const char *kver, struct dkms_facts *d);
 int module_facts(const char *kver, const char *file, struct module_facts *m);
 /* Which initrd and generator, without reading it (path, found, generator). */

@@ -90,6 +90,11 @@ static enum initrd_item module_item(const struct scan *s, const struct dbd_initr
 	return same ? INITRD_OK : INITRD_STALE;
 }
 
+int initrd_is_agent(const char *name)
+{
+	return ends_with(name, "/dbdboot-early");
+}
+
 /* What runs the agent at boot: initramfs-tools' script, dracut's pre-mount
  * hook (no systemd in the initrd) or dracut's unit (systemd in it). */
 static int is_boot_step(const char *n)
@@ -110,7 +115,7 @@ static int visit(void *ctx, const struct dbd_initrd_entry *e)
 		if (strncmp(n + 12, s->kver, strlen(s->kver)) || n[12 + strlen(s->kver)] != '/')
 			return 0;
 		s->f->module = module_item(s, e);
-	} else if (ends_with(n, "/dbdboot-early")) {
+	} else if (initrd_is_agent(n)) {
 		s->f->agent = !s->agent || (e->size == s->agent_len &&
 					    !memcmp(e->data, s->agent, e->size)) ?
 				      INITRD_OK : INITRD_STALE;

@@ -78,11 +78,10 @@ struct seg_scan {
 static int seg_visit(void *ctx, const struct dbd_initrd_entry *e)
 {
 	struct seg_scan *s = ctx;
-	size_t n = strlen(e->name);
 
 	if (!strcmp(e->name, SEGMENT_MARK) && e->comp == DBD_COMP_NONE)
 		s->mark_segment = e->segment;
-	if (n >= 14 && !strcmp(e->name + n - 14, "/dbdboot-early")) {
+	if (initrd_is_agent(e->name)) {
 		s->agent_seen = 1;	/* the last copy wins, as in the kernel */
 		s->agent_same = e->size == s->agent_len && !memcmp(e->data, s->agent, e->size);
 	}

@@ -313,6 +313,18 @@ static char *slurp(const char *rel, size_t *n)
 	return (char *)b;
 }
 
+/* The file REL holds the N bytes at WANT (freed). */
+static void expect_bytes(const char *rel, char *want, size_t n)
+{
+	size_t got_n;
+	char *got = slurp(rel, &got_n);
+
+	assert_int_equal(got_n, n);
+	assert_memory_equal(got, want, n);
+	free(got);
+	free(want);
+}
+
 /* --manifest-only a second time on the file it wrote and verified: nothing
  * unpacked, the same bytes as a whole walk writes; anything that changed
  * the file or the agent, and the whole initrd is walked again. */
@@ -323,8 +335,8 @@ static void manifest_segment_fast_path(void **state)
 	static const char m3[] = "dbdboot-manifest 1\nvolume mode=incremental device=/dev/vdc "
 				 "cow=/.datto minor=2\n";
 	const char *ir = "/boot/initrd.img-" K1;
-	char *fast, *slow, q[PATH_MAX];
-	size_t nf, ns;
+	char *fast, q[PATH_MAX];
+	size_t nf;
 	unsigned int w;
 	int stale;
 
@@ -346,11 +358,7 @@ static void manifest_segment_fast_path(void **state)
 	assert_int_equal(unlink(state_path(q, K1, "initrd-segment")), 0);
 	assert_int_equal(inject_manifest(K1, ir, &stale), 0);
 	assert_int_equal(inject_whole_walks, w + 2);
-	slow = slurp(ir, &ns);
-	assert_int_equal(nf, ns);
-	assert_memory_equal(fast, slow, nf);
-	free(fast);
-	free(slow);
+	expect_bytes(ir, fast, nf);
 	/* Touched (its times change): walked again. */
 	sh("touch -d '2001-01-01' %s%s", root, ir);
 	assert_int_equal(inject_manifest(K1, ir, &stale), 0);
@@ -365,11 +373,7 @@ static void manifest_segment_fast_path(void **state)
 	assert_int_equal(inject_manifest(K1, ir, &stale), 0);
 	assert_int_equal(stale, 1);
 	assert_int_equal(inject_whole_walks, w + 5);
-	slow = slurp(ir, &ns);
-	assert_int_equal(nf, ns);
-	assert_memory_equal(fast, slow, nf);
-	free(fast);
-	free(slow);
+	expect_bytes(ir, fast, nf);
 	sh("rm -f %s%s %s%s", root, AGENT_PATH, root, ir);
 }
 
