@@ -88,5 +88,17 @@ in_chroot() {
 		DEBIAN_FRONTEND=noninteractive INITRD=No chroot "$r" "$@"
 }
 
+# apt-get install PKG... in the chroot ROOT, its output into LOG; once more
+# after apt-get update when that fails (the base's package lists can be
+# older than the mirror). 0, or not 0 when both failed.
+chroot_apt_install() { # chroot_apt_install ROOT LOG PKG...
+	local r=$1 log=$2
+	shift 2
+	local -a apt=(apt-get install -y -q --no-install-recommends -o APT::Sandbox::User=root)
+	in_chroot "$r" "${apt[@]}" "$@" >"$log" 2>&1 && return 0
+	log "apt-get install $* failed: once more after apt-get update"
+	{ in_chroot "$r" apt-get update -q && in_chroot "$r" "${apt[@]}" "$@"; } >>"$log" 2>&1
+}
+
 # Elapsed seconds since an epoch value.
 since() { echo $(($(date +%s) - $1)); }

@@ -31,11 +31,7 @@ build_layer() {
 	mount -t overlay overlay -o "lowerdir=$BASE/root,upperdir=$tmp/upper,workdir=$tmp/work" "$r"
 	trap 'chroot_umount "$r"; umount "$r"' EXIT
 	chroot_mount "$r"
-	if ! in_chroot "$r" apt-get -q -y install dracut >"$tmp/apt.log" 2>&1; then
-		# The base's package lists can be older than the mirror.
-		{ in_chroot "$r" apt-get -q update && in_chroot "$r" apt-get -q -y install dracut; } \
-			>>"$tmp/apt.log" 2>&1 || die "apt-get install dracut failed, see $tmp/apt.log"
-	fi
+	chroot_apt_install "$r" "$tmp/apt.log" dracut || die "apt-get install dracut failed, see $tmp/apt.log"
 	# shellcheck disable=SC2016 # a dpkg-query format, not an expansion
 	[ "$(in_chroot "$r" dpkg-query -W -f='${db:Status-Status}' initramfs-tools 2>/dev/null)" != installed ] ||
 		die "initramfs-tools is still installed next to dracut, see $tmp/apt.log"

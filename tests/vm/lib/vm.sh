@@ -265,18 +265,13 @@ vm_chroot_ms() { # vm_chroot_ms COMMAND...
 
 vm_apt_install() { # vm_apt_install PKG...
 	local r=$SC_DIR/root cache=$BASE/debs/apt log=$SC_DIR/apt.log
-	local -a apt=(apt-get install -y -q --no-install-recommends -o APT::Sandbox::User=root)
 	mkdir -p "$cache/partial"
 	exec 8>"$BASE/debs/.lock"
 	flock 8
 	mount --bind "$cache" "$r/var/cache/apt/archives"
-	if ! in_chroot "$r" "${apt[@]}" "$@" >"$log" 2>&1; then
-		# The base's package lists can be older than the mirror.
-		log "apt-get install $* failed: once more after apt-get update"
-		if ! { in_chroot "$r" apt-get update -q && in_chroot "$r" "${apt[@]}" "$@"; } >>"$log" 2>&1; then
-			umount "$r/var/cache/apt/archives"
-			die "could not install $* in the scenario's root, see $log"
-		fi
+	if ! chroot_apt_install "$r" "$log" "$@"; then
+		umount "$r/var/cache/apt/archives"
+		die "could not install $* in the scenario's root, see $log"
 	fi
 	umount "$r/var/cache/apt/archives"
 	exec 8>&-
