@@ -24,17 +24,13 @@ done
 # The same initrd without the agent: its boot script then does nothing.
 vm_initrd without --without 'usr/lib/dbdboot/dbdboot-early'
 
-field() { # field BOOT: the guest's root-init-ms
-	tr -d '\r' <"$SC_DIR/boot-$1.log" | sed -n 's/^bench: root-init-ms \([0-9]*\)$/\1/p'
-}
 for kind in v1 v8 without; do
 	sum=0
 	for i in 1 2; do
 		b=$kind-$i
 		vm_boot "$b" --initrd "$kind" --append printk.devkmsg=on "${disks[@]}" 2>/dev/null
 		vm_expect_pass "$b"
-		up=$(field "$b")
-		[ -n "$up" ] || die "boot $b printed no root-init-ms"
+		up=$(vm_root_init_ms "$b")
 		sum=$((sum + up))
 		echo "boot $b: real root's init at $up ms"
 		[ "$kind" = without ] && continue

@@ -5,7 +5,7 @@
 # shellcheck source=tests/vm/guest/lib.sh
 . /dbdboot-tests/lib.sh
 
-echo "bench: root-init-ms $(($(sed -n 's/^\([0-9]*\)\.\([0-9][0-9]\).*/\1\2/p' /proc/uptime) * 10))"
+say_root_init_ms
 case $1 in
 setup)
 	mount -o remount,rw /

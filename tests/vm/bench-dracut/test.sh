@@ -54,8 +54,7 @@ for init in systemd nosystemd; do
 			b=$kind-$init-$i
 			vm_boot "$b" --initrd "$kind-$init" 2>/dev/null
 			vm_expect_pass "$b"
-			up=$(tr -d '\r' <"$SC_DIR/boot-$b.log" | sed -n 's/^bench: root-init-ms \([0-9]*\)$/\1/p')
-			[ -n "$up" ] || die "boot $b printed no root-init-ms"
+			up=$(vm_root_init_ms "$b")
 			agent=$(tr -d '\r' <"$SC_DIR/boot-$b.log" | sed -n 's/.*dbdboot: [0-9]* of [0-9]* volumes reloaded.* in \([0-9]*\) ms$/\1/p')
 			echo "boot $b: real root's init at $up ms${agent:+, the agent took $agent ms}"
 			sum=$((sum + up))

@@ -148,3 +148,9 @@ track() { # track BDEV MOUNTPOINT MINOR
 report_field() { # report_field MINOR FIELD
 	grep "\"minor\": $1," /run/dbdboot/early.json | sed -n "s/.*\"$2\": \"\([^\"]*\)\".*/\1/p"
 }
+
+# For the benchmarks: the kernel's uptime now (when the real root's init
+# runs the scenario), in ms, on a line the host reads (vm_root_init_ms).
+say_root_init_ms() {
+	echo "bench: root-init-ms $(($(sed -n 's/^\([0-9]*\)\.\([0-9][0-9]\).*/\1\2/p' /proc/uptime) * 10))"
+}

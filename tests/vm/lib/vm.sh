@@ -59,6 +59,8 @@
 #   vm_chroot_ms COMMAND...         run COMMAND in the vm_overlay root (its
 #                                   output to $SC_DIR/bench.log), print its
 #                                   wall time in ms (the benchmarks)
+#   vm_root_init_ms BOOT            the ms the guest's say_root_init_ms
+#                                   printed in BOOT (dies when none)
 #   vm_apt_install PKG...           install PKGs into the vm_overlay root with
 #                                   apt; the .debs are kept in $BASE/debs/apt
 #   vm_done SUMMARY                 last line, read by tests/check.sh
@@ -261,6 +263,13 @@ vm_chroot_ms() { # vm_chroot_ms COMMAND...
 	in_chroot "$SC_DIR/root" "$@" >>"$SC_DIR/bench.log" 2>&1 || die "$* failed, see $SC_DIR/bench.log"
 	t1=$(date +%s%N)
 	echo $(((t1 - t0) / 1000000))
+}
+
+vm_root_init_ms() { # vm_root_init_ms BOOT
+	local ms
+	ms=$(tr -d '\r' <"$SC_DIR/boot-$1.log" | sed -n 's/^bench: root-init-ms \([0-9]*\)$/\1/p')
+	[ -n "$ms" ] || die "boot $1 printed no root-init-ms"
+	echo "$ms"
 }
 
 vm_apt_install() { # vm_apt_install PKG...
