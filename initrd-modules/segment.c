@@ -73,6 +73,7 @@ struct seg_scan {
 	const unsigned char *agent;	/* the installed one, to compare */
 	size_t agent_len;
 	int agent_seen, agent_same;
+	int cut;		/* some segment was only partly unpacked */
 };
 
 static int seg_visit(void *ctx, const struct dbd_initrd_entry *e)
@@ -95,20 +96,34 @@ static int seg_end(void *ctx, const struct dbd_initrd_segment *seg)
 	s->before_last = s->last;
 	s->last = *seg;
 	s->nsegments++;
+	s->cut |= seg->cut;
 	return 0;
 }
 
-/* The layout of the LEN bytes at BUF, every segment walked; *AGENT_OK
- * unless it holds an agent other than the installed one (AGENT, ALEN). */
+/*
+ * The layout of the LEN bytes at BUF, every segment walked; *AGENT_OK
+ * unless it holds an agent other than the installed one (AGENT, ALEN).
+ * A zstd segment's end is read from its frame's block headers, and of it
+ * only the first WALK_PREFIX bytes are unpacked to find the agent, which
+ * both generators put near the start; only when it is not there is the
+ * whole initrd unpacked.
+ */
+#define WALK_PREFIX (8u << 20)
+
 static int layout_walk(const unsigned char *buf, size_t len, const unsigned char *agent,
 		       size_t alen, struct layout *l, int *agent_ok, char *why, size_t whylen)
 {
 	struct seg_scan s = { .mark_segment = -1, .agent = agent, .agent_len = alen };
 	int ret;
 
-	inject_whole_walks++;
-	ret = dbd_initrd_walk_segments(buf, len, seg_visit, seg_end, &s, why, whylen);
-
+	ret = dbd_initrd_walk_prefix(buf, len, WALK_PREFIX, seg_visit, seg_end, &s, why, whylen);
+	if (!ret && s.cut && !s.agent_seen) {
+		s = (struct seg_scan){ .mark_segment = -1, .agent = agent, .agent_len = alen };
+		inject_whole_walks++;
+		ret = dbd_initrd_walk_segments(buf, len, seg_visit, seg_end, &s, why, whylen);
+	} else if (!s.cut) {
+		inject_whole_walks++;
+	}
 	if (ret < 0)
 		return ret;
 	if (s.nsegments && s.mark_segment >= 0 && (unsigned int)s.mark_segment == s.last.index) {

@@ -21,6 +21,9 @@ struct walk {
 	unsigned int segment;
 	enum dbd_comp comp;
 	size_t segment_offset;
+	size_t prefix;		/* of a zstd segment, unpack only this much (0: all) */
+	int cut;		/* this segment's stream was cut there */
+	int stopped;		/* by the callback */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -120,8 +123,10 @@ static int cpio_archive(struct walk *w, const unsigned char *p, size_t len, size
 		e = (struct dbd_initrd_entry){ .name = name, .mode = mode, .data = p + name_end,
 					       .size = filesize, .segment = w->segment,
 					       .comp = w->comp, .segment_offset = w->segment_offset };
-		if (w->cb && (ret = w->cb(w->ctx, &e)) != 0)
+		if (w->cb && (ret = w->cb(w->ctx, &e)) != 0) {
+			w->stopped = 1;
 			return ret;
+		}
 		pos = data_end;
 	}
 }
@@ -160,13 +165,15 @@ static int cpio_stream(struct walk *w, const unsigned char *p, size_t len)
 static int segment_done(struct walk *w, size_t end)
 {
 	struct dbd_initrd_segment s = { .index = w->segment, .comp = w->comp,
-					.start = w->segment_offset, .end = end };
+					.start = w->segment_offset, .end = end, .cut = w->cut };
 
 	w->segment++;
 	return w->seg_cb ? w->seg_cb(w->ctx, &s) : 0;
 }
 
-/* One compressed segment at POS; *USED gets what the kernel's decoder takes. */
+/* One compressed segment at POS; *USED gets what the kernel's decoder takes.
+ * Cut at the walk's prefix, what the cut leaves of the last entry is not
+ * an error: the entries before it have been given. */
 static int compressed(struct walk *w, const unsigned char *buf, size_t len, size_t pos,
 		      size_t *used)
 {
@@ -174,12 +181,14 @@ static int compressed(struct walk *w, const unsigned char *buf, size_t len, size
 	char why[200];
 	int ret;
 
-	ret = dbd_kernel_unpack(buf + pos, len - pos, &o, used, why, sizeof(why));
-	if (ret) {
+	ret = dbd_kernel_unpack_prefix(buf + pos, len - pos, w->prefix, &o, used, why,
+				       sizeof(why));
+	if (ret < 0) {
 		free(o.p);
 		return fail(w, ret == -ENOTSUP ? -EBADMSG : ret, "segment %u at byte %zu: %s",
 			    w->segment, pos, why);
 	}
+	w->cut = ret;
 	w->comp = dbd_kernel_comp(buf + pos, len - pos);
 	if (!o.len) {
 		free(o.p);
@@ -188,13 +197,20 @@ static int compressed(struct walk *w, const unsigned char *buf, size_t len, size
 	}
 	ret = cpio_stream(w, o.p, o.len);
 	free(o.p);
+	if (ret < 0 && w->cut && !w->stopped) {
+		if (w->err && w->errlen)
+			w->err[0] = '\0';
+		ret = 0;
+	}
 	return ret;
 }
 
-int dbd_initrd_walk_segments(const unsigned char *buf, size_t len, dbd_initrd_cb cb,
-			     dbd_initrd_seg_cb seg_cb, void *ctx, char *err, size_t errlen)
+int dbd_initrd_walk_prefix(const unsigned char *buf, size_t len, size_t prefix,
+			   dbd_initrd_cb cb, dbd_initrd_seg_cb seg_cb, void *ctx, char *err,
+			   size_t errlen)
 {
-	struct walk w = { .cb = cb, .seg_cb = seg_cb, .ctx = ctx, .err = err, .errlen = errlen };
+	struct walk w = { .cb = cb, .seg_cb = seg_cb, .ctx = ctx, .err = err, .errlen = errlen,
+			  .prefix = prefix };
 	size_t pos = 0, used;
 	int ret, after_raw = 0;
 
@@ -210,6 +226,7 @@ int dbd_initrd_walk_segments(const unsigned char *buf, size_t len, dbd_initrd_cb
 				    "after a raw archive (the kernel: \"broken padding\")",
 				    w.segment, pos);
 		w.segment_offset = pos;
+		w.cut = 0;
 		used = 0;
 		if (buf[pos] == '0' && pos % 4 == 0) {
 			w.comp = DBD_COMP_NONE;
@@ -226,6 +243,12 @@ int dbd_initrd_walk_segments(const unsigned char *buf, size_t len, dbd_initrd_cb
 		pos += used;
 	}
 	return 0;
+}
+
+int dbd_initrd_walk_segments(const unsigned char *buf, size_t len, dbd_initrd_cb cb,
+			     dbd_initrd_seg_cb seg_cb, void *ctx, char *err, size_t errlen)
+{
+	return dbd_initrd_walk_prefix(buf, len, 0, cb, seg_cb, ctx, err, errlen);
 }
 
 int dbd_initrd_walk(const unsigned char *buf, size_t len, dbd_initrd_cb cb, void *ctx,

@@ -37,6 +37,7 @@ struct dbd_initrd_segment {
 	unsigned int index;
 	enum dbd_comp comp;
 	size_t start, end;
+	int cut;	/* only a prefix was unpacked (dbd_initrd_walk_prefix) */
 };
 typedef int (*dbd_initrd_seg_cb)(void *ctx, const struct dbd_initrd_segment *s);
 
@@ -53,5 +54,16 @@ int dbd_initrd_walk(const unsigned char *buf, size_t len, dbd_initrd_cb cb, void
 /* The same, and SEG_CB (if not NULL) after each segment's last entry. */
 int dbd_initrd_walk_segments(const unsigned char *buf, size_t len, dbd_initrd_cb cb,
 			     dbd_initrd_seg_cb seg_cb, void *ctx, char *err, size_t errlen);
+
+/*
+ * The same, but of each zstd segment only the first PREFIX unpacked bytes
+ * (0: all): the segment's end comes from its frame's block headers, so
+ * where segments lie is known without unpacking them; only the entries
+ * wholly inside the prefix are given, and the segment's SEG_CB says cut.
+ * What lies past the prefix is not checked: a walk without one does that.
+ */
+int dbd_initrd_walk_prefix(const unsigned char *buf, size_t len, size_t prefix,
+			   dbd_initrd_cb cb, dbd_initrd_seg_cb seg_cb, void *ctx, char *err,
+			   size_t errlen);
 
 #endif

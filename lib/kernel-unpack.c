@@ -98,3 +98,20 @@ int dbd_kernel_unpack(const unsigned char *in, size_t len, struct dbd_buf *out, 
 			   dbd_unpack_strerror(ret));
 	return 0;
 }
+
+int dbd_kernel_unpack_prefix(const unsigned char *in, size_t len, size_t limit,
+			     struct dbd_buf *out, size_t *used, char *why, size_t whylen)
+{
+	int ret;
+
+	if (!limit || dbd_kernel_comp(in, len) != DBD_COMP_ZSTD)
+		return dbd_kernel_unpack(in, len, out, used, why, whylen);
+	*used = 0;
+	ret = header_rules(DBD_COMP_ZSTD, in, len, why, whylen);
+	if (ret)
+		return ret;
+	ret = dbd_unpack_zstd_prefix(in, len, out, limit, used);
+	if (ret < 0)
+		return dbd_say(why, whylen, ret, "zstd stream %s", dbd_unpack_strerror(ret));
+	return ret;
+}

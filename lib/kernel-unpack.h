@@ -43,4 +43,13 @@ enum dbd_comp dbd_kernel_comp(const unsigned char *p, size_t n);
 int dbd_kernel_unpack(const unsigned char *in, size_t len, struct dbd_buf *out, size_t *used,
 		      char *why, size_t whylen);
 
+/*
+ * The same, but of a zstd segment only the first LIMIT unpacked bytes
+ * (LIMIT 0: all): its end comes from its frame's block headers, its header
+ * is held to the kernel's rules, the rest is not unpacked. Returns 1 when
+ * OUT was cut there; other formats are unpacked whole (0).
+ */
+int dbd_kernel_unpack_prefix(const unsigned char *in, size_t len, size_t limit,
+			     struct dbd_buf *out, size_t *used, char *why, size_t whylen);
+
 #endif

@@ -138,9 +138,11 @@ static int unpack_lzma(const unsigned char *in, size_t len, struct dbd_buf *o, s
 	return ret;
 }
 
-static int unpack_zstd(const unsigned char *in, size_t len, struct dbd_buf *o, size_t *used)
+/* One zstd frame; with LIMIT, only its first LIMIT unpacked bytes (1: cut). */
+static int zstd_frame(const unsigned char *in, size_t len, struct dbd_buf *o, size_t *used,
+		      size_t limit)
 {
-	size_t frame = ZSTD_findFrameCompressedSize(in, len), r;
+	size_t frame = ZSTD_findFrameCompressedSize(in, len), start = o->len, r;
 	ZSTD_DStream *d;
 	ZSTD_inBuffer ib;
 	int ret = 0;
@@ -158,6 +160,8 @@ static int unpack_zstd(const unsigned char *in, size_t len, struct dbd_buf *o, s
 		if (ret)
 			break;
 		ob = (ZSTD_outBuffer){ .dst = o->p + o->len, .size = o->cap - o->len, .pos = 0 };
+		if (limit && ob.size > start + limit - o->len)
+			ob.size = start + limit - o->len;
 		r = ZSTD_decompressStream(d, &ob, &ib);
 		o->len += ob.pos;
 		if (ZSTD_isError(r)) {
@@ -166,6 +170,10 @@ static int unpack_zstd(const unsigned char *in, size_t len, struct dbd_buf *o, s
 		}
 		if (r == 0)
 			break;
+		if (limit && o->len - start >= limit) {
+			ret = 1;
+			break;
+		}
 		if (ib.pos == ib.size && ob.pos < ob.size) {
 			ret = -EBADMSG;
 			break;
@@ -174,6 +182,17 @@ static int unpack_zstd(const unsigned char *in, size_t len, struct dbd_buf *o, s
 	ZSTD_freeDStream(d);
 	*used = frame;
 	return ret;
+}
+
+static int unpack_zstd(const unsigned char *in, size_t len, struct dbd_buf *o, size_t *used)
+{
+	return zstd_frame(in, len, o, used, 0);
+}
+
+int dbd_unpack_zstd_prefix(const unsigned char *in, size_t len, struct dbd_buf *out,
+			   size_t limit, size_t *used)
+{
+	return zstd_frame(in, len, out, used, limit ? limit : 1);
 }
 
 int dbd_unpack_lz4(const unsigned char *in, size_t len, struct dbd_buf *o, size_t *used,

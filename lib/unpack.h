@@ -49,6 +49,14 @@ const char *dbd_comp_str(enum dbd_comp c);
 int dbd_unpack(enum dbd_comp c, const unsigned char *in, size_t len, struct dbd_buf *out,
 	       size_t *used);
 /*
+ * One zstd frame, of which only the first LIMIT unpacked bytes are
+ * appended to OUT; *USED gets the whole frame's size all the same (from
+ * its block headers: the rest is not unpacked). Returns 1 when the output
+ * was cut at LIMIT, 0 when the whole frame fit, or an error as dbd_unpack.
+ */
+int dbd_unpack_zstd_prefix(const unsigned char *in, size_t len, struct dbd_buf *out,
+			   size_t limit, size_t *used);
+/*
  * The lz4 legacy format: its magic, then blocks of a LE32 size and data.
  * AS_INITRAMFS 0: a size of 0 or one larger than a block can be ends the
  * stream (a bzImage payload ends with its unpacked size). AS_INITRAMFS 1:

@@ -300,6 +300,79 @@ static void callback_stops_walk(void **state)
 	free(buf);
 }
 
+struct ends {
+	unsigned int n;
+	size_t end[4];
+	int cut[4];
+};
+
+/* Both callbacks get one context: the entries seen first, then the ends. */
+struct seen_ends {
+	struct seen s;
+	struct ends e;
+};
+
+static int seg_ends(void *ctx, const struct dbd_initrd_segment *seg)
+{
+	struct ends *e = &((struct seen_ends *)ctx)->e;
+
+	if (e->n < 4) {
+		e->end[e->n] = seg->end;
+		e->cut[e->n] = seg->cut;
+	}
+	e->n++;
+	return 0;
+}
+
+/* Which entries and where the segments end, walked with PREFIX. */
+static void walk_with(const unsigned char *buf, size_t len, size_t prefix, struct seen *s,
+		      struct ends *e)
+{
+	struct seen_ends both = { 0 };
+	char err[256];
+
+	assert_int_equal(dbd_initrd_walk_prefix(buf, len, prefix, collect, seg_ends, &both, err,
+						sizeof(err)), 0);
+	*s = both.s;
+	*e = both.e;
+}
+
+/* A zstd segment walked with a prefix: the same ends as unpacked whole,
+ * only the entries inside the prefix, the cut said; other formats whole. */
+static void prefix_walk(void **state)
+{
+	struct seen whole, part;
+	struct ends we, pe;
+	unsigned char *buf;
+	char path[256];
+	size_t len;
+
+	(void)state;
+	sh("cd %s && zstd -q -c <main.cpio >main.z && cat early.cpio main.z >initrd-p && "
+	   "truncate -s $(( ($(stat -c %%s initrd-p) + 7) / 4 * 4 )) initrd-p && "
+	   "cat app.cpio >>initrd-p", dir);
+	snprintf(path, sizeof(path), "%s/initrd-p", dir);
+	buf = slurp(path, &len);
+	walk_with(buf, len, 0, &whole, &we);
+	walk_with(buf, len, 300, &part, &pe);
+	assert_int_equal(we.n, 3);
+	assert_int_equal(pe.n, 3);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pe.end[i], we.end[i]);
+	assert_int_equal(we.cut[1], 0);
+	assert_int_equal(pe.cut[0] + pe.cut[1] * 2 + pe.cut[2] * 4, 2);
+	assert_true(part.n < whole.n);
+	assert_false(part.module_ok);
+	assert_true(whole.module_ok);
+	/* the raw segment after it is read whole either way */
+	assert_string_equal(part.manifest, "dbdboot-manifest 1\nvolume x\n");
+	/* a prefix larger than the stream: nothing cut */
+	walk_with(buf, len, 64u << 20, &part, &pe);
+	assert_int_equal(part.n, whole.n);
+	assert_int_equal(pe.cut[1], 0);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +387,7 @@ int main(void)
 		cmocka_unit_test(appended_raw_segment),
 		cmocka_unit_test(garbage_and_truncated_bzip2),
 		cmocka_unit_test(callback_stops_walk),
+		cmocka_unit_test(prefix_walk),
 	};
 
 	return cmocka_run_group_tests_name("initrd", tests, setup, teardown);
