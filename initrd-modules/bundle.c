@@ -18,9 +18,11 @@
 #include <unistd.h>
 
 #include "bundlefmt.h"
+#include "cli.h"
 #include "dbdboot.h"
-#include "files.h"
 #include "facts.h"
+#include "files.h"
+#include "rootpath.h"
 #include "run.h"
 #include "sha256.h"
 #include "unpack.h"
@@ -34,27 +36,27 @@ static int bundle_export(const char *kver, const char *file)
 {
 	unsigned char *ko = NULL, *gz = NULL;
 	char p[PATH_MAX], meta[1024], sum[65], fsum[65];
-	struct module_facts m;
-	struct dkms_facts d;
+	struct facts f;
 	size_t len, mlen, glen;
 	int ret;
 
-	module_facts(kver, NULL, &m);
-	if (!m.found)
+	ret = facts_get(kver, FACT_MODULE | FACT_DKMS, &f);
+	if (ret)
+		return err(ret, "could not use kernel release '%s': not a release name", kver);
+	if (!f.mod.found)
 		return err(-ENOENT, "could not export dattobd for '%s': none is installed for it "
 			   "(run: dbdboot rebuild -k %s)", kver, kver);
-	if (m.problem[0])
-		return err(-EINVAL, "could not export '%s': %s", m.path, m.problem);
-	ret = read_file(rpath(p, "%s", m.path), 64u << 20, &ko, &len);
+	if (f.mod.problem[0])
+		return err(-EINVAL, "could not export '%s': %s", f.mod.path, f.mod.problem);
+	ret = read_file(rpath(p, "%s", f.mod.path), 64u << 20, &ko, &len);
 	if (ret)
-		return err(ret, "could not read '%s': %s", m.path, strerror(-ret));
-	dkms_facts(kver, &d);
+		return err(ret, "could not read '%s': %s", f.mod.path, strerror(-ret));
 	sha256_hex(ko, len, sum);
 	mlen = (size_t)snprintf(meta, sizeof(meta),
 				"dbdboot-bundle 1\nkernel %s\nmodule " DKMS_MODULE
 				"\ndkms-version %s\nvermagic %s\nsha256 %s\nsize %zu\n",
-				kver, d.version[0] ? d.version : m.version[0] ? m.version : "unknown",
-				m.vermagic, sum, len);
+				kver, f.dkms.version[0] ? f.dkms.version : f.mod.version[0] ? f.mod.version : "unknown",
+				f.mod.vermagic, sum, len);
 	ret = dbd_bundle_make(meta, mlen, ko, len, &gz, &glen);
 	if (ret) {
 		err(ret, "could not compress the bundle");
@@ -67,14 +69,14 @@ static int bundle_export(const char *kver, const char *file)
 	}
 	sha256_hex(gz, glen, fsum);
 	info("%s: exported dattobd %s (%zu bytes) to '%s'; import it with: dbdboot bundle import "
-	     "--sha256 %s %s", kver, d.version[0] ? d.version : m.version, len, file, fsum, file);
+	     "--sha256 %s %s", kver, f.dkms.version[0] ? f.dkms.version : f.mod.version, len, file, fsum, file);
 	if (opt.json) {
 		json_open(NULL);
 		json_str("kernel", kver);
 		json_str("file", file);
 		json_str("sha256", fsum);
 		json_str("module_sha256", sum);
-		json_str("vermagic", m.vermagic);
+		json_str("vermagic", f.mod.vermagic);
 		json_close();
 		json_end();
 	}
@@ -137,7 +139,7 @@ static int import_check(const char *file, const char *want, struct dbd_bundle *b
 static int import_install(const char *file, const struct dbd_bundle *b, int force)
 {
 	char p[PATH_MAX], note[512];
-	struct module_facts mf;
+	struct facts f;
 	unsigned char *old = NULL;
 	size_t olen;
 	int ret;
@@ -158,10 +160,9 @@ static int import_install(const char *file, const struct dbd_bundle *b, int forc
 	ret = run_depmod(b->kernel);
 	if (ret)
 		return ret;
-	module_facts(b->kernel, NULL, &mf);
-	if (!mf.found || mf.problem[0])
+	if (facts_get(b->kernel, FACT_MODULE, &f) || !f.mod.found || f.mod.problem[0])
 		return err(-EINVAL, "could not verify the imported module for %s: %s", b->kernel,
-			   mf.found ? mf.problem : "not found after depmod");
+			   f.mod.found ? f.mod.problem : "not found after depmod");
 	snprintf(note, sizeof(note), "imported from %s: dattobd %s, sha256 %s\n", file,
 		 b->version, b->sha256);
 	state_write(b->kernel, "bundle", note);
@@ -172,7 +173,7 @@ static int import_install(const char *file, const struct dbd_bundle *b, int forc
 		json_str("kernel", b->kernel);
 		json_str("version", b->version);
 		json_str("sha256", b->sha256);
-		json_str("path", mf.path);
+		json_str("path", f.mod.path);
 		json_close();
 		json_end();
 	}

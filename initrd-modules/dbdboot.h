@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * dbdboot, the host utility: what its subcommands share. Functions return 0
- * or a negative errno and say what failed; only main() maps to exit codes.
+ * dbdboot, the host utility: the base every layer uses (options, messages,
+ * reading files, JSON). Functions return 0 or a negative errno and say
+ * what failed; only the command line (cli.h) maps to exit codes.
  */
 #ifndef DBDBOOT_HOST_H
 #define DBDBOOT_HOST_H
@@ -10,12 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-
-/* Exit codes (documented in dbdboot(8)). */
-#define EXIT_OK		0	/* done; or all checked and good */
-#define EXIT_FAIL	1	/* an operation failed, or a check found a problem */
-#define EXIT_USAGE	2	/* bad command line */
-#define EXIT_DEFERRED	3	/* nothing could be done yet (a package is missing); not an error */
 
 #define DKMS_MODULE "dattobd"
 /* The endings of the module's file, as kmod and mkinitramfs know them. */
@@ -41,13 +36,9 @@ __attribute__((format(printf, 1, 2))) void warn(const char *fmt, ...);
 /* "could not VERB 'OBJECT': reason"; returns RET (a negative errno). */
 __attribute__((format(printf, 2, 3))) int err(int ret, const char *fmt, ...);
 
-/* ROOT + the formatted absolute path, into OUT (PATH_MAX). */
-__attribute__((format(printf, 2, 3))) char *rpath(char *out, const char *fmt, ...);
-
 /* Seconds on the monotonic clock, to time steps with. */
 double now_s(void);
 
-int path_exists(const char *path);
 /* Read a whole file (up to MAX bytes) into a malloc'ed buffer, NUL-terminated;
  * read_file_st also gives the stat of what was read (OUT). */
 int read_file(const char *path, size_t max, unsigned char **buf, size_t *len);

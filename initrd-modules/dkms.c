@@ -13,7 +13,8 @@
 #include <unistd.h>
 
 #include "dbdboot.h"
-#include "facts.h"
+#include "dkms.h"
+#include "rootpath.h"
 
 const char *dkms_state_str(enum dkms_state s)
 {

@@ -11,6 +11,7 @@
 #include "files.h"
 #include "jsonread.h"
 #include "record.h"
+#include "rootpath.h"
 #include "uuid.h"
 
 #define REPORT_PATH "/run/dbdboot/early.json"

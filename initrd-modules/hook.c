@@ -23,11 +23,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "dbdboot.h"
-#include "files.h"
 #include "facts.h"
+#include "files.h"
 #include "inject.h"
 #include "rebuild.h"
+#include "rootpath.h"
 
 static void by_hand(const char *kver)
 {
@@ -50,7 +52,7 @@ static int initrd_made(const char *kver)
 {
 	struct facts f;
 
-	if (facts_get(kver, &f) || !f.k.image)
+	if (facts_get(kver, FACT_ALL, &f) || !f.k.image)
 		return 0;
 	if (f.ready) {
 		info("%s: '%s' holds dattobd, the agent and the manifest", kver, f.initrd.path);
@@ -80,10 +82,8 @@ static int headers_installed(const char *kver)
 		return 0;
 	}
 	if (ret == REBUILD_DEFERRED) {
-		struct dkms_facts d;
-
-		dkms_facts(kver, &d);
-		if (r.outcome && !strcmp(r.outcome, "deferred-image") && d.nversions)
+		if (r.outcome && !strcmp(r.outcome, "deferred-image") &&
+		    !facts_get(kver, FACT_DKMS, &f) && f.dkms.nversions)
 			warn("%s: dkms' own hook, next, will try to build dattobd for this kernel "
 			     "and fail: without the image there is no System.map to build with. That "
 			     "failure is expected and harmless; dbdboot builds dattobd when the image "
@@ -92,7 +92,7 @@ static int headers_installed(const char *kver)
 		return 0;
 	}
 	/* The image came first: its initrd was made without the module. */
-	if (facts_get(kver, &f) || f.ready || !f.initrd.found)
+	if (facts_get(kver, FACT_ALL, &f) || f.ready || !f.initrd.found)
 		return 0;
 	if (inject_one(kver, 0) < 0)
 		by_hand(kver);

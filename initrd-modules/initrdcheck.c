@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "dbdboot.h"
-#include "facts.h"
+#include "generator.h"
 #include "initrd.h"
+#include "initrdcheck.h"
+#include "rootpath.h"
 #include "unpack.h"
 
 struct scan {
@@ -139,19 +141,11 @@ const char *initrd_item_str(enum initrd_item i)
 
 void initrd_locate(const char *kver, struct initrd_facts *f)
 {
-	static const char *const names[][2] = { { "/boot/initrd.img-", "" },
-						{ "/boot/initramfs-", ".img" } };
 	const char *gen = initrd_generator();
-	char p[PATH_MAX];
 
 	memset(f, 0, sizeof(*f));
 	snprintf(f->generator, sizeof(f->generator), "%s", gen ? gen : "");
-	for (size_t i = 0; i < 2 && !f->found; i++) {
-		snprintf(f->path, sizeof(f->path), "%s%s%s", names[i][0], kver, names[i][1]);
-		f->found = path_exists(rpath(p, "%s", f->path));
-	}
-	if (!f->found)
-		snprintf(f->path, sizeof(f->path), "/boot/initrd.img-%s", kver);
+	f->found = initrd_path(kver, f->path, sizeof(f->path));
 }
 
 int initrd_facts(const char *kver, const struct module_facts *m, struct initrd_facts *f)

@@ -12,16 +12,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "dbdboot.h"
-#include "files.h"
 #include "facts.h"
+#include "files.h"
+#include "generator.h"
 #include "initrd.h"
 #include "inject.h"
 #include "manifest.h"
 #include "run.h"
 
-static int check(const char *kver, const struct facts *f, const struct initrd_facts *i)
+static int check(const char *kver, const struct facts *f)
 {
+	const struct initrd_facts *i = &f->initrd;
 	char miss[256] = "";
 
 	if (i->problem[0])
@@ -52,6 +55,7 @@ static int regenerate(const char *kver, const struct facts *f)
 {
 	const char *gen = initrd_generator();
 	char log[PATH_MAX], p[PATH_MAX], why[256];
+	const char *argv[6];
 	enum run_step step;
 	double t0;
 	int ret;
@@ -64,18 +68,8 @@ static int regenerate(const char *kver, const struct facts *f)
 	write_atomic(log, "", 0, 0644);
 	info("%s: %s for '%s' ...", kver, gen, f->initrd.path);
 	t0 = now_s();
-	if (!strcmp(gen, "initramfs-tools")) {
-		const char *argv[] = { "update-initramfs", f->initrd.found ? "-u" : "-c", "-k", kver,
-				       NULL };
-
-		step = RUN_UPDATE_INITRAMFS;
-		ret = run_prog(step, argv, log);
-	} else {
-		const char *argv[] = { "dracut", "-f", "--kver", kver, f->initrd.path, NULL };
-
-		step = RUN_DRACUT;
-		ret = run_prog(step, argv, log);
-	}
+	step = (enum run_step)generator_argv(gen, kver, f->initrd.path, f->initrd.found, argv);
+	ret = run_prog(step, argv, log);
 	if (ret) {
 		unsigned char *text;
 		size_t len;
@@ -95,23 +89,19 @@ static int regenerate(const char *kver, const struct facts *f)
 
 int inject_one(const char *kver, int manifest_only)
 {
-	struct initrd_facts after;
-	struct facts f;
+	struct facts f, after;
 	int ret;
 
 	/* One writer at a time: never a stale copy renamed over a newer one. */
 	ret = dbd_lock();
 	if (ret)
 		return ret;
-	/* Not facts_get: what the initrd holds now is about to change, and
-	 * reading it is the costly part; it is read once, after. */
-	memset(&f, 0, sizeof(f));
-	ret = kernel_probe(kver, &f.k);
+	/* Not what the initrd holds: that is about to change, and reading it
+	 * is the costly part; it is read once, after. The module's checks
+	 * only for the generator's run. */
+	ret = facts_get(kver, FACT_INITRD_PATH | (manifest_only ? 0 : FACT_MODULE), &f);
 	if (ret)
 		return err(ret, "could not use kernel release '%s': not a release name", kver);
-	if (!manifest_only)	/* libkmod's checks: for the generator's run */
-		module_facts(kver, NULL, &f.mod);
-	initrd_locate(kver, &f.initrd);
 	if (!f.k.image) {
 		info("%s: no image (/boot/vmlinuz-%s) is installed: no initrd to make", kver, kver);
 		return INJECT_DEFERRED;
@@ -134,11 +124,11 @@ int inject_one(const char *kver, int manifest_only)
 	ret = regenerate(kver, &f);
 	if (ret)
 		return ret;
-	initrd_facts(kver, &f.mod, &after);
-	ret = check(kver, &f, &after);
+	facts_get(kver, FACT_INITRD, &after);
+	ret = check(kver, &after);
 	if (!ret)
 		info("%s: '%s' holds the module, the agent, the boot script and the manifest",
-		     kver, after.path);
+		     kver, after.initrd.path);
 	return ret;
 }
 

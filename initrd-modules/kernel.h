@@ -34,10 +34,6 @@ const char *sysmap_state_str(enum sysmap_state s);
 /* Is the file at PATH (absolute, with the root) a real System.map? */
 enum sysmap_state sysmap_classify(const char *path);
 
-/* Parse "-k KVER | --all" style selections: fills LIST, returns the count or
- * <0 after saying why. KVER NULL and ALL 0: the running kernel (root /) . */
-int kernels_select(const char *kver, int all, char (*list)[KVER_MAX], int max);
-
 /*
  * What dbdboot wrote for a kernel is recorded under
  * STATE_DIR/kernels/KVER/ (one small file a thing), so that removing the

@@ -13,6 +13,7 @@
 #include "dbdboot.h"
 #include "dbdboot/dattobd.h"
 #include "live.h"
+#include "rootpath.h"
 #include "run.h"
 
 struct shared {

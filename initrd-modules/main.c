@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "dbdboot.h"
 
 static const struct {
@@ -24,14 +25,6 @@ static const struct {
 	{ "verdict", cmd_verdict, "say, per volume, whether its tracking chain survived the boot" },
 	{ "record-shutdown", cmd_record_shutdown, "what the shutdown unit runs: sync, then the record" },
 };
-
-/* Bad usage, as util-linux says it: what to read. EXIT_USAGE. */
-static int try_help(const char *command)
-{
-	fprintf(stderr, "Try 'dbdboot%s%s --help' for more information.\n", command ? " " : "",
-		command ? command : "");
-	return EXIT_USAGE;
-}
 
 static void usage(FILE *f)
 {

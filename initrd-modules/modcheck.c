@@ -12,7 +12,8 @@
 #include <string.h>
 
 #include "dbdboot.h"
-#include "facts.h"
+#include "modcheck.h"
+#include "rootpath.h"
 #include "symvers.h"
 
 static const char *const no_config[] = { NULL };

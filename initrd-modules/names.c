@@ -12,6 +12,7 @@
 #include "dbdboot.h"
 #include "mountinfo.h"
 #include "names.h"
+#include "rootpath.h"
 #include "superblock.h"
 
 const char *name_kind_str(enum name_kind k)

@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "dbdboot.h"
-#include "files.h"
 #include "facts.h"
+#include "files.h"
 #include "rebuild.h"
+#include "rootpath.h"
 #include "run.h"
 #include "sysmap.h"
 
@@ -154,13 +156,10 @@ static int preflight(const char *kver, int force, struct facts *f, struct rebuil
 	const char *ver;
 	int ret;
 
-	/* Not facts_get: the initrd is inject's business, and reading it costs. */
-	memset(f, 0, sizeof(*f));
-	ret = kernel_probe(kver, &f->k);
+	/* Not the initrd: that is inject's business, and reading it costs. */
+	ret = facts_get(kver, FACT_DKMS | FACT_MODULE, f);
 	if (ret)
 		return err(ret, "could not use kernel release '%s': not a release name", kver);
-	dkms_facts(kver, &f->dkms);
-	module_facts(kver, NULL, &f->mod);
 	if (!f->k.headers || !f->k.image) {
 		info(!f->k.headers ? "%s: the headers (linux-headers-%s) are not installed: nothing "
 		     "built; the build will run when they arrive" : "%s: the image "
@@ -172,7 +171,7 @@ static int preflight(const char *kver, int force, struct facts *f, struct rebuil
 	if (!f->dkms.nversions) {
 		ret = no_source();
 		if (!ret)
-			dkms_facts(kver, &f->dkms);
+			ret = facts_get(kver, FACT_DKMS | FACT_MODULE, f);
 		if (ret || !f->dkms.nversions) {
 			r->outcome = "no-source";
 			return ret ? ret : -ENOENT;
@@ -235,7 +234,7 @@ static int build(const char *kver, const char *ver, struct facts *f, const char 
 		r->outcome = "install-failed";
 		return ret;
 	}
-	ret = module_facts(kver, NULL, &f->mod);
+	ret = facts_get(kver, FACT_DKMS | FACT_MODULE, f);
 	if (ret || !f->mod.found || f->mod.problem[0]) {
 		r->outcome = "verify-failed";
 		return err(-EBADMSG, "could not verify the dattobd dkms installed for '%s': %s", kver,

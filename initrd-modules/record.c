@@ -15,9 +15,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "dbdboot.h"
 #include "files.h"
 #include "record.h"
+#include "rootpath.h"
 #include "sync.h"
 #include "uuid.h"
 
@@ -130,8 +132,7 @@ int cmd_record_shutdown(int argc, char **argv)
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
 		return help(), EXIT_OK;
 	if (argc > 1)
-		return err(0, "unexpected argument '%s'",
-			   argv[1]), EXIT_USAGE;
+		return unexpected_arg(argv[1]);
 	sync_ret = sync_run(0, &r);
 	text = record_text(&r, sync_ret, &len);
 	if (!text)

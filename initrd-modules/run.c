@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "dbdboot.h"
+#include "rootpath.h"
 #include "run.h"
 
 /* Generous where the work is long (the real dattobd builds in about two

@@ -24,12 +24,13 @@
 #include <unistd.h>
 
 #include "dbdboot.h"
-#include "facts.h"
 #include "files.h"
 #include "initrd.h"
+#include "initrdcheck.h"
 #include "inject.h"
 #include "kernel.h"
 #include "manifest.h"
+#include "rootpath.h"
 #include "sha256.h"
 
 #define SEGMENT_MARK "etc/dbdboot/.manifest-segment"

@@ -6,6 +6,7 @@
 #include "dbdboot.h"
 #include "files.h"
 #include "kernel.h"
+#include "rootpath.h"
 
 char *state_path(char *out, const char *kver, const char *name)
 {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "cli.h"
 #include "dbdboot.h"
 #include "facts.h"
 
@@ -120,13 +121,11 @@ int cmd_status(int argc, char **argv)
 		default: return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		err(0, "unexpected argument '%s' (see dbdboot status --help)", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return unexpected_arg(argv[optind]);
 	n = kernels_select(kver, !kver, list, MAX_KERNELS);
 	if (n < 0)
-		return n == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
+		return select_exit(n);
 	if (*opt.root || uname(&u))
 		u.release[0] = '\0';
 	if (opt.json) {
@@ -137,7 +136,7 @@ int cmd_status(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		struct facts f;
 
-		if (facts_get(list[i], &f)) {
+		if (facts_get(list[i], FACT_ALL, &f)) {
 			err(0, "could not use kernel release '%s'", list[i]);
 			bad = 1;
 			continue;

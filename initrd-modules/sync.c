@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "dbdboot.h"
 #include "dbdboot/dattobd.h"
 #include "facts.h"
@@ -22,6 +23,7 @@
 #include "kernel.h"
 #include "manifest.h"
 #include "names.h"
+#include "rootpath.h"
 #include "sync.h"
 #include "uuid.h"
 
@@ -337,15 +339,13 @@ static int compose(const struct live *l, char **text, size_t *len)
 static int initrd_kernels(char (*list)[KVER_MAX], int max)
 {
 	static char all[MAX_KERNELS][KVER_MAX];
-	struct initrd_facts f;
-	struct kernel k;
+	struct facts f;
 	int n = kernels_list(all, MAX_KERNELS), m = 0;
 
 	for (int i = 0; i < n && m < max; i++) {
-		if (kernel_probe(all[i], &k) || !k.image)
+		if (facts_get(all[i], FACT_INITRD_PATH, &f) || !f.k.image)
 			continue;
-		initrd_locate(all[i], &f);
-		if (!f.found) {
+		if (!f.initrd.found) {
 			info("%s: no initrd yet: its generator's hook will put the manifest in", all[i]);
 			continue;
 		}
@@ -383,15 +383,13 @@ static void add_stale(struct sync_result *r, const char *kver)
 static int update_initrds(int check, struct sync_result *r)
 {
 	static char list[MAX_KERNELS][KVER_MAX];
-	struct module_facts mod;
-	struct initrd_facts f;
+	struct facts f;
 	int n = initrd_kernels(list, MAX_KERNELS), failed = 0;
 
 	for (int i = 0; i < n; i++) {
 		if (check) {
-			module_facts(list[i], NULL, &mod);
-			initrd_facts(list[i], &mod, &f);
-			if (f.problem[0] || f.manifest != INITRD_OK)
+			if (facts_get(list[i], FACT_INITRD, &f) || f.initrd.problem[0] ||
+			    f.initrd.manifest != INITRD_OK)
 				add_stale(r, list[i]);
 			continue;
 		}
@@ -540,8 +538,7 @@ int cmd_sync(int argc, char **argv)
 			return EXIT_USAGE;
 	}
 	if (optind < argc)
-		return err(0, "unexpected argument '%s'",
-			   argv[optind]), EXIT_USAGE;
+		return unexpected_arg(argv[optind]);
 	ret = sync_run(check, &r);
 	if (opt.json)
 		json_result(&r, ret);

@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "dbdboot.h"
 #include "files.h"
 #include "kallsyms.h"
 #include "kernel.h"
+#include "rootpath.h"
 #include "sysmap.h"
 
 struct out {

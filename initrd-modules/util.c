@@ -51,30 +51,12 @@ int err(int ret, const char *fmt, ...)
 	return ret;
 }
 
-char *rpath(char *out, const char *fmt, ...)
-{
-	size_t n = strlen(opt.root);
-	va_list ap;
-
-	memcpy(out, opt.root, n);
-	va_start(ap, fmt);
-	if ((size_t)vsnprintf(out + n, PATH_MAX - n, fmt, ap) >= PATH_MAX - n)
-		out[PATH_MAX - 1] = '\0';	/* cut: any open of it fails */
-	va_end(ap);
-	return out;
-}
-
 double now_s(void)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-int path_exists(const char *path)
-{
-	return access(path, F_OK) == 0;
 }
 
 int read_file(const char *path, size_t max, unsigned char **buf, size_t *len)

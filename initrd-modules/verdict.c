@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "dbdboot.h"
 #include "dbdboot/dattobd.h"
 #include "devspec.h"
@@ -28,6 +29,7 @@
 #include "live.h"
 #include "mountinfo.h"
 #include "record.h"
+#include "rootpath.h"
 #include "uuid.h"
 #include "verdict.h"
 
@@ -423,8 +425,7 @@ int cmd_verdict(int argc, char **argv)
 			return EXIT_USAGE;
 	}
 	if (optind < argc)
-		return err(0, "unexpected argument '%s'",
-			   argv[optind]), EXIT_USAGE;
+		return unexpected_arg(argv[optind]);
 	if ((ret = dbd_lock()))
 		return EXIT_FAIL;
 	if (update && access(rpath(p, "%s", VERDICT_PATH_RUN), F_OK))

@@ -24,12 +24,15 @@
 
 #include "testutil.h"
 
+#include "cli.h"
 #include "dbdboot.h"
-#include "files.h"
 #include "facts.h"
+#include "files.h"
+#include "generator.h"
 #include "inject.h"
 #include "kernel.h"
 #include "ksyms-image.h"
+#include "rootpath.h"
 #include "sysmap.h"
 
 #define K1 "6.1.0-9-cloud-amd64"

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dbdboot: a dattobd module checked against one kernel through libkmod
+ * (vermagic, modversions CRCs against Module.symvers, depmod).
+ */
+#ifndef DBDBOOT_MODCHECK_H
+#define DBDBOOT_MODCHECK_H
+
+#include <limits.h>
+
+struct module_facts {
+	int found;		/* a dattobd.ko for this kernel on disk */
+	char path[PATH_MAX];	/* root-relative */
+	int depmod_listed;
+	char vermagic[256];
+	char kernel_vermagic[256];	/* of an in-tree module; "" if none */
+	int vermagic_ok;
+	int crcs, crcs_bad;	/* modversions entries checked, disagreeing */
+	char crc_bad_symbol[128];
+	int symvers;		/* the kernel's Module.symvers was read */
+	char version[64];
+	char problem[256];	/* "" when good */
+};
+
+/* The installed module of KVER (FILE NULL), or the module file FILE
+ * (absolute, with the root) checked as if it were installed for KVER. */
+int module_facts(const char *kver, const char *file, struct module_facts *m);
+
+#endif
