@@ -183,3 +183,13 @@ int module_facts(const char *kver, const char *file, struct module_facts *m)
 			 "depmod does not list it (run: depmod %s)", kver);
 	return 0;
 }
+
+const char *module_checked(const struct module_facts *m, char *buf, size_t n)
+{
+	if (m->symvers)
+		snprintf(buf, n, "vermagic, %d modversions CRCs and depmod agree", m->crcs);
+	else
+		snprintf(buf, n, "vermagic and depmod agree; CRCs not checked: the kernel's "
+			 "Module.symvers could not be read (are its headers installed?)");
+	return buf;
+}

@@ -7,6 +7,7 @@
 #define DBDBOOT_MODCHECK_H
 
 #include <limits.h>
+#include <stddef.h>
 
 struct module_facts {
 	int found;		/* a dattobd.ko for this kernel on disk */
@@ -25,5 +26,8 @@ struct module_facts {
 /* The installed module of KVER (FILE NULL), or the module file FILE
  * (absolute, with the root) checked as if it were installed for KVER. */
 int module_facts(const char *kver, const char *file, struct module_facts *m);
+/* What a module without a problem was checked for, in words: never that
+ * CRCs agree when Module.symvers could not be read. */
+const char *module_checked(const struct module_facts *m, char *buf, size_t n);
 
 #endif

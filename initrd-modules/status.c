@@ -34,6 +34,7 @@ static void show_text(const struct facts *f, int running)
 {
 	const struct module_facts *m = &f->mod;
 	const struct initrd_facts *i = &f->initrd;
+	char checked[160];
 
 	printf("%s%s: %s\n", f->k.kver, running ? " (running)" : "",
 	       f->ready ? "ready" : !f->k.image ? "no image installed" : "NOT READY");
@@ -47,7 +48,7 @@ static void show_text(const struct facts *f, int running)
 		printf("  module        not installed%s%s\n", m->problem[0] ? ": " : "", m->problem);
 	else
 		printf("  module        %s: %s\n", m->path, m->problem[0] ? m->problem :
-			"vermagic, CRCs and depmod agree");
+		       module_checked(m, checked, sizeof(checked)));
 	if (!i->found)
 		printf("  initrd        %s: missing\n", i->path);
 	else if (i->problem[0])
@@ -84,6 +85,7 @@ static void show_json(const struct facts *f, int running)
 	json_bool("vermagic_ok", m->vermagic_ok);
 	json_int("crcs", m->crcs);
 	json_int("crcs_bad", m->crcs_bad);
+	json_bool("crcs_checked", m->symvers);
 	json_bool("depmod", m->depmod_listed);
 	json_str("problem", m->problem[0] ? m->problem : NULL);
 	json_close();
