@@ -41,16 +41,24 @@ static int bundle_export(const char *kver, const char *file)
 	int ret;
 
 	ret = facts_get(kver, FACT_MODULE | FACT_DKMS, &f);
-	if (ret)
-		return err(ret, "could not use kernel release '%s': not a release name", kver);
-	if (!f.mod.found)
-		return err(-ENOENT, "could not export dattobd for '%s': none is installed for it "
-			   "(run: dbdboot rebuild -k %s)", kver, kver);
-	if (f.mod.problem[0])
-		return err(-EINVAL, "could not export '%s': %s", f.mod.path, f.mod.problem);
+	if (ret) {
+		ERR("could not use kernel release '%s': not a release name", kver);
+		return ret;
+	}
+	if (!f.mod.found) {
+		ERR("could not export dattobd for '%s': none is installed for it "
+		    "(run: dbdboot rebuild -k %s)", kver, kver);
+		return -ENOENT;
+	}
+	if (f.mod.problem[0]) {
+		ERR("could not export '%s': %s", f.mod.path, f.mod.problem);
+		return -EINVAL;
+	}
 	ret = read_file(rpath(p, "%s", f.mod.path), 64u << 20, &ko, &len);
-	if (ret)
-		return err(ret, "could not read '%s': %s", f.mod.path, strerror(-ret));
+	if (ret) {
+		ERR("could not read '%s': %s", f.mod.path, strerror(-ret));
+		return ret;
+	}
 	sha256_hex(ko, len, sum);
 	mlen = (size_t)snprintf(meta, sizeof(meta),
 				"dbdboot-bundle 1\nkernel %s\nmodule " DKMS_MODULE
@@ -59,12 +67,12 @@ static int bundle_export(const char *kver, const char *file)
 				f.mod.vermagic, sum, len);
 	ret = dbd_bundle_make(meta, mlen, ko, len, &gz, &glen);
 	if (ret) {
-		err(ret, "could not compress the bundle");
+		ERR("could not compress the bundle");
 		goto out;
 	}
 	ret = write_atomic(file, gz, glen, 0644);
 	if (ret) {
-		err(ret, "could not write '%s': %s", file, strerror(-ret));
+		ERR("could not write '%s': %s", file, strerror(-ret));
 		goto out;
 	}
 	sha256_hex(gz, glen, fsum);
@@ -104,34 +112,48 @@ static int import_check(const char *file, const char *want, struct dbd_bundle *b
 	int ret;
 
 	ret = read_file(file, MAX_BUNDLE, raw, &len);
-	if (ret)
-		return err(ret, "could not read '%s': %s", file, strerror(-ret));
+	if (ret) {
+		ERR("could not read '%s': %s", file, strerror(-ret));
+		return ret;
+	}
 	sha256_hex(*raw, len, sum);
-	if (strcasecmp(sum, want))
-		return err(-EPERM, "could not import '%s': its sha256 is %s, not the %s given: "
-			   "not the bundle that was exported, or damaged on the way", file, sum,
-			   want);
-	if (dbd_bundle_read(*raw, len, b, why, sizeof(why)))
-		return err(-EBADMSG, "could not import '%s': not a dbdboot bundle (a gzip'ed tar "
-			   "with %s and %s), or damaged: %s", file, DBD_BUNDLE_META, KO, why);
+	if (strcasecmp(sum, want)) {
+		ERR("could not import '%s': its sha256 is %s, not the %s given: "
+		    "not the bundle that was exported, or damaged on the way", file, sum,
+		    want);
+		return -EPERM;
+	}
+	if (dbd_bundle_read(*raw, len, b, why, sizeof(why))) {
+		ERR("could not import '%s': not a dbdboot bundle (a gzip'ed tar "
+		    "with %s and %s), or damaged: %s", file, DBD_BUNDLE_META, KO, why);
+		return -EBADMSG;
+	}
 	sha256_hex(b->ko, b->ko_size, sum);
-	if (strcmp(sum, b->sha256) || b->ko_size != b->size)
-		return err(-EBADMSG, "could not import '%s': bad checksum: the module's sha256 is "
-			   "%s, the bundle says %s", file, sum, b->sha256);
-	if (kernel_probe(b->kernel, &k) || !k.modules)
-		return err(-ENOENT, "could not import '%s': it is for kernel %.64s, which is not "
-			   "installed here", file, b->kernel);
+	if (strcmp(sum, b->sha256) || b->ko_size != b->size) {
+		ERR("could not import '%s': bad checksum: the module's sha256 is "
+		    "%s, the bundle says %s", file, sum, b->sha256);
+		return -EBADMSG;
+	}
+	if (kernel_probe(b->kernel, &k) || !k.modules) {
+		ERR("could not import '%s': it is for kernel %.64s, which is not "
+		    "installed here", file, b->kernel);
+		return -ENOENT;
+	}
 	/* The kernel's own checks, on a copy beside the destination. */
 	snprintf(tmp, sizeof(tmp), "%s", state_path(p, b->kernel, "bundle.ko"));
 	ret = write_atomic(tmp, b->ko, b->ko_size, 0644);
-	if (ret)
-		return err(ret, "could not write '%s': %s", tmp, strerror(-ret));
+	if (ret) {
+		ERR("could not write '%s': %s", tmp, strerror(-ret));
+		return ret;
+	}
 	module_facts(b->kernel, tmp, &mf);
 	remove_path(tmp, 0);
-	if (!mf.found || mf.problem[0] || strcmp(mf.vermagic, b->vermagic))
-		return err(-EINVAL, "could not import '%s' for %s: %s", file, b->kernel,
-			   !mf.found ? "its module cannot be read" :
-			   mf.problem[0] ? mf.problem : "its vermagic is not the one the bundle says");
+	if (!mf.found || mf.problem[0] || strcmp(mf.vermagic, b->vermagic)) {
+		ERR("could not import '%s' for %s: %s", file, b->kernel,
+		    !mf.found ? "its module cannot be read" :
+		    mf.problem[0] ? mf.problem : "its vermagic is not the one the bundle says");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -149,20 +171,26 @@ static int import_install(const char *file, const struct dbd_bundle *b, int forc
 		int same = olen == b->ko_size && !memcmp(old, b->ko, olen);
 
 		free(old);
-		if (!same && !force)
-			return err(-EEXIST, "could not import '%s': a different dattobd is installed "
-				   "for %s at '/lib/modules/%s/updates/dkms/" KO "' (--force replaces "
-				   "it)", file, b->kernel, b->kernel);
+		if (!same && !force) {
+			ERR("could not import '%s': a different dattobd is installed "
+			    "for %s at '/lib/modules/%s/updates/dkms/" KO "' (--force replaces "
+			    "it)", file, b->kernel, b->kernel);
+			return -EEXIST;
+		}
 	}
 	ret = write_atomic(p, b->ko, b->ko_size, 0644);
-	if (ret)
-		return err(ret, "could not write '%s': %s", p, strerror(-ret));
+	if (ret) {
+		ERR("could not write '%s': %s", p, strerror(-ret));
+		return ret;
+	}
 	ret = run_depmod(b->kernel);
 	if (ret)
 		return ret;
-	if (facts_get(b->kernel, FACT_MODULE, &f) || !f.mod.found || f.mod.problem[0])
-		return err(-EINVAL, "could not verify the imported module for %s: %s", b->kernel,
-			   f.mod.found ? f.mod.problem : "not found after depmod");
+	if (facts_get(b->kernel, FACT_MODULE, &f) || !f.mod.found || f.mod.problem[0]) {
+		ERR("could not verify the imported module for %s: %s", b->kernel,
+		    f.mod.found ? f.mod.problem : "not found after depmod");
+		return -EINVAL;
+	}
 	snprintf(note, sizeof(note), "imported from %s: dattobd %s, sha256 %s\n", file,
 		 b->version, b->sha256);
 	state_write(b->kernel, "bundle", note);
@@ -235,27 +263,27 @@ int cmd_bundle(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 2) {
-		err(0, "usage: dbdboot bundle export -k KVER FILE | import --sha256 HASH [--force] "
+		ERR("usage: dbdboot bundle export -k KVER FILE | import --sha256 HASH [--force] "
 		    "FILE");
 		return EXIT_USAGE;
 	}
 	what = argv[optind++];
 	if (!strcmp(what, "export")) {
 		if (!kver || !kver_valid(kver)) {
-			err(0, "bundle export: say which kernel with -k KVER");
+			ERR("bundle export: say which kernel with -k KVER");
 			return EXIT_USAGE;
 		}
 		return bundle_export(kver, argv[optind]) ? EXIT_FAIL : EXIT_OK;
 	}
 	if (!strcmp(what, "import")) {
 		if (!want || strlen(want) != 64 || strspn(want, "0123456789abcdefABCDEF") != 64) {
-			err(0, "bundle import: give the bundle's sha256 with --sha256 HASH (64 hex "
+			ERR("bundle import: give the bundle's sha256 with --sha256 HASH (64 hex "
 			    "digits, as bundle export printed it), by a channel you trust: importing "
 			    "a bundle means running its code in the kernel at every boot");
 			return EXIT_USAGE;
 		}
 		return bundle_import(argv[optind], want, force) ? EXIT_FAIL : EXIT_OK;
 	}
-	err(0, "unknown bundle command '%s': export or import", what);
+	ERR("unknown bundle command '%s': export or import", what);
 	return EXIT_USAGE;
 }

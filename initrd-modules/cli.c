@@ -19,7 +19,7 @@ int try_help(const char *command)
 
 int unexpected_arg(const char *arg)
 {
-	err(0, "unexpected argument '%s'", arg);
+	ERR("unexpected argument '%s'", arg);
 	return EXIT_USAGE;
 }
 
@@ -28,24 +28,36 @@ int kernels_select(const char *kver, int all, char (*list)[KVER_MAX], int max)
 	struct utsname u;
 	int n;
 
-	if (kver && all)
-		return err(-EINVAL, "-k and --all exclude each other");
+	if (kver && all) {
+		ERR("-k and --all exclude each other");
+		return -EINVAL;
+	}
 	if (all) {
 		n = kernels_list(list, max);
-		if (n == 0)
-			return err(-ENOENT, "could not find any kernel under '%s/boot' or "
-				   "'%s/lib/modules'", opt.root, opt.root);
+		if (n == 0) {
+			ERR("could not find any kernel under '%s/boot' or "
+			    "'%s/lib/modules'", opt.root, opt.root);
+			return -ENOENT;
+		}
 		return n;
 	}
 	if (!kver) {
-		if (*opt.root)
-			return err(-EINVAL, "with --root, say which kernel: -k KVER or --all");
-		if (uname(&u))
-			return err(-errno, "could not read the running kernel's release");
+		if (*opt.root) {
+			ERR("with --root, say which kernel: -k KVER or --all");
+			return -EINVAL;
+		}
+		if (uname(&u)) {
+			int e = errno;
+
+			ERR("could not read the running kernel's release");
+			return -e;
+		}
 		kver = u.release;
 	}
-	if (!kver_valid(kver))
-		return err(-EINVAL, "could not use kernel release '%s': not a release name", kver);
+	if (!kver_valid(kver)) {
+		ERR("could not use kernel release '%s': not a release name", kver);
+		return -EINVAL;
+	}
 	strcpy(list[0], kver);
 	return 1;
 }

@@ -26,15 +26,23 @@ struct opts {
 	const char *root;	/* "" for / ; else the tree, without a trailing / */
 	int json;
 	int quiet;
+	int verbose;	/* -v */
 	const char *command;	/* the subcommand, for the lock's record */
 };
 extern struct opts opt;
 
-/* Messages: to stderr, prefixed "dbdboot: ". */
+/*
+ * Messages: to stderr, prefixed "dbdboot: ". They only print: a function
+ * that fails says why with ERR ("could not VERB 'OBJECT': reason") and
+ * returns its negative errno on its own line. info is silenced by -q;
+ * VERBOSE prints only with -v (what runs, what each step took).
+ */
 __attribute__((format(printf, 1, 2))) void info(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void warn(const char *fmt, ...);
-/* "could not VERB 'OBJECT': reason"; returns RET (a negative errno). */
-__attribute__((format(printf, 2, 3))) int err(int ret, const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void say_error(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void say_verbose(const char *fmt, ...);
+#define ERR(...) say_error(__VA_ARGS__)
+#define VERBOSE(...) (opt.verbose ? say_verbose(__VA_ARGS__) : (void)0)
 
 /* Seconds on the monotonic clock, to time steps with. */
 double now_s(void);

@@ -35,9 +35,11 @@ static int parse_file(const char *path, unsigned char **buf, struct dbd_json *j)
 	if (ret)
 		return ret;
 	ret = dbd_json_parse((const char *)*buf, len, tok, MAX_TOKENS, j);
-	if (ret)
-		return err(-EBADMSG, "could not read '%s': not the JSON dbdboot writes (%s)",
-			   path, strerror(-ret));
+	if (ret) {
+		ERR("could not read '%s': not the JSON dbdboot writes (%s)",
+		    path, strerror(-ret));
+		return -EBADMSG;
+	}
 	return 0;
 }
 
@@ -62,8 +64,10 @@ static int consume(const char *kept, const char *run, int remove, unsigned char 
 		return none ? -ENOENT : parse_file(run, buf, j);
 	}
 	ret = read_file(rpath(p, "%s", kept), MAX_FILE, &text, &len);
-	if (ret && ret != -ENOENT)
-		return err(ret, "could not read '%s': %s", kept, strerror(-ret));
+	if (ret && ret != -ENOENT) {
+		ERR("could not read '%s': %s", kept, strerror(-ret));
+		return ret;
+	}
 	if (write_atomic(r, ret ? NONE_TEXT : (const char *)text, ret ? strlen(NONE_TEXT) : len,
 			 0644))
 		warn("could not keep '%s' for this boot's later verdicts: they may judge "
@@ -94,8 +98,9 @@ int ev_read_report(struct ev_report *r)
 		return 0;
 	if (ret) {
 		free(buf);
-		return ret == -EBADMSG ? ret : err(ret, "could not read '%s': %s", REPORT_PATH,
-						     strerror(-ret));
+		if (ret != -EBADMSG)
+			ERR("could not read '%s': %s", REPORT_PATH, strerror(-ret));
+		return ret;
 	}
 	r->present = 1;
 	get_str(&j, 0, "status", r->status, sizeof(r->status));
@@ -153,8 +158,9 @@ int ev_read_record(struct ev_record *r)
 	}
 	if (dbd_json_get_int(&j, 0, "record_version", &version) || version != RECORD_VERSION) {
 		free(buf);
-		return err(-EPROTO, "could not read '%s': not a shutdown record of version %d",
-			   RECORD_RUN, RECORD_VERSION);
+		ERR("could not read '%s': not a shutdown record of version %d",
+		    RECORD_RUN, RECORD_VERSION);
+		return -EPROTO;
 	}
 	r->present = 1;
 	get_str(&j, 0, "boot_id", r->boot_id, sizeof(r->boot_id));

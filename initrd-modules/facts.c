@@ -2,10 +2,21 @@
 /* dbdboot: the facts asked for about one kernel, each from its probe (see facts.h). */
 #include <string.h>
 
+#include "dbdboot.h"
 #include "facts.h"
+
+/* Milliseconds since *T, which becomes now. */
+static double since_ms(double *t)
+{
+	double n = now_s(), d = (n - *t) * 1000;
+
+	*t = n;
+	return d;
+}
 
 int facts_get(const char *kver, unsigned int what, struct facts *f)
 {
+	double t;
 	int ret;
 
 	memset(f, 0, sizeof(*f));
@@ -14,14 +25,24 @@ int facts_get(const char *kver, unsigned int what, struct facts *f)
 		return ret;
 	if (what & FACT_INITRD)
 		what |= FACT_MODULE | FACT_INITRD_PATH;
-	if (what & FACT_DKMS)
+	t = now_s();
+	if (what & FACT_DKMS) {
 		dkms_facts(kver, &f->dkms);
-	if (what & FACT_MODULE)
+		VERBOSE("%s: dkms: %s (%.1f ms)", kver, dkms_state_str(f->dkms.state),
+			since_ms(&t));
+	}
+	if (what & FACT_MODULE) {
 		module_facts(kver, NULL, &f->mod);
+		VERBOSE("%s: module: %s (%.1f ms)", kver,
+			f->mod.path[0] ? f->mod.path : "none installed", since_ms(&t));
+	}
 	if (what & FACT_INITRD)
 		initrd_facts(kver, &f->mod, &f->initrd);
 	else if (what & FACT_INITRD_PATH)
 		initrd_locate(kver, &f->initrd);
+	if (what & FACT_INITRD_PATH)
+		VERBOSE("%s: initrd: %s %s (%.1f ms)", kver, f->initrd.path,
+			what & FACT_INITRD ? "read" : "located", since_ms(&t));
 	f->have = what;
 	f->ready = (what & FACT_ALL) == FACT_ALL && f->k.image && f->mod.found &&
 		   !f->mod.problem[0] && f->initrd.found && !f->initrd.problem[0] &&

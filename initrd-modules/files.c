@@ -277,22 +277,30 @@ int dbd_lock(void)
 	 * file outside it, such as a bundle export's, is still written). */
 	if (fd == -EROFS)
 		return 0;
-	if (fd < 0)
-		return err(fd, "could not lock '%s/%s': %s", LOCK_DIR, LOCK_NAME, strerror(-fd));
+	if (fd < 0) {
+		ERR("could not lock '%s/%s': %s", LOCK_DIR, LOCK_NAME, strerror(-fd));
+		return fd;
+	}
 	while (flock(fd, LOCK_EX | LOCK_NB)) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			close(fd);
-			return err(-errno, "could not lock '%s/%s': %s", LOCK_DIR, LOCK_NAME,
-				   strerror(errno));
+			{
+				int e = errno;
+
+				ERR("could not lock '%s/%s': %s", LOCK_DIR, LOCK_NAME,
+				    strerror(e));
+				return -e;
+			}
 		}
 		holder(fd, who, sizeof(who));
 		if (!said++)
 			info("waiting for another dbdboot (pid %s) to finish", who);
 		if (now_s() - t0 >= wait) {
 			close(fd);
-			return err(-ETIME, "could not lock '%s/%s': another dbdboot (pid %s) still "
-				   "holds it after %u s; run again when it has finished", LOCK_DIR,
-				   LOCK_NAME, who, wait);
+			ERR("could not lock '%s/%s': another dbdboot (pid %s) still "
+			    "holds it after %u s; run again when it has finished", LOCK_DIR,
+			    LOCK_NAME, who, wait);
+			return -ETIME;
 		}
 		usleep(200000);
 	}

@@ -33,7 +33,7 @@
 
 static void by_hand(const char *kver)
 {
-	err(0, "kernel hook: dattobd is not ready for %s; the package installation goes on. "
+	ERR("kernel hook: dattobd is not ready for %s; the package installation goes on. "
 	    "When the cause is fixed, run: dbdboot rebuild -k %s && dbdboot inject -k %s",
 	    kver, kver, kver);
 }
@@ -140,11 +140,11 @@ int cmd_kernel_hook(int argc, char **argv)
 		ev = argv[1];
 		kver = argv[2];
 	} else {
-		err(0, "usage: dbdboot kernel-hook EVENT KVER (see --help)");
+		ERR("usage: dbdboot kernel-hook EVENT KVER (see --help)");
 		return EXIT_OK;
 	}
 	if (!ev || !kver_valid(kver)) {
-		err(0, "kernel hook: could not use '%s %s': unknown event or kernel release",
+		ERR("kernel hook: could not use '%s %s': unknown event or kernel release",
 		    argv[1], argv[2]);
 		return EXIT_OK;
 	}
@@ -156,6 +156,6 @@ int cmd_kernel_hook(int argc, char **argv)
 		return headers_installed(kver);
 	if (!strcmp(ev, "removed"))
 		return removed(kver);
-	err(0, "kernel hook: could not use event '%s': unknown", ev);
+	ERR("kernel hook: could not use event '%s': unknown", ev);
 	return EXIT_OK;
 }

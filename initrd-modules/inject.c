@@ -27,8 +27,10 @@ static int check(const char *kver, const struct facts *f)
 	const struct initrd_facts *i = &f->initrd;
 	char miss[256] = "";
 
-	if (i->problem[0])
-		return err(-EBADMSG, "%s", i->problem);
+	if (i->problem[0]) {
+		ERR("%s", i->problem);
+		return -EBADMSG;
+	}
 	if (i->module != INITRD_OK)
 		snprintf(miss + strlen(miss), sizeof(miss) - strlen(miss), "%s the module",
 			 i->module == INITRD_STALE ? " an old copy of" : "");
@@ -43,11 +45,11 @@ static int check(const char *kver, const struct facts *f)
 			 miss[0] ? "," : "", i->manifest == INITRD_STALE ? "current " : "");
 	if (!miss[0])
 		return 0;
-	err(0, "could not verify '%s': it lacks%s", i->path, miss);
+	ERR("could not verify '%s': it lacks%s", i->path, miss);
 	if (!f->mod.found)
-		err(0, "  no dattobd is installed for %s: run dbdboot rebuild -k %s first", kver, kver);
+		ERR("  no dattobd is installed for %s: run dbdboot rebuild -k %s first", kver, kver);
 	if (i->agent != INITRD_OK || i->script != INITRD_OK)
-		err(0, "  is dbdboot's %s hook installed? (make install)", i->generator);
+		ERR("  is dbdboot's %s hook installed? (make install)", i->generator);
 	return -EBADMSG;
 }
 
@@ -60,9 +62,11 @@ static int regenerate(const char *kver, const struct facts *f)
 	double t0;
 	int ret;
 
-	if (!gen)
-		return err(-ENOENT, "could not find an initrd generator: install initramfs-tools "
-			   "or dracut");
+	if (!gen) {
+		ERR("could not find an initrd generator: install initramfs-tools "
+		    "or dracut");
+		return -ENOENT;
+	}
 	mkdir_p(state_path(p, kver, ""), 0755);
 	snprintf(log, sizeof(log), "%s", state_path(p, kver, "initrd.log"));
 	write_atomic(log, "", 0, 0644);
@@ -78,9 +82,10 @@ static int regenerate(const char *kver, const struct facts *f)
 			fprintf(stderr, "--- %s ---\n%s---\n", log, (char *)text);
 			free(text);
 		}
-		return err(ret < 0 ? ret : -EIO, "could not make the initrd for '%s': %s %s; the "
-			   "initrd it left is checked by: dbdboot status -k %s", kver,
-			   run_step_name(step), run_failure(step, ret, why, sizeof(why)), kver);
+		ERR("could not make the initrd for '%s': %s %s; the "
+		    "initrd it left is checked by: dbdboot status -k %s", kver,
+		    run_step_name(step), run_failure(step, ret, why, sizeof(why)), kver);
+		return ret < 0 ? ret : -EIO;
 	}
 	info("%s: %s done in %.1f s", kver, gen,
 	     now_s() - t0);
@@ -100,8 +105,10 @@ int inject_one(const char *kver, int manifest_only)
 	 * is the costly part; it is read once, after. The module's checks
 	 * only for the generator's run. */
 	ret = facts_get(kver, FACT_INITRD_PATH | (manifest_only ? 0 : FACT_MODULE), &f);
-	if (ret)
-		return err(ret, "could not use kernel release '%s': not a release name", kver);
+	if (ret) {
+		ERR("could not use kernel release '%s': not a release name", kver);
+		return ret;
+	}
 	if (!f.k.image) {
 		info("%s: no image (/boot/vmlinuz-%s) is installed: no initrd to make", kver, kver);
 		return INJECT_DEFERRED;
@@ -109,9 +116,11 @@ int inject_one(const char *kver, int manifest_only)
 	if (manifest_only) {
 		int stale;
 
-		if (!f.initrd.found)
-			return err(-ENOENT, "could not find '%s' to add the manifest to: run "
-				   "dbdboot inject -k %s", f.initrd.path, kver);
+		if (!f.initrd.found) {
+			ERR("could not find '%s' to add the manifest to: run "
+			    "dbdboot inject -k %s", f.initrd.path, kver);
+			return -ENOENT;
+		}
 		/* Written and read back there; verified whole when not as before. */
 		ret = inject_manifest(kver, f.initrd.path, &stale);
 		if (ret || !stale)

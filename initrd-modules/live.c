@@ -115,12 +115,17 @@ int live_read(struct live *l)
 
 	memset(l, 0, sizeof(*l));
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED)
-		return err(-errno, "could not read '%s': %s", DBD_PROC_INFO_PATH, strerror(errno));
+	if (sh == MAP_FAILED) {
+		int e = errno;
+
+		ERR("could not read '%s': %s", DBD_PROC_INFO_PATH, strerror(e));
+		return -e;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		ret = err(-errno, "could not read '%s': %s", DBD_PROC_INFO_PATH, strerror(errno));
+		ret = -errno;
+		ERR("could not read '%s': %s", DBD_PROC_INFO_PATH, strerror(-ret));
 		goto out;
 	}
 	if (!pid) {
@@ -130,7 +135,7 @@ int live_read(struct live *l)
 	}
 	ret = wait_child(pid, sh, deadline);
 	if (ret == -ETIMEDOUT) {
-		err(ret, "could not read '%s': no answer within %u s (dattobd's lock is held: did "
+		ERR("could not read '%s': no answer within %u s (dattobd's lock is held: did "
 		    "an umount oops in the driver? see dmesg)", DBD_PROC_INFO_PATH, deadline);
 		goto out;
 	}
@@ -138,13 +143,13 @@ int live_read(struct live *l)
 	if (ret == -ENOENT)
 		goto out;	/* not loaded: the caller says what that means */
 	if (ret) {
-		err(ret, "could not read '%s': %s", DBD_PROC_INFO_PATH, strerror(-ret));
+		ERR("could not read '%s': %s", DBD_PROC_INFO_PATH, strerror(-ret));
 		goto out;
 	}
 	ret = dbd_dattoinfo_parse(sh->text, sh->len, &l->info, NULL, NULL);
 	if (ret == -EINVAL || ret == -EFBIG) {
-		ret = err(-EBADMSG, "could not read '%s': it is not what dattobd writes there",
-			  DBD_PROC_INFO_PATH);
+		ERR("could not read '%s': it is not what dattobd writes there", DBD_PROC_INFO_PATH);
+		ret = -EBADMSG;
 		goto out;
 	}
 	if (ret == -E2BIG)

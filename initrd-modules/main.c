@@ -28,7 +28,7 @@ static const struct {
 
 static void usage(FILE *f)
 {
-	fputs("Usage: dbdboot [--root DIR] [-q] COMMAND [OPTIONS]\n"
+	fputs("Usage: dbdboot [--root DIR] [-q | -v] COMMAND [OPTIONS]\n"
 	      "\n"
 	      "Keep dattobd built, verified and inside the initrd of every installed kernel.\n"
 	      "\n"
@@ -39,6 +39,7 @@ static void usage(FILE *f)
 	      "Options:\n"
 	      "  -r, --root DIR  act on the system tree at DIR instead of /\n"
 	      "  -q, --quiet     say only what failed\n"
+	      "  -v, --verbose   say more: what runs, what each step read and took\n"
 	      "  -h, --help      show this help; COMMAND --help for a command's\n"
 	      "  -V, --version   show the version\n"
 	      "\n"
@@ -51,6 +52,7 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -58,17 +60,20 @@ int main(int argc, char **argv)
 	static char root[PATH_MAX];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+r:qhV", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+r:qvhV", lo, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (!realpath(optarg, root)) {
-				err(0, "could not use root '%s': %s", optarg, strerror(errno));
+				ERR("could not use root '%s': %s", optarg, strerror(errno));
 				return EXIT_USAGE;
 			}
 			opt.root = strcmp(root, "/") ? root : "";
 			break;
 		case 'q':
 			opt.quiet = 1;
+			break;
+		case 'v':
+			opt.verbose = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -80,8 +85,9 @@ int main(int argc, char **argv)
 			return try_help(NULL);
 		}
 	}
+	VERBOSE("dbdboot %s, root '%s'", DBDBOOT_VERSION, *opt.root ? opt.root : "/");
 	if (optind >= argc) {
-		err(0, "no command given");
+		ERR("no command given");
 		return try_help(NULL);
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
@@ -100,6 +106,6 @@ int main(int argc, char **argv)
 			return ret == EXIT_USAGE ? try_help(cmds[i].name) : ret;
 		}
 	}
-	err(0, "unknown command '%s'", argv[optind]);
+	ERR("unknown command '%s'", argv[optind]);
 	return try_help(NULL);
 }

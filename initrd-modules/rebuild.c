@@ -50,7 +50,7 @@ static int no_source(void)
 	int ret;
 
 	if (glob(rpath(pat, "/usr/src/" DKMS_MODULE "-*/dkms.conf"), 0, NULL, &g)) {
-		err(0, "could not find dattobd registered with dkms, nor its source under /usr/src: "
+		ERR("could not find dattobd registered with dkms, nor its source under /usr/src: "
 		    "install the dattobd DKMS source (for example /usr/src/dattobd-VERSION with its "
 		    "dkms.conf), then run: dkms add /usr/src/dattobd-VERSION");
 		return -ENOENT;
@@ -73,9 +73,10 @@ static int no_source(void)
 	if (ret) {
 		char why[256];
 
-		return err(ret < 0 ? ret : -EIO, "could not register '%s' with dkms: dkms add %s; "
-			   "run: dkms add %s", dir, run_failure(RUN_DKMS_ADD, ret, why, sizeof(why)),
-			   dir);
+		ERR("could not register '%s' with dkms: dkms add %s; "
+		    "run: dkms add %s", dir, run_failure(RUN_DKMS_ADD, ret, why, sizeof(why)),
+		    dir);
+		return ret < 0 ? ret : -EIO;
 	}
 	return 0;
 }
@@ -91,10 +92,12 @@ static int dkms_step(enum run_step step, const char *ver, const char *kver, cons
 	snprintf(mv, sizeof(mv), "%s/%s", DKMS_MODULE, ver);
 	info("%s: dkms %s %s ...", kver, what, mv);
 	ret = run_prog(step, argv, log);
-	if (ret)
-		return err(ret < 0 ? ret : -EIO, "could not %s %s for '%s': dkms %s %s after %.1f s "
-			   "(its output: %s)", what, mv, kver, what, run_failure(step, ret, why,
-			   sizeof(why)), now_s() - t0, log);
+	if (ret) {
+		ERR("could not %s %s for '%s': dkms %s %s after %.1f s "
+		    "(its output: %s)", what, mv, kver, what, run_failure(step, ret, why,
+		    sizeof(why)), now_s() - t0, log);
+		return ret < 0 ? ret : -EIO;
+	}
 	info("%s: dkms %s done in %.1f s", kver, what, now_s() - t0);
 	return 0;
 }
@@ -125,7 +128,7 @@ static void put_back(const char *kver, struct kept *k)
 	int ret;
 
 	if (!k->data) {
-		err(0, "%s: no dattobd was installed for it before this build: it has none now", kver);
+		ERR("%s: no dattobd was installed for it before this build: it has none now", kver);
 		return;
 	}
 	if (!read_file(rpath(p, "%s", k->path), 64u << 20, &now, &nlen) && nlen == k->len &&
@@ -135,12 +138,12 @@ static void put_back(const char *kver, struct kept *k)
 	}
 	ret = write_atomic(p, k->data, k->len, 0644);
 	if (ret) {
-		err(ret, "could not put the dattobd installed before back at '%s': %s; %s has no "
+		ERR("could not put the dattobd installed before back at '%s': %s; %s has no "
 		    "working dattobd now", k->path, strerror(-ret), kver);
 		goto out;
 	}
 	run_depmod(kver);	/* says what to run when it fails */
-	err(0, "%s: the dattobd installed before this build is back at '%s': the kernel keeps "
+	ERR("%s: the dattobd installed before this build is back at '%s': the kernel keeps "
 	    "it until a build succeeds (dkms may no longer list it as installed)", kver, k->path);
 out:
 	free(now);
@@ -158,8 +161,10 @@ static int preflight(const char *kver, int force, struct facts *f, struct rebuil
 
 	/* Not the initrd: that is inject's business, and reading it costs. */
 	ret = facts_get(kver, FACT_DKMS | FACT_MODULE, f);
-	if (ret)
-		return err(ret, "could not use kernel release '%s': not a release name", kver);
+	if (ret) {
+		ERR("could not use kernel release '%s': not a release name", kver);
+		return ret;
+	}
 	if (!f->k.headers || !f->k.image) {
 		info(!f->k.headers ? "%s: the headers (linux-headers-%s) are not installed: nothing "
 		     "built; the build will run when they arrive" : "%s: the image "
@@ -185,16 +190,19 @@ static int preflight(const char *kver, int force, struct facts *f, struct rebuil
 		r->outcome = "verified";
 		return NOTHING_TO_DO;
 	}
-	if (!have_program("dkms"))
-		return err(-ENOENT, "could not find 'dkms': install the dkms package");
+	if (!have_program("dkms")) {
+		ERR("could not find 'dkms': install the dkms package");
+		return -ENOENT;
+	}
 	if (f->k.sysmap != SYSMAP_REAL && f->k.sysmap != SYSMAP_RECOVERED) {
 		info("%s: System.map is %s: recovering it from the image", kver,
 		     sysmap_state_str(f->k.sysmap));
 		ret = sysmap_ensure(kver, 0, NULL, &sm);
 		if (ret) {
 			r->outcome = "no-sysmap";
-			return err(ret, "could not build dattobd for '%s' without a real System.map "
-				   "(dattobd's build needs symbol addresses)", kver);
+			ERR("could not build dattobd for '%s' without a real System.map "
+			    "(dattobd's build needs symbol addresses)", kver);
+			return ret;
 		}
 	}
 	return 0;
@@ -223,7 +231,7 @@ static int build(const char *kver, const char *ver, struct facts *f, const char 
 	ret = dkms_step(RUN_DKMS_BUILD, ver, kver, log);
 	if (ret) {
 		tail(rpath(p, "/var/lib/dkms/" DKMS_MODULE "/%s/build/make.log", ver), 25);
-		err(0, "what to do: read the log above; check that linux-headers-%s is complete "
+		ERR("what to do: read the log above; check that linux-headers-%s is complete "
 		    "and that '%s' is real (dbdboot status -k %s); then run: dbdboot rebuild -k %s",
 		    kver, f->k.sysmap_path[0] ? f->k.sysmap_path : "System.map", kver, kver);
 		r->outcome = "build-failed";
@@ -237,8 +245,9 @@ static int build(const char *kver, const char *ver, struct facts *f, const char 
 	ret = facts_get(kver, FACT_DKMS | FACT_MODULE, f);
 	if (ret || !f->mod.found || f->mod.problem[0]) {
 		r->outcome = "verify-failed";
-		return err(-EBADMSG, "could not verify the dattobd dkms installed for '%s': %s", kver,
-			   f->mod.found ? f->mod.problem : "no dattobd.ko is installed for it");
+		ERR("could not verify the dattobd dkms installed for '%s': %s", kver,
+		    f->mod.found ? f->mod.problem : "no dattobd.ko is installed for it");
+		return -EBADMSG;
 	}
 	return 0;
 }
@@ -260,8 +269,10 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 	if (ret)
 		return ret;
 	ret = mkdir_p(state_path(p, kver, ""), 0755);
-	if (ret)
-		return err(ret, "could not create '%s': %s", p, strerror(-ret));
+	if (ret) {
+		ERR("could not create '%s': %s", p, strerror(-ret));
+		return ret;
+	}
 	snprintf(log, sizeof(log), "%s", state_path(p, kver, "dkms.log"));
 	write_atomic(log, "", 0, 0644);
 	/* Nothing that was installed goes before its successor is verified. */

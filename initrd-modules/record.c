@@ -135,13 +135,17 @@ int cmd_record_shutdown(int argc, char **argv)
 		return unexpected_arg(argv[1]);
 	sync_ret = sync_run(0, &r);
 	text = record_text(&r, sync_ret, &len);
-	if (!text)
-		return err(0, "could not write '%s': out of memory", RECORD_PATH), EXIT_FAIL;
+	if (!text) {
+		ERR("could not write '%s': out of memory", RECORD_PATH);
+		return EXIT_FAIL;
+	}
 	ret = write_atomic(rpath(p, RECORD_PATH), text, len, 0644);
 	free(text);
-	if (ret)
-		return err(ret, "could not write '%s': %s; the next boot will judge this "
-			   "shutdown unclean", RECORD_PATH, strerror(-ret)), EXIT_FAIL;
+	if (ret) {
+		ERR("could not write '%s': %s; the next boot will judge this "
+		    "shutdown unclean", RECORD_PATH, strerror(-ret));
+		return EXIT_FAIL;
+	}
 	info("shutdown recorded in '%s': %u volumes, driver %s%s", RECORD_PATH,
 	     r.live_ret ? 0 : r.live.info.n, driver_str(r.live_ret),
 	     r.initrds_stale || sync_ret ? ", initrds stale" : "");

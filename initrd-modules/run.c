@@ -136,6 +136,14 @@ int run_prog(enum run_step step, const char *const argv[], const char *log)
 	int status = 0, pidfd, ret;
 	pid_t pid;
 
+	if (opt.verbose) {
+		char line[512] = "";
+
+		for (size_t i = 0, l = 0; argv[i] && l < sizeof(line); i++)
+			l += (size_t)snprintf(line + l, sizeof(line) - l, "%s%s", i ? " " : "", argv[i]);
+		VERBOSE("running: %s (deadline %u s%s%s)", line, run_deadline(step),
+			log ? ", output to " : "", log ? log : "");
+	}
 	fflush(stdout);
 	fflush(stderr);
 	interrupted = 0;
@@ -161,6 +169,7 @@ int run_prog(enum run_step step, const char *const argv[], const char *log)
 		ret = WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
 	if (pidfd >= 0)
 		close(pidfd);
+	VERBOSE("%s: %s", argv[0], ret < 0 ? strerror(-ret) : ret ? "failed" : "done");
 out:
 	for (int i = 0; i < 3; i++)
 		sigaction(sigs[i], &old[i], NULL);
@@ -194,8 +203,9 @@ int run_depmod(const char *kver)
 
 	if (!ret)
 		return 0;
-	return err(-EIO, "could not run depmod for %s: depmod %s; run: depmod -a %s", kver,
-		   run_failure(RUN_DEPMOD, ret, why, sizeof(why)), kver);
+	ERR("could not run depmod for %s: depmod %s; run: depmod -a %s", kver,
+	    run_failure(RUN_DEPMOD, ret, why, sizeof(why)), kver);
+	return -EIO;
 }
 
 int have_program(const char *name)

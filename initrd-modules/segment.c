@@ -118,6 +118,9 @@ static int layout_walk(const unsigned char *buf, size_t len, const unsigned char
 	int ret;
 
 	ret = dbd_initrd_walk_prefix(buf, len, WALK_PREFIX, seg_visit, seg_end, &s, why, whylen);
+	VERBOSE("%u segments, %s; the agent %s", s.nsegments,
+		s.cut ? "zstd ends read from its frame headers" : "all unpacked",
+		s.agent_seen ? "found" : "not found");
 	if (!ret && s.cut && !s.agent_seen) {
 		s = (struct seg_scan){ .mark_segment = -1, .agent = agent, .agent_len = alen };
 		inject_whole_walks++;
@@ -283,22 +286,30 @@ static int write_segment(const char *kver, const char *initrd, const char *p,
 	size_t start;
 	int ret = build(old, l, man, mlen, &out, &start, len);
 
-	if (ret)
-		return err(ret, "could not make the manifest segment: %s", strerror(-ret));
+	if (ret) {
+		ERR("could not make the manifest segment: %s", strerror(-ret));
+		return ret;
+	}
 	/* Only over the file read: a generator may have made a new one since. */
 	ret = write_atomic_expect(p, out, *len, st->st_mode & 07777, st);
 	free(out);
-	if (ret == -ESTALE)
-		return err(ret, "could not write '%s': it changed while dbdboot read it (an initrd "
-			   "generator wrote it?); it is left as it is now: run dbdboot inject -k %s "
-			   "--manifest-only again", initrd, kver);
-	if (ret)
-		return err(ret, "could not write '%s': %s; the old one is unchanged", initrd,
-			   strerror(-ret));
+	if (ret == -ESTALE) {
+		ERR("could not write '%s': it changed while dbdboot read it (an initrd "
+		    "generator wrote it?); it is left as it is now: run dbdboot inject -k %s "
+		    "--manifest-only again", initrd, kver);
+		return ret;
+	}
+	if (ret) {
+		ERR("could not write '%s': %s; the old one is unchanged", initrd,
+		    strerror(-ret));
+		return ret;
+	}
 	ret = read_back(p, start, *len, man, mlen, why, sizeof(why));
-	if (ret)
-		return err(-EBADMSG, "could not verify '%s': %s; run dbdboot inject -k %s to make "
-			   "it anew", initrd, why, kver);
+	if (ret) {
+		ERR("could not verify '%s': %s; run dbdboot inject -k %s to make "
+		    "it anew", initrd, why, kver);
+		return -EBADMSG;
+	}
 	now.cut = start;
 	if (sha[0] && !stat(p, &nst)) {
 		record_text(&nst, initrd, &now, sha, rec, sizeof(rec));
@@ -321,11 +332,13 @@ int inject_manifest(const char *kver, const char *initrd, int *agent_stale)
 
 	*agent_stale = 0;
 	ret = read_file(rpath(p, MANIFEST_PATH), 1u << 20, &man, &mlen);
-	if (ret)
-		return err(ret, "could not read '%s': %s", MANIFEST_PATH, strerror(-ret));
+	if (ret) {
+		ERR("could not read '%s': %s", MANIFEST_PATH, strerror(-ret));
+		return ret;
+	}
 	ret = dbd_manifest_parse((char *)man, mlen, &m, NULL, NULL);
 	if (ret < 0) {
-		err(ret, "could not use '%s': it is not a dbdboot manifest the agent reads "
+		ERR("could not use '%s': it is not a dbdboot manifest the agent reads "
 		    "(see dbdboot-manifest(5))", MANIFEST_PATH);
 		goto out;
 	}
@@ -335,14 +348,16 @@ int inject_manifest(const char *kver, const char *initrd, int *agent_stale)
 		sha256_hex(agent, alen, sha);
 	ret = read_file_st(rpath(p, "%s", initrd), 2u << 30, &old, &olen, &st);
 	if (ret) {
-		err(ret, "could not read '%s': %s", initrd, strerror(-ret));
+		ERR("could not read '%s': %s", initrd, strerror(-ret));
 		goto out;
 	}
 	fast = record_matches(kver, initrd, &st, sha, &l);
+	VERBOSE("%s: '%s' %s", kver, initrd, fast ? "is the file verified last time: not walked" :
+		"is not the file recorded last time: walked");
 	if (!fast) {
 		ret = layout_walk(old, olen, agent, alen, &l, &agent_ok, why, sizeof(why));
 		if (ret < 0) {
-			err(ret, "could not read '%s': %s; not changed (run dbdboot inject -k %s to "
+			ERR("could not read '%s': %s; not changed (run dbdboot inject -k %s to "
 			    "make it anew)", initrd, why, kver);
 			goto out;
 		}

@@ -139,12 +139,12 @@ int cmd_status(int argc, char **argv)
 		struct facts f;
 
 		if (facts_get(list[i], FACT_ALL, &f)) {
-			err(0, "could not use kernel release '%s'", list[i]);
+			ERR("could not use kernel release '%s'", list[i]);
 			bad = 1;
 			continue;
 		}
 		if (!f.k.image && !f.k.modules && !f.k.headers) {
-			err(0, "could not find kernel '%s': no image, modules or headers of it are "
+			ERR("could not find kernel '%s': no image, modules or headers of it are "
 			    "installed", list[i]);
 			bad = 1;
 			continue;

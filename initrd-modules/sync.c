@@ -106,16 +106,22 @@ static int name_one(const struct dbd_datto_dev *d, struct named *n, int *named_b
 	int kind;
 
 	n->d = d;
-	if (d->bad || !d->has_state)
-		return err(-1, "could not read minor %u from '%s' (a line dattobd wrote is not "
-			   "understood)", d->minor, DBD_PROC_INFO_PATH);
-	if (!cow_ok(d->cow))
-		return err(-1, "could not use minor %u: its COW path '%s' is not inside its "
-			   "volume (it must start with '/' and hold no '..')", d->minor, d->cow);
+	if (d->bad || !d->has_state) {
+		ERR("could not read minor %u from '%s' (a line dattobd wrote is not "
+		    "understood)", d->minor, DBD_PROC_INFO_PATH);
+		return -1;
+	}
+	if (!cow_ok(d->cow)) {
+		ERR("could not use minor %u: its COW path '%s' is not inside its "
+		    "volume (it must start with '/' and hold no '..')", d->minor, d->cow);
+		return -1;
+	}
 	kind = volume_name(d->bdev, n->name, sizeof(n->name));
-	if (kind < 0)
-		return err(-1, "could not name minor %u's device '%s': %s", d->minor, d->bdev,
-			   strerror(-kind));
+	if (kind < 0) {
+		ERR("could not name minor %u's device '%s': %s", d->minor, d->bdev,
+		    strerror(-kind));
+		return -1;
+	}
 	if (kind == NAME_KERNEL) {
 		warn("minor %u: '%s' has no filesystem UUID, device-mapper name, PARTUUID or "
 		     "by-id link: the manifest names it by the kernel's name, which can change "
@@ -297,17 +303,23 @@ static int read_current(void)
 	ret = read_file(rpath(p, MANIFEST_PATH), DBD_MANIFEST_MAX_SIZE, &cur.text, &cur.len);
 	if (ret == -ENOENT)
 		return 0;
-	if (ret)
-		return err(ret, "could not read '%s': %s", MANIFEST_PATH, strerror(-ret));
+	if (ret) {
+		ERR("could not read '%s': %s", MANIFEST_PATH, strerror(-ret));
+		return ret;
+	}
 	cur.exists = 1;
 	ret = dbd_manifest_parse((const char *)cur.text, cur.len, &cur.m, NULL, NULL);
-	if (ret == -EPROTO)
-		return err(ret, "could not update '%s': it is of version %u, newer than this "
-			   "dbdboot writes; left as it is", MANIFEST_PATH, cur.m.version);
-	if (ret)
-		return err(ret, "could not update '%s': it is not a dbdboot manifest (see "
-			   "dbdboot-manifest(5)); fix or remove it, then run dbdboot sync again",
-			   MANIFEST_PATH);
+	if (ret == -EPROTO) {
+		ERR("could not update '%s': it is of version %u, newer than this "
+		    "dbdboot writes; left as it is", MANIFEST_PATH, cur.m.version);
+		return ret;
+	}
+	if (ret) {
+		ERR("could not update '%s': it is not a dbdboot manifest (see "
+		    "dbdboot-manifest(5)); fix or remove it, then run dbdboot sync again",
+		    MANIFEST_PATH);
+		return ret;
+	}
 	if (cur.m.errors)
 		warn("'%s' has %u bad lines: they are kept as they are, and the agent skips "
 		     "them", MANIFEST_PATH, cur.m.errors);
@@ -368,7 +380,7 @@ static void note_stale(const struct sync_result *r)
 	}
 	ret = write_atomic(p, r->stale_kernels, strlen(r->stale_kernels), 0644);
 	if (ret)
-		err(ret, "could not write '%s': %s", STALE_PATH, strerror(-ret));
+		ERR("could not write '%s': %s", STALE_PATH, strerror(-ret));
 }
 
 static void add_stale(struct sync_result *r, const char *kver)
@@ -409,9 +421,11 @@ static int write_manifest(const char *text, size_t len)
 	int ret;
 
 	ret = write_atomic(rpath(p, MANIFEST_PATH), text, len, 0644);
-	if (ret)
-		return err(ret, "could not write '%s': %s; the previous one is unchanged",
-			   MANIFEST_PATH, strerror(-ret));
+	if (ret) {
+		ERR("could not write '%s': %s; the previous one is unchanged",
+		    MANIFEST_PATH, strerror(-ret));
+		return ret;
+	}
 	return 0;
 }
 
@@ -419,12 +433,16 @@ static int write_manifest(const char *text, size_t len)
 static int read_live(struct sync_result *r)
 {
 	r->live_ret = live_read(&r->live);
-	if (r->live_ret == -ENOENT)
-		return err(-ENOENT, "could not read dattobd's state: the module is not loaded "
-			   "(no %s); the manifest is left as it is", DBD_PROC_INFO_PATH);
-	if (r->live_ret)
-		return err(r->live_ret, "could not sync: dattobd's state is unknown; the "
-			   "manifest is left as it is");
+	if (r->live_ret == -ENOENT) {
+		ERR("could not read dattobd's state: the module is not loaded "
+		    "(no %s); the manifest is left as it is", DBD_PROC_INFO_PATH);
+		return -ENOENT;
+	}
+	if (r->live_ret) {
+		ERR("could not sync: dattobd's state is unknown; the "
+		    "manifest is left as it is");
+		return r->live_ret;
+	}
 	return 0;
 }
 
@@ -446,8 +464,10 @@ int sync_run(int check, struct sync_result *r)
 		return 0;
 	}
 	ret = compose(&r->live, &text, &len);
-	if (ret)
-		return err(ret, "could not make the manifest: %s", strerror(-ret));
+	if (ret) {
+		ERR("could not make the manifest: %s", strerror(-ret));
+		return ret;
+	}
 	changed = !cur.exists || len != cur.len || memcmp(text, cur.text, len);
 	r->manifest = changed ? check ? SYNC_STALE : SYNC_WRITTEN : SYNC_UNCHANGED;
 	if (changed && !check && (ret = write_manifest(text, len)))

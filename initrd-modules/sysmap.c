@@ -62,36 +62,38 @@ int sysmap_recover(const char *kver, const char *dest, struct sysmap_result *r)
 
 	memset(r, 0, sizeof(*r));
 	ret = read_file(rpath(img, "/boot/vmlinuz-%s", kver), 256u << 20, &buf, &len);
-	if (ret)
-		return err(ret, "could not read '%s': %s%s", img, strerror(-ret),
-			   ret == -ENOENT ? " (is the kernel's image package installed?)" : "");
+	if (ret) {
+		ERR("could not read '%s': %s%s", img, strerror(-ret),
+		    ret == -ENOENT ? " (is the kernel's image package installed?)" : "");
+		return ret;
+	}
 	ret = dbd_bzimage_payload(buf, len, &payload, &plen, &comp, why, sizeof(why));
 	if (ret) {
-		err(ret, "could not find the kernel inside '%s': %s", img, why);
+		ERR("could not find the kernel inside '%s': %s", img, why);
 		goto out;
 	}
 	r->comp = comp;
 	ret = dbd_unpack(comp, payload, plen, &kernel, &used);
 	if (ret) {
-		err(ret, "could not unpack the kernel in '%s': its %s stream %s", img,
+		ERR("could not unpack the kernel in '%s': its %s stream %s", img,
 		    dbd_comp_str(comp), dbd_unpack_strerror(ret));
 		goto out;
 	}
 	r->unpacked = kernel.len;
 	ret = dbd_kallsyms_find(kernel.p, kernel.len, &ks, why, sizeof(why));
 	if (ret) {
-		err(ret, "could not find the symbol table in '%s': %s", img, why);
+		ERR("could not find the symbol table in '%s': %s", img, why);
 		goto out;
 	}
 	r->symbols = ks.num_syms;
 	ret = dbd_kallsyms_each(&ks, put, &o);
 	if (ret) {
-		err(ret < 0 ? ret : -EBADMSG, "could not decode the symbol table in '%s'", img);
+		ERR("could not decode the symbol table in '%s'", img);
 		goto out;
 	}
 	ret = write_atomic(dest, o.p, o.len, 0644);
 	if (ret) {
-		err(ret, "could not write '%s': %s", dest, strerror(-ret));
+		ERR("could not write '%s': %s", dest, strerror(-ret));
 		goto out;
 	}
 	r->seconds = now_s() - t0;
@@ -139,11 +141,11 @@ int cmd_sysmap(int argc, char **argv)
 		}
 	}
 	if (!kver || optind < argc) {
-		err(0, "usage: dbdboot sysmap -k KVER [--force] [-o FILE]");
+		ERR("usage: dbdboot sysmap -k KVER [--force] [-o FILE]");
 		return EXIT_USAGE;
 	}
 	if (!kver_valid(kver)) {
-		err(0, "could not use kernel release '%s': not a release name", kver);
+		ERR("could not use kernel release '%s': not a release name", kver);
 		return EXIT_USAGE;
 	}
 	ret = sysmap_ensure(kver, force, output, &r);

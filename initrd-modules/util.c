@@ -41,14 +41,27 @@ void warn(const char *fmt, ...)
 	va_end(ap);
 }
 
-int err(int ret, const char *fmt, ...)
+void say_error(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsay("", fmt, ap);
 	va_end(ap);
-	return ret;
+}
+
+void say_verbose(const char *fmt, ...)
+{
+	static double start;
+	char at[32];
+	va_list ap;
+
+	if (!start)
+		start = now_s();
+	snprintf(at, sizeof(at), "[%7.1f ms] ", (now_s() - start) * 1000);
+	va_start(ap, fmt);
+	vsay(at, fmt, ap);
+	va_end(ap);
 }
 
 double now_s(void)

@@ -327,8 +327,10 @@ static int save(unsigned int n, int all)
 		return -ENOMEM;
 	for (int i = 0; i < 2; i++) {
 		r = write_atomic(rpath(p, "%s", paths[i]), text, len, 0644);
-		if (r)
-			ret = err(r, "could not write '%s': %s", paths[i], strerror(-r));
+		if (r) {
+			ERR("could not write '%s': %s", paths[i], strerror(-r));
+			ret = r;
+		}
 	}
 	free(text);
 	return ret;
@@ -366,13 +368,17 @@ static int read_manifest(void)
 		memset(&man, 0, sizeof(man));
 		return 0;
 	}
-	if (ret)
-		return err(ret, "could not read '%s': %s", MANIFEST_PATH, strerror(-ret));
+	if (ret) {
+		ERR("could not read '%s': %s", MANIFEST_PATH, strerror(-ret));
+		return ret;
+	}
 	ret = dbd_manifest_parse((const char *)text, len, &man, NULL, NULL);
 	free(text);
-	if (ret)
-		return err(ret, "could not read '%s': not a manifest this dbdboot reads",
-			   MANIFEST_PATH);
+	if (ret) {
+		ERR("could not read '%s': not a manifest this dbdboot reads",
+		    MANIFEST_PATH);
+		return ret;
+	}
 	return 0;
 }
 

@@ -41,6 +41,10 @@ ok "rebuild without headers: exit 3 (deferred)" status_is 3 "$D" --root "$T" reb
 ok "rebuild without headers: says the build waits" \
 	out_has "the build will run when they arrive" "$D" --root "$T" rebuild -k "$K"
 ok "status -J is JSON with the kernel" out_has "\"kernel\": \"$K\"" "$D" --root "$T" status -J
+ok "-v: each probe said with its time" out_has "$K: initrd: /boot/initrd.img-$K read (" \
+	"$D" --root "$T" -v status -k "$K"
+ok "-v: stamped with the time since the start" out_has "dbdboot: [" "$D" --root "$T" -v status -k "$K"
+ok "without -v: none of that" sh -c "! '$D' --root '$T' status -k '$K' 2>&1 | grep -q 'initrd: /boot'"
 ok "kernel-hook on nonsense: exit 0" status_is 0 "$D" --root "$T" kernel-hook frob "$K"
 
 # The hook scripts, with a stub in dbdboot's place.
