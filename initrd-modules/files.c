@@ -10,6 +10,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
@@ -199,15 +200,12 @@ static void remove_leftovers(int dfd, const char *base)
 	closedir(d);
 }
 
-int write_atomic_expect(const char *path, const void *buf, size_t len, unsigned int mode,
-			const struct stat *expect)
+static int replace(const char *path, const void *buf, size_t len, unsigned int mode,
+		   const struct stat *expect)
 {
 	const char *base;
 	int dfd, ret;
 
-	ret = dbd_lock();
-	if (ret)
-		return ret;
 	dfd = parent_of(path, &base, 1);
 	if (dfd < 0)
 		return dfd;
@@ -215,6 +213,26 @@ int write_atomic_expect(const char *path, const void *buf, size_t len, unsigned 
 	ret = dbd_replace_at(dfd, base, buf, len, mode, expect);
 	close(dfd);
 	return ret;
+}
+
+int write_atomic_expect(const char *path, const void *buf, size_t len, unsigned int mode,
+			const struct stat *expect)
+{
+	int ret = dbd_lock();
+
+	return ret ? ret : replace(path, buf, len, mode, expect);
+}
+
+int write_cache(const char *path, const void *buf, size_t len)
+{
+	return replace(path, buf, len, 0644, NULL);
+}
+
+void file_identity(const struct stat *st, char *out, size_t n)
+{
+	snprintf(out, n, "%ju %ju %jd %jd.%09ld %jd.%09ld", (uintmax_t)st->st_dev,
+		 (uintmax_t)st->st_ino, (intmax_t)st->st_size, (intmax_t)st->st_mtim.tv_sec,
+		 st->st_mtim.tv_nsec, (intmax_t)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
 }
 
 int write_atomic(const char *path, const void *buf, size_t len, unsigned int mode)
@@ -283,14 +301,11 @@ int dbd_lock(void)
 	}
 	while (flock(fd, LOCK_EX | LOCK_NB)) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			close(fd);
-			{
-				int e = errno;
+			int e = errno;
 
-				ERR("could not lock '%s/%s': %s", LOCK_DIR, LOCK_NAME,
-				    strerror(e));
-				return -e;
-			}
+			close(fd);
+			ERR("could not lock '%s/%s': %s", LOCK_DIR, LOCK_NAME, strerror(e));
+			return -e;
 		}
 		holder(fd, who, sizeof(who));
 		if (!said++)

@@ -22,6 +22,12 @@
 int write_atomic(const char *path, const void *buf, size_t len, unsigned int mode);
 int write_atomic_expect(const char *path, const void *buf, size_t len, unsigned int mode,
 			const struct stat *expect);
+/* The same without the lock, for caches only: a file any run may write
+ * again from what it read, and whose reader checks that it still holds. */
+int write_cache(const char *path, const void *buf, size_t len);
+/* Which file ST is, in words that change whenever it is replaced or
+ * written (device, inode, size, modification and change times). */
+void file_identity(const struct stat *st, char *out, size_t n);
 /* Remove the file (or, with DIR, the empty directory) PATH, its directory
  * resolved inside the root when under it: 0 or a negative errno. */
 int remove_path(const char *path, int dir);

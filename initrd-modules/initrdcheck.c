@@ -7,8 +7,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dbdboot.h"
+#include "files.h"
+#include "kernel.h"
+#include "sha256.h"
 #include "generator.h"
 #include "initrd.h"
 #include "initrdcheck.h"
@@ -148,24 +152,109 @@ void initrd_locate(const char *kver, struct initrd_facts *f)
 	f->found = initrd_path(kver, f->path, sizeof(f->path));
 }
 
+/*
+ * The walk's result is kept in STATE_DIR/kernels/KVER/initrd-facts with
+ * what it depends on: the initrd's identity (replaced or written: another
+ * file), the sha256 of the module, agent and manifest it was compared with,
+ * and dbdboot's version. While all of that holds, the next status answers
+ * without reading the initrd; any difference and it is read again.
+ */
+#define FACTS_RECORD "initrd-facts"
+
+unsigned int initrd_walks;
+
+static void sha_or_dash(const unsigned char *p, size_t n, int have, char *out)
+{
+	if (have)
+		sha256_hex(p, n, out);
+	else
+		snprintf(out, 65, "-");
+}
+
+static void record_key(const struct stat *st, const struct scan *s, char *out, size_t n)
+{
+	char id[160], mod[65], agent[65], man[65];
+
+	file_identity(st, id, sizeof(id));
+	sha_or_dash(s->module, s->module_len, !!s->module, mod);
+	sha_or_dash(s->agent, s->agent_len, !!s->agent, agent);
+	sha_or_dash(s->manifest, s->manifest_len, s->have_manifest, man);
+	snprintf(out, n, "initrd-facts 1 %s\npath %s\nfile %s\nmodule %s\nagent %s\n"
+		 "manifest %s\n", DBDBOOT_VERSION, s->f->path, id, mod, agent, man);
+}
+
+/* The recorded result into F when the record's key is KEY: 1, else 0. */
+static int record_read(const char *kver, const char *key, struct initrd_facts *f)
+{
+	unsigned char *text = NULL;
+	char p[PATH_MAX];
+	size_t n, k = strlen(key);
+	unsigned int v[4];
+	int hit = 0;
+
+	if (read_file(state_path(p, kver, FACTS_RECORD), 8192, &text, &n))
+		return 0;
+	if (n > k && !memcmp(text, key, k) &&
+	    sscanf((char *)text + k, "result %u %u %u %u", &v[0], &v[1], &v[2], &v[3]) == 4 &&
+	    v[0] <= INITRD_NONE && v[1] <= INITRD_NONE && v[2] <= INITRD_NONE &&
+	    v[3] <= INITRD_NONE) {
+		f->module = v[0];
+		f->agent = v[1];
+		f->script = v[2];
+		f->manifest = v[3];
+		hit = 1;
+	}
+	free(text);
+	return hit;
+}
+
+static void record_write(const char *kver, const char *key, const struct initrd_facts *f)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text), "%sresult %u %u %u %u\n", key, f->module, f->agent,
+		 f->script, f->manifest);
+	if (state_cache(kver, FACTS_RECORD, text))
+		VERBOSE("%s: could not keep what '%s' holds: the next status reads it again",
+			kver, f->path);
+}
+
+/* What the initrd at P holds, walked (S set up): into S->f. */
+static void walk(const char *p, struct scan *s)
+{
+	unsigned char *buf = NULL;
+	char why[256];
+	size_t len;
+	int ret;
+
+	initrd_walks++;
+	ret = read_file(p, 2u << 30, &buf, &len);
+	if (ret) {
+		snprintf(s->f->problem, sizeof(s->f->problem), "could not read '%s': %s",
+			 s->f->path, strerror(-ret));
+		return;
+	}
+	ret = dbd_initrd_walk(buf, len, visit, s, why, sizeof(why));
+	if (ret < 0)
+		snprintf(s->f->problem, sizeof(s->f->problem), "could not read '%s': %s",
+			 s->f->path, why);
+	if (!s->have_manifest && s->f->manifest == INITRD_MISSING)
+		s->f->manifest = INITRD_NONE;
+	free(buf);
+}
+
 int initrd_facts(const char *kver, const struct module_facts *m, struct initrd_facts *f)
 {
-	unsigned char *buf = NULL, *module = NULL, *manifest = NULL, *agent = NULL;
+	unsigned char *module = NULL, *manifest = NULL, *agent = NULL;
 	struct dbd_buf unpacked = { 0 };
 	struct scan s = { .kver = kver, .f = f };
-	char p[PATH_MAX], why[256];
-	size_t len, mlen;
-	int ret;
+	char p[PATH_MAX], ip[PATH_MAX], key[1024] = "";
+	struct stat st;
+	size_t mlen;
 
 	initrd_locate(kver, f);
 	if (!f->found)
 		return 0;
-	ret = read_file(rpath(p, "%s", f->path), 2u << 30, &buf, &len);
-	if (ret) {
-		snprintf(f->problem, sizeof(f->problem), "could not read '%s': %s", f->path,
-			 strerror(-ret));
-		return 0;
-	}
 	if (m && m->found && !read_file(rpath(p, "%s", m->path), 64u << 20, &module, &mlen) &&
 	    module_bytes(module, mlen, &unpacked, &s.module, &s.module_len))
 		s.module = NULL;	/* a compressed module that does not unpack */
@@ -176,12 +265,17 @@ int initrd_facts(const char *kver, const struct module_facts *m, struct initrd_f
 	}
 	if (!read_file(rpath(p, AGENT_PATH), 16u << 20, &agent, &s.agent_len))
 		s.agent = agent;
-	ret = dbd_initrd_walk(buf, len, visit, &s, why, sizeof(why));
-	if (ret < 0)
-		snprintf(f->problem, sizeof(f->problem), "could not read '%s': %s", f->path, why);
-	if (!s.have_manifest && f->manifest == INITRD_MISSING)
-		f->manifest = INITRD_NONE;
-	free(buf);
+	rpath(ip, "%s", f->path);
+	if (!stat(ip, &st))
+		record_key(&st, &s, key, sizeof(key));
+	if (key[0] && record_read(kver, key, f)) {
+		VERBOSE("%s: '%s' is the file read last time, with the same module, agent and "
+			"manifest: not read again", kver, f->path);
+	} else {
+		walk(ip, &s);
+		if (key[0] && !f->problem[0])
+			record_write(kver, key, f);
+	}
 	free(module);
 	free(unpacked.p);
 	free(manifest);

@@ -28,7 +28,11 @@ int initrd_is_agent(const char *name);
 void initrd_locate(const char *kver, struct initrd_facts *f);
 /* That, and what the initrd holds (it is read and unpacked: the costly
  * part), compared with the module M (NULL: none) and the installed agent
- * and manifest. */
+ * and manifest. The result is kept (STATE_DIR/kernels/KVER/initrd-facts)
+ * with what it depends on, and while all of that holds the initrd is not
+ * read again. */
 int initrd_facts(const char *kver, const struct module_facts *m, struct initrd_facts *f);
+/* How many times initrd_facts read an initrd (the tests count them). */
+extern unsigned int initrd_walks;
 
 #endif

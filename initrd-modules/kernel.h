@@ -42,6 +42,8 @@ enum sysmap_state sysmap_classify(const char *path);
 char *state_path(char *out, const char *kver, const char *name);
 int state_write(const char *kver, const char *name, const char *text);
 int state_has(const char *kver, const char *name);
+/* A cache there, written without the lock (write_cache). */
+int state_cache(const char *kver, const char *name, const char *text);
 #define i_wrote_sysmap(kver) state_has(kver, "System.map")
 
 #endif

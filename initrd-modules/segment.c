@@ -162,11 +162,11 @@ static size_t segment_start(const struct layout *l)
 static void record_text(const struct stat *st, const char *initrd, const struct layout *l,
 			const char *sha, char *out, size_t n)
 {
-	snprintf(out, n, "initrd-segment 1\npath %s\nfile %ju %ju %jd %jd.%09ld %jd.%09ld\n"
-		 "layout %zu %zu\nagent %s\n", initrd, (uintmax_t)st->st_dev,
-		 (uintmax_t)st->st_ino, (intmax_t)st->st_size, (intmax_t)st->st_mtim.tv_sec,
-		 st->st_mtim.tv_nsec, (intmax_t)st->st_ctim.tv_sec, st->st_ctim.tv_nsec,
-		 l->cut, l->prev_end, sha);
+	char id[160];
+
+	file_identity(st, id, sizeof(id));
+	snprintf(out, n, "initrd-segment 1\npath %s\nfile %s\nlayout %zu %zu\nagent %s\n",
+		 initrd, id, l->cut, l->prev_end, sha);
 }
 
 /* The recorded layout into L when ST is still the file recorded and SHA

@@ -20,6 +20,13 @@ int state_write(const char *kver, const char *name, const char *text)
 	return write_atomic(state_path(p, kver, name), text, strlen(text), 0644);
 }
 
+int state_cache(const char *kver, const char *name, const char *text)
+{
+	char p[PATH_MAX];
+
+	return write_cache(state_path(p, kver, name), text, strlen(text));
+}
+
 int state_has(const char *kver, const char *name)
 {
 	char p[PATH_MAX];

@@ -306,6 +306,50 @@ static void initrd_check_and_manifest_segment(void **state)
 	assert_non_null(strstr(f.problem, "could not read '/boot/initrd.img-" K1 "'"));
 }
 
+/* What an initrd holds is read once: kept while the initrd, the module,
+ * the agent and the manifest are the ones compared; any change, read again. */
+static void initrd_facts_kept(void **state)
+{
+	static const char m1[] = "dbdboot-manifest 1\n";
+	static const char m2[] = "dbdboot-manifest 1\nvolume mode=incremental device=/dev/vdb "
+				 "cow=/.datto minor=1\n";
+	struct initrd_facts f;
+	unsigned int w;
+
+	(void)state;
+	make_initrd(K1, "dbdboot-manifest 1\\n");
+	put(MANIFEST_PATH, m1, sizeof(m1) - 1);
+	w = initrd_walks;
+	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
+	assert_int_equal(initrd_walks, w + 1);
+	assert_int_equal(f.manifest, INITRD_OK);
+	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
+	assert_int_equal(initrd_walks, w + 1);
+	assert_int_equal(f.manifest, INITRD_OK);
+	assert_int_equal(f.agent, INITRD_OK);
+	/* another manifest on the host */
+	put(MANIFEST_PATH, m2, sizeof(m2) - 1);
+	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
+	assert_int_equal(initrd_walks, w + 2);
+	assert_int_equal(f.manifest, INITRD_STALE);
+	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
+	assert_int_equal(initrd_walks, w + 2);
+	assert_int_equal(f.manifest, INITRD_STALE);
+	/* the initrd written, or replaced by another file */
+	sh("touch %s/boot/initrd.img-" K1, root);
+	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
+	assert_int_equal(initrd_walks, w + 3);
+	sh("cd %s/boot && cp initrd.img-" K1 " x && mv x initrd.img-" K1, root);
+	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
+	assert_int_equal(initrd_walks, w + 4);
+	/* another agent installed */
+	put(AGENT_PATH, "another agent\n", 14);
+	assert_int_equal(initrd_facts(K1, NULL, &f), 0);
+	assert_int_equal(initrd_walks, w + 5);
+	assert_int_equal(f.agent, INITRD_STALE);
+	sh("rm -f %s%s", root, AGENT_PATH);
+}
+
 /* The file as bytes, for comparisons. */
 static char *slurp(const char *rel, size_t *n)
 {
@@ -582,6 +626,7 @@ int main(void)
 		cmocka_unit_test(write_only_over_what_was_read),
 		cmocka_unit_test(manifest_segment_after_every_compressor),
 		cmocka_unit_test(initrd_check_and_manifest_segment),
+		cmocka_unit_test(initrd_facts_kept),
 		cmocka_unit_test(dracut_layouts),
 		cmocka_unit_test(manifest_segment_fast_path),
 		cmocka_unit_test(bundle_refusals),
