@@ -9,12 +9,16 @@
 #define DBDBOOT_AGENT_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 
+#include "dbdboot-paths.h"
 #include "fmt.h"
 #include "manifest.h"
 #include "modload.h"
 #include "superblock.h"
 
+/* Where the manifest is, in the initrd as on the host (dbdboot-paths.h). */
+#define AGENT_MANIFEST_PATH	DBD_PATH_MANIFEST
 #define AGENT_TIMEOUT_DEFAULT	10	/* seconds, dbdboot.timeout= */
 #define AGENT_TIMEOUT_MAX	3600
 #define AGENT_POLL_MS		50	/* device wait interval */
@@ -37,7 +41,7 @@ int agent_cmdline_parse(const char *text, struct agent_cmdline *out, agent_warn_
 
 struct agent_conf {
 	const char *proc, *sys, *dev, *run;	/* trees; overridable for tests */
-	const char *manifest;			/* /etc/dbdboot/manifest */
+	const char *manifest;			/* AGENT_MANIFEST_PATH */
 	const char *modules;			/* /lib/modules */
 	const char *release;			/* NULL: uname -r */
 	const char *kmsg;			/* /dev/kmsg; "-": stderr */
@@ -75,6 +79,7 @@ struct vol_state {
 	char message[160];
 };
 
+enum agent_ending { END_OPEN = 0, END_WORKER_DONE, END_PARENT_GONE };
 enum mod_outcome { M_PENDING = 0, M_LOADING, M_ALREADY, M_LOADED, M_FAILED };
 enum man_outcome { MF_PENDING = 0, MF_READ, MF_MISSING, MF_INVALID, MF_NEWER, MF_UNREADABLE };
 
@@ -89,8 +94,11 @@ struct agent_state {
 	int manifest_error;
 	struct dbd_manifest manifest;
 	struct vol_state vol[DBD_MANIFEST_MAX_VOLUMES];
-	volatile int worker_done;
-	volatile int parent_gone;	/* the worker then writes the report itself */
+	/* Who reports, settled once between the two processes (atomically, in
+	 * the shared mapping): the worker that finished first, or the parent
+	 * that reached the deadline first (the worker then writes a late
+	 * report itself). */
+	atomic_int ending;		/* enum agent_ending */
 	long end_ms;			/* since start, when the report was written */
 };
 

@@ -41,7 +41,7 @@ static void usage(int fd)
 		"      --phase NAME       initramfs (default) or after-switch-root, for the report\n"
 		"      --minor N          only the manifest's volume N, its entry added to the\n"
 		"                         report there is (one run per volume, in the real root)\n"
-		"      --manifest FILE    manifest to read (default /etc/dbdboot/manifest)\n"
+		"      --manifest FILE    manifest to read (default " AGENT_MANIFEST_PATH ")\n"
 		"      --report FILE      report to write (default RUN/dbdboot/early.json)\n"
 		"      --proc DIR         where proc is mounted (default /proc)\n"
 		"      --sys DIR          where sysfs is mounted (default /sys)\n"
@@ -104,6 +104,16 @@ static const char *summary(const struct agent_state *st, char *buf, size_t size)
 	return buf;
 }
 
+/* Settle who reports as E; 1 when it is E (this side came first), 0 when
+ * the other side did. Sequentially consistent: what the worker recorded
+ * before it came first is seen by the parent that learns it. */
+static int settle(struct agent_state *st, enum agent_ending e)
+{
+	int open = END_OPEN;
+
+	return atomic_compare_exchange_strong(&st->ending, &open, (int)e) || open == (int)e;
+}
+
 /*
  * Start the worker. Its end is seen on a pipe (EOF when it exits, whatever
  * the cause); without a pipe, by polling waitpid. A fork that fails for
@@ -131,8 +141,7 @@ static pid_t start_worker(const struct agent_conf *c, struct agent_state *st, in
 		if (fds[0] >= 0)
 			close(fds[0]);
 		agent_work(c, st);
-		st->worker_done = 1;
-		if (st->parent_gone) {
+		if (!settle(st, END_WORKER_DONE)) {
 			/* Late: the parent reported at the deadline; tell what came after. */
 			st->end_ms = agent_now_ms() - st->start_ms;
 			agent_log(LOG_WARN, "finished late, after the deadline: %s",
@@ -182,7 +191,7 @@ static int wait_worker(const struct agent_conf *c, const struct agent_state *st,
 /* How the worker ended: "done", or "crashed" (said, with how). */
 static const char *ended(const struct agent_state *st, int wstatus, char *buf, size_t size)
 {
-	if (st->worker_done)
+	if (atomic_load(&st->ending) == END_WORKER_DONE)
 		return "done";
 	if (WIFSIGNALED(wstatus))
 		dbd_snprintf(buf, size, "killed by signal %d", WTERMSIG(wstatus));
@@ -193,27 +202,52 @@ static const char *ended(const struct agent_state *st, int wstatus, char *buf, s
 	return "crashed";
 }
 
+/* The long options without a short one: each sets one string of the conf. */
+enum opt_id {
+	OPT_PHASE = 256, OPT_MANIFEST, OPT_REPORT, OPT_PROC, OPT_SYS, OPT_DEV, OPT_RUN,
+	OPT_MODULES, OPT_RELEASE, OPT_CTL, OPT_KMSG, OPT_END
+};
+
+/* Where option ID's value goes in C. */
+static const char **opt_string(struct agent_conf *c, int id)
+{
+	const char **s[OPT_END - OPT_PHASE] = {
+		[OPT_PHASE - OPT_PHASE] = &c->phase,	 [OPT_MANIFEST - OPT_PHASE] = &c->manifest,
+		[OPT_REPORT - OPT_PHASE] = &c->report,	 [OPT_PROC - OPT_PHASE] = &c->proc,
+		[OPT_SYS - OPT_PHASE] = &c->sys,	 [OPT_DEV - OPT_PHASE] = &c->dev,
+		[OPT_RUN - OPT_PHASE] = &c->run,	 [OPT_MODULES - OPT_PHASE] = &c->modules,
+		[OPT_RELEASE - OPT_PHASE] = &c->release, [OPT_CTL - OPT_PHASE] = &c->ctl,
+		[OPT_KMSG - OPT_PHASE] = &c->kmsg,
+	};
+
+	return id >= OPT_PHASE && id < OPT_END ? s[id - OPT_PHASE] : NULL;
+}
+
 /* The command line into C and *TIMEOUT_OPT: -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, struct agent_conf *c, int *timeout_opt)
 {
 	static const struct option opts[] = {
-		{ "timeout", required_argument, NULL, 't' }, { "phase", required_argument, NULL, 1 },
-		{ "manifest", required_argument, NULL, 2 }, { "report", required_argument, NULL, 3 },
-		{ "proc", required_argument, NULL, 4 }, { "sys", required_argument, NULL, 5 },
-		{ "dev", required_argument, NULL, 6 }, { "run", required_argument, NULL, 7 },
-		{ "modules", required_argument, NULL, 8 }, { "release", required_argument, NULL, 9 },
-		{ "ctl", required_argument, NULL, 10 }, { "kmsg", required_argument, NULL, 11 },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "phase", required_argument, NULL, OPT_PHASE },
+		{ "manifest", required_argument, NULL, OPT_MANIFEST },
+		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "proc", required_argument, NULL, OPT_PROC },
+		{ "sys", required_argument, NULL, OPT_SYS },
+		{ "dev", required_argument, NULL, OPT_DEV },
+		{ "run", required_argument, NULL, OPT_RUN },
+		{ "modules", required_argument, NULL, OPT_MODULES },
+		{ "release", required_argument, NULL, OPT_RELEASE },
+		{ "ctl", required_argument, NULL, OPT_CTL },
+		{ "kmsg", required_argument, NULL, OPT_KMSG },
 		{ "minor", required_argument, NULL, 'm' },
 		{ "debug", no_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
 	};
-	const char **paths[] = { NULL, &c->phase, &c->manifest, &c->report, &c->proc, &c->sys,
-				 &c->dev, &c->run, &c->modules, &c->release, &c->ctl, &c->kmsg };
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "t:dhV", opts, NULL)) != -1) {
-		if (opt >= 1 && opt <= 11) {
-			*paths[opt] = optarg;
+		if (opt_string(c, opt)) {
+			*opt_string(c, opt) = optarg;
 		} else if (opt == 't') {
 			char *end;
 			long t = strtol(optarg, &end, 10);
@@ -271,58 +305,66 @@ static const char *run_worker(struct agent_conf *c, struct agent_state *st, char
 	}
 	if (wait_worker(c, st, pid, fd, &wstatus))
 		return ended(st, wstatus, buf, size);
-	st->parent_gone = 1;
+	if (!settle(st, END_PARENT_GONE))
+		return "done";	/* it finished as the deadline came: its results are whole */
 	agent_log(LOG_ERR, "deadline of %d s reached with work unfinished (module %s); "
 		  "leaving the worker behind", c->timeout,
 		  st->module == M_LOADING ? "still loading" : "done");
 	return "deadline";
 }
 
-int main(int argc, char **argv)
+/* Everything after the command line, guarded by the deadline: the kernel
+ * command line, the shared state, the worker, the report. */
+static int guarded_run(struct agent_conf *c, int timeout_opt)
 {
-	struct agent_conf c = {
-		.proc = "/proc", .sys = "/sys", .dev = "/dev", .run = "/run",
-		.manifest = "/etc/dbdboot/manifest", .modules = "/lib/modules", .kmsg = "/dev/kmsg",
-		.phase = "initramfs", .only_minor = -1,
-	};
 	struct agent_state *st;
-	int timeout_opt = 0, ret;
-	char buf[160];
 	const char *status;
+	char buf[160];
+	int ret;
 
-	ret = parse_args(argc, argv, &c, &timeout_opt);
-	if (ret >= 0)
-		return ret;
-	agent_log_open(c.kmsg, c.debug);
-	read_cmdline(&c);
-	c.debug |= c.cmdline.debug;
-	agent_log_open(NULL, c.debug);
-	c.timeout = timeout_opt ? timeout_opt :
-		    c.cmdline.timeout ? c.cmdline.timeout : AGENT_TIMEOUT_DEFAULT;
-
+	agent_log_open(c->kmsg, c->debug);
+	read_cmdline(c);
+	c->debug |= c->cmdline.debug;
+	agent_log_open(NULL, c->debug);
+	c->timeout = timeout_opt ? timeout_opt :
+		     c->cmdline.timeout ? c->cmdline.timeout : AGENT_TIMEOUT_DEFAULT;
 	st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (st == MAP_FAILED) {
-		agent_log(LOG_ERR, "could not map the agent's state: %s: nothing reloaded", strerror(errno));
+		agent_log(LOG_ERR, "could not map the agent's state: %s: nothing reloaded",
+			  strerror(errno));
 		return 0;
 	}
 	st->start_ms = agent_now_ms();
-	if (c.cmdline.off) {
-		agent_log(LOG_INFO, "disabled by dbdboot=off on the kernel command line: nothing reloaded");
-		if (c.only_minor >= 0)
+	if (c->cmdline.off) {
+		agent_log(LOG_INFO, "disabled by dbdboot=off on the kernel command line: nothing "
+			  "reloaded");
+		if (c->only_minor >= 0)
 			return 0;	/* the initramfs phase said so in the report */
-		ret = agent_report_write(&c, st, "off");
+		ret = agent_report_write(c, st, "off");
 		if (ret)
 			agent_log(LOG_ERR, "could not write the report: %s", strerror(-ret));
 		return 0;
 	}
 	agent_log(LOG_INFO, "%s %s: phase %s, deadline %d s", "dbdboot-early", DBDBOOT_VERSION,
-		  c.phase, c.timeout);
-	status = run_worker(&c, st, buf, sizeof(buf));
+		  c->phase, c->timeout);
+	status = run_worker(c, st, buf, sizeof(buf));
 	st->end_ms = agent_now_ms() - st->start_ms;
-	ret = c.only_minor >= 0 ? agent_report_merge(&c, st, status) :
-				  agent_report_write(&c, st, status);
+	ret = c->only_minor >= 0 ? agent_report_merge(c, st, status) :
+				   agent_report_write(c, st, status);
 	if (ret)
 		agent_log(LOG_ERR, "could not write the report: %s", strerror(-ret));
 	agent_log(LOG_INFO, "%s in %ld ms", summary(st, buf, sizeof(buf)), st->end_ms);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct agent_conf c = {
+		.proc = "/proc", .sys = "/sys", .dev = "/dev", .run = "/run",
+		.manifest = AGENT_MANIFEST_PATH, .modules = "/lib/modules", .kmsg = "/dev/kmsg",
+		.phase = "initramfs", .only_minor = -1,
+	};
+	int timeout_opt = 0, ret = parse_args(argc, argv, &c, &timeout_opt);
+
+	return ret >= 0 ? ret : guarded_run(&c, timeout_opt);
 }

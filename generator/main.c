@@ -28,12 +28,8 @@
 #include "generator.h"
 #include "jsonread.h"
 
-#ifndef AGENT_PATH
-#define AGENT_PATH "/usr/lib/dbdboot/dbdboot-early"
-#endif
-#ifndef MANIFEST_PATH
-#define MANIFEST_PATH "/etc/dbdboot/manifest"
-#endif
+#define AGENT_PATH DBD_PATH_AGENT	/* dbdboot-paths.h, from make */
+#define MANIFEST_PATH DBD_PATH_MANIFEST
 #define REPORT_PATH "/run/dbdboot/early.json"
 #define FILE_MAX (1024 * 1024)	/* bytes read of each input */
 #define TOKENS_MAX 16384

@@ -12,10 +12,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dbdboot-paths.h"
+
 #define DKMS_MODULE "dattobd"
 /* The endings of the module's file, as kmod and mkinitramfs know them. */
 #define MODULE_EXTS { ".ko", ".ko.xz", ".ko.zst", ".ko.gz" }
-#define MANIFEST_PATH "/etc/dbdboot/manifest"
+/* The installed paths (make writes dbdboot-paths.h from its variables). */
+#define MANIFEST_PATH DBD_PATH_MANIFEST
+#define AGENT_PATH DBD_PATH_AGENT
 #define STATE_DIR "/var/lib/dbdboot"
 
 #ifndef DBDBOOT_VERSION

@@ -127,7 +127,7 @@ static int visit(void *ctx, const struct dbd_initrd_entry *e)
 				      INITRD_OK : INITRD_STALE;
 	} else if (is_boot_step(n)) {
 		s->f->script = INITRD_OK;
-	} else if (!strcmp(n, "etc/dbdboot/manifest")) {
+	} else if (!strcmp(e->name, MANIFEST_PATH + 1)) {
 		s->f->manifest = !s->have_manifest ? INITRD_STALE :
 				 e->size == s->manifest_len &&
 						 !memcmp(e->data, s->manifest, e->size) ?

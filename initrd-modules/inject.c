@@ -146,7 +146,7 @@ static void help(void)
 	fputs("Usage: dbdboot inject [-k KVER | --all] [--manifest-only] [-J]\n"
 	      "\n"
 	      "Make the kernel's initrd (default: the running kernel's) hold dattobd, the\n"
-	      "agent and /etc/dbdboot/manifest with the system's own generator\n"
+	      "agent and " MANIFEST_PATH " with the system's own generator\n"
 	      "(update-initramfs -u -k, or dracut -f --kver), then check it by reading it.\n"
 	      "\n"
 	      "  -k, --kernel KVER    this kernel\n"

@@ -33,7 +33,20 @@
 #include "rootpath.h"
 #include "sha256.h"
 
-#define SEGMENT_MARK "etc/dbdboot/.manifest-segment"
+/* Our segment's mark: a file beside the manifest (in the initrd, as the
+ * manifest, under its installed path: dbdboot-paths.h). */
+static const char *segment_mark(void)
+{
+	static char mark[PATH_MAX];
+
+	if (!mark[0]) {
+		const char *slash = strrchr(MANIFEST_PATH, '/');
+
+		snprintf(mark, sizeof(mark), "%.*s/.manifest-segment",
+			 (int)(slash - MANIFEST_PATH - 1), MANIFEST_PATH + 1);
+	}
+	return mark;
+}
 #define RECORD "initrd-segment"
 
 unsigned int inject_whole_walks;
@@ -81,7 +94,7 @@ static int seg_visit(void *ctx, const struct dbd_initrd_entry *e)
 {
 	struct seg_scan *s = ctx;
 
-	if (!strcmp(e->name, SEGMENT_MARK) && e->comp == DBD_COMP_NONE)
+	if (!strcmp(e->name, segment_mark()) && e->comp == DBD_COMP_NONE)
 		s->mark_segment = e->segment;
 	if (initrd_is_agent(e->name)) {
 		s->agent_seen = 1;	/* the last copy wins, as in the kernel */
@@ -202,9 +215,9 @@ static int back_visit(void *ctx, const struct dbd_initrd_entry *e)
 {
 	struct back *b = ctx;
 
-	if (!strcmp(e->name, SEGMENT_MARK))
+	if (!strcmp(e->name, segment_mark()))
 		b->mark = 1;
-	else if (!strcmp(e->name, "etc/dbdboot/manifest"))
+	else if (!strcmp(e->name, MANIFEST_PATH + 1))
 		b->manifest = e->size == b->mlen && !memcmp(e->data, b->man, b->mlen);
 	return 0;
 }
@@ -256,19 +269,26 @@ static int build(const unsigned char *old, const struct layout *l, const unsigne
 		 size_t mlen, unsigned char **out, size_t *start, size_t *len)
 {
 	static const char mark[] = "written by dbdboot inject --manifest-only\n";
+	char dir[PATH_MAX];
+	unsigned int ino = 1;
 	size_t n;
 
 	*start = segment_start(l);
-	*out = malloc(*start + mlen + 2048);
+	*out = malloc(*start + mlen + 3 * PATH_MAX + 1024);
 	if (!*out)
 		return -ENOMEM;
 	memcpy(*out, old, l->cut);
 	memset(*out + l->cut, 0, *start - l->cut);
 	n = *start;
-	n = cpio_entry(*out, n, "etc", 040755, NULL, 0, 1);
-	n = cpio_entry(*out, n, "etc/dbdboot", 040755, NULL, 0, 2);
-	n = cpio_entry(*out, n, SEGMENT_MARK, 0100644, mark, sizeof(mark) - 1, 3);
-	n = cpio_entry(*out, n, "etc/dbdboot/manifest", 0100644, man, mlen, 4);
+	/* The manifest's directories, each one, then the mark and the manifest. */
+	snprintf(dir, sizeof(dir), "%s", MANIFEST_PATH + 1);
+	for (char *s = strchr(dir, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		n = cpio_entry(*out, n, dir, 040755, NULL, 0, ino++);
+		*s = '/';
+	}
+	n = cpio_entry(*out, n, segment_mark(), 0100644, mark, sizeof(mark) - 1, ino++);
+	n = cpio_entry(*out, n, MANIFEST_PATH + 1, 0100644, man, mlen, ino);
 	*len = cpio_entry(*out, n, "TRAILER!!!", 0, NULL, 0, 0);
 	return 0;
 }

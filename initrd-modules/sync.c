@@ -527,7 +527,7 @@ static void help(void)
 {
 	fputs("Usage: dbdboot sync [--check] [-J]\n"
 	      "\n"
-	      "Write /etc/dbdboot/manifest from what dattobd tracks now (/proc/datto-info and\n"
+	      "Write " MANIFEST_PATH " from what dattobd tracks now (/proc/datto-info and\n"
 	      "the info ioctl), and when it changed, put it into every installed kernel's\n"
 	      "initrd (as inject --manifest-only). Backup agents run it after every\n"
 	      "setup-snapshot, transition or destroy; the shutdown unit runs it too.\n"

@@ -386,7 +386,7 @@ static void help(void)
 {
 	fputs("Usage: dbdboot verdict [-J] [--update]\n"
 	      "\n"
-	      "Say, for every volume of /etc/dbdboot/manifest, whether its dattobd tracking\n"
+	      "Say, for every volume of " MANIFEST_PATH ", whether its dattobd tracking\n"
 	      "chain survived into this boot: resumed (an incremental backup is safe),\n"
 	      "chain-broken with the reason (take a full one), or pending (not mounted\n"
 	      "read-write yet: run it again later). Joins /run/dbdboot/early.json, the\n"

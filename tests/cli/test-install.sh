@@ -36,4 +36,27 @@ ok "the dracut unit runs the installed agent" \
 ok "make uninstall" mk uninstall
 ok "make uninstall leaves no file or link" nothing_left
 leftovers | sed 's/^/# left: /'
+
+# Another SYSCONFDIR (built apart: the paths are compiled in): the manifest
+# is read and written there by every piece, the kernel hooks stay where
+# Debian's kernel packages run them.
+E=/usr/local/etc
+M=$E/dbdboot/manifest
+ok "make install SYSCONFDIR=$E" mk install SYSCONFDIR="$E" BUILD="$T/b"
+ok "the manifest's folder is made under it" test -d "$D$E/dbdboot"
+ok "no /etc/dbdboot" test ! -e "$D/etc/dbdboot"
+ok "the kernel hooks are still in /etc/kernel" has /etc/kernel/postinst.d/dbdboot
+ok "the initramfs-tools hook puts $M in the initrd" \
+	grep -q "^MANIFEST=\${DBDBOOT_MANIFEST:-$M}" "$D/usr/share/initramfs-tools/hooks/dbdboot"
+ok "the dracut module too" grep -q "inst_simple \"\$manifest\" \"$M\"" \
+	"$D/usr/lib/dracut/modules.d/90dbdboot/module-setup.sh"
+for p in /usr/sbin/dbdboot /usr/lib/dbdboot/dbdboot-early \
+	/usr/lib/systemd/system-generators/dbdboot-generator; do
+	ok "$p reads $M" grep -q "$M" "$D$p"
+	ok "$p does not name /etc/dbdboot/manifest" sh -c "! grep -aqP '(?<!local)/etc/dbdboot/manifest' '$D$p'"
+done
+ok "the agent says it in --help" out_has "(default $M)" "$D/usr/lib/dbdboot/dbdboot-early" --help
+ok "make uninstall SYSCONFDIR=$E" mk uninstall SYSCONFDIR="$E" BUILD="$T/b"
+ok "and nothing is left" nothing_left
+leftovers | sed 's/^/# left: /'
 tap_end
