@@ -17,7 +17,7 @@ case $1 in
 	expect_eq "state after remount read-only" "$(proc_field 0 state)" 0
 	expect_eq "COW header clean" "$(dbdtest cow-header /.datto | kv clean)" 1
 	;;
-2)
+2 | 3)
 	show_proc
 	cat /run/dbdboot/early.json
 	expect_eq "state before the read-write remount" "$(proc_field 0 state)" 4
