@@ -26,6 +26,7 @@ KERNEL_INSTALL_DIR ?= /usr/lib/kernel/install.d
 # Debian's kernel packages run the hooks here only, whatever SYSCONFDIR is.
 KERNEL_HOOKS_DIR ?= /etc/kernel
 SBINDIR ?= $(PREFIX)/sbin
+BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
 MANIFEST_PATH := $(SYSCONFDIR)/dbdboot/manifest
 DESTDIR ?=
 BUILD ?= build
@@ -227,6 +228,7 @@ install: all $(PATHS_SED)
 		chmod 0644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$u.service; \
 	done
 	install -D -m 0755 $(GEN) $(DESTDIR)$(SYSTEMD_GENERATOR_DIR)/dbdboot-generator
+	install -D -m 0644 completion/dbdboot $(DESTDIR)$(BASH_COMPLETION_DIR)/dbdboot
 	install -d $(DESTDIR)$(PREFIX)/share/doc/dbdboot
 	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/dbdboot/README.md
 	install -d $(DESTDIR)$(SYSCONFDIR)/dbdboot
@@ -247,6 +249,7 @@ uninstall:
 		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/dbdboot-verdict.service \
 		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/dbdboot-rejudge@.service \
 		$(DESTDIR)$(SYSTEMD_GENERATOR_DIR)/dbdboot-generator
+	rm -f $(DESTDIR)$(BASH_COMPLETION_DIR)/dbdboot
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/dbdboot
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man5/dbdboot-manifest.5 \
 		$(DESTDIR)$(PREFIX)/share/man/man5/dbdboot-verdict.5

@@ -52,7 +52,7 @@ shell_scripts() {
 	(cd "$TOP" && find . -path ./build -prune -o -path ./.git -prune -o -type f -print |
 		while read -r f; do
 			case $f in
-			*.sh) echo "$f" ;;
+			*.sh | ./completion/*) echo "$f" ;;
 			*) head -c 64 "$f" 2>/dev/null | head -n1 | grep -qE '^#!.*/(ba|da)?sh' && echo "$f" ;;
 			esac
 		done | sort)

@@ -26,7 +26,7 @@ for f in /usr/sbin/dbdboot /usr/lib/dbdboot/dbdboot-early \
 	/usr/lib/dracut/modules.d/90dbdboot/dbdboot-pre-mount.sh \
 	/etc/kernel/postinst.d/dbdboot /usr/lib/kernel/install.d/45-dbdboot.install \
 	/usr/lib/systemd/system/dbdboot-shutdown.service /usr/share/man/man8/dbdboot.8 \
-	/usr/share/man/man5/dbdboot-manifest.5; do
+	/usr/share/man/man5/dbdboot-manifest.5 /usr/share/bash-completion/completions/dbdboot; do
 	ok "installed: $f" has "$f"
 done
 ok "no @PLACEHOLDER@ left in what was installed" no_placeholder
