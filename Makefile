@@ -7,6 +7,8 @@
 #   make check-vm [T=01] VM scenarios (all, or those whose folder names hold T)
 #   make install [DESTDIR=...] [PREFIX=/usr/local]
 #   make deps            install the Debian packages the build and tests need
+#   make deb [DEB_VERSION=V]
+#                        the Debian package, into $(BUILD)/deb (debian/)
 #   make clean
 # See HACKING.md for the layout and tests/README.md for the tests.
 
@@ -81,7 +83,7 @@ FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/%,$(wildcard tests/fuzz/fuzz
 DOUBLE_VERSION := 0.12.1-double
 DOUBLE_TREE := $(BUILD)/double/dattobd-$(DOUBLE_VERSION)
 
-.PHONY: all check check-unit check-vm test-tools install uninstall clean deps demo
+.PHONY: all check check-unit check-vm test-tools install uninstall clean deps demo deb
 
 all: $(AGENT) $(HOST) $(GEN)
 
@@ -129,7 +131,7 @@ $(PATHS_SED): $(PATHS_H)
 FORCE:
 
 $(HOST): $(HOST_SRCS) $(HOST_HDRS) $(LIB_OBJS)
-	$(CC) $(CPPFLAGS) $(HOST_CPPFLAGS) $(ALL_CFLAGS) -o $@ $(HOST_SRCS) $(LIB_OBJS) \
+	$(CC) $(CPPFLAGS) $(HOST_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(HOST_SRCS) $(LIB_OBJS) \
 		$(KMOD_LIBS) $(HOST_LIBS)
 
 # The same with the sanitizers: what the tests run.
@@ -140,7 +142,7 @@ $(BUILD)/tests/dbdboot: $(HOST_SRCS) $(HOST_HDRS) $(LIB_SRCS)
 
 # The systemd generator: glibc; the agent's command-line reader, the parsers.
 $(GEN): $(GEN_SRCS) $(wildcard generator/*.h) $(AGENT_HDRS)
-	$(CC) $(CPPFLAGS) $(GEN_CPPFLAGS) $(ALL_CFLAGS) -o $@ $(GEN_SRCS)
+	$(CC) $(CPPFLAGS) $(GEN_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(GEN_SRCS)
 
 $(BUILD)/tests/dbdboot-generator: $(GEN_SRCS) $(wildcard generator/*.h) $(AGENT_HDRS)
 	@mkdir -p $(dir $@)
@@ -261,6 +263,29 @@ uninstall:
 
 deps:
 	tests/install-deps.sh
+
+# The Debian package, built by dpkg-buildpackage from a copy of the tree in
+# $(BUILD)/deb (it writes its .deb beside the tree it builds). DEB_VERSION
+# gives the package another version (the tests build an older one).
+DEB_DIR := $(BUILD)/deb
+DEB_SRC := $(DEB_DIR)/dbdboot-$(VERSION)
+# Not copied: builds (this one too, when it is inside the tree) and what a
+# dpkg-buildpackage run in the tree itself leaves.
+DEB_EXCLUDE := build $(patsubst $(CURDIR)/%,%,$(filter $(CURDIR)/%,$(abspath $(BUILD)))) \
+	debian/build debian/dbdboot debian/.debhelper debian/files debian/*.substvars \
+	debian/debhelper-build-stamp
+deb:
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	tar -C $(CURDIR) -c --exclude-vcs $(DEB_EXCLUDE:%=--exclude=./%) . | tar -C $(DEB_SRC) -x
+	if [ -n "$(DEB_VERSION)" ]; then \
+		{ printf 'dbdboot (%s) unstable; urgency=medium\n\n  * Built as %s by make deb.\n\n -- %s  %s\n\n' \
+			"$(DEB_VERSION)" "$(DEB_VERSION)" \
+			"$$(sed -n 's/^ -- \(.*>\)  .*/\1/p;T;q' debian/changelog)" "$$(date -R)"; \
+			cat debian/changelog; } >$(DEB_SRC)/debian/changelog; fi
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc --no-sign >../build.log 2>&1 || \
+		{ tail -n 30 ../build.log; echo "make deb: dpkg-buildpackage failed, see $(DEB_DIR)/build.log" >&2; exit 1; }
+	@ls $(DEB_DIR)/*.deb
 
 # The main job on a throwaway VM: track the root, reboot, show it resumed.
 demo:
