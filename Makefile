@@ -283,7 +283,7 @@ deb:
 			"$(DEB_VERSION)" "$(DEB_VERSION)" \
 			"$$(sed -n 's/^ -- \(.*>\)  .*/\1/p;T;q' debian/changelog)" "$$(date -R)"; \
 			cat debian/changelog; } >$(DEB_SRC)/debian/changelog; fi
-	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc --no-sign >../build.log 2>&1 || \
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc --no-sign -jauto >../build.log 2>&1 || \
 		{ tail -n 30 ../build.log; echo "make deb: dpkg-buildpackage failed, see $(DEB_DIR)/build.log" >&2; exit 1; }
 	@ls $(DEB_DIR)/*.deb
 
