@@ -7,8 +7,7 @@
 #   make check-vm [T=01] VM scenarios (all, or those whose folder names hold T)
 #   make install [DESTDIR=...] [PREFIX=/usr/local]
 #   make deps            install the Debian packages the build and tests need
-#   make deb [DEB_VERSION=V]
-#                        the Debian package, into $(BUILD)/deb (debian/)
+#   make deb             the Debian package, into $(BUILD)/deb (debian/)
 #   make clean
 # See HACKING.md for the layout and tests/README.md for the tests.
 
@@ -265,8 +264,7 @@ deps:
 	tests/install-deps.sh
 
 # The Debian package, built by dpkg-buildpackage from a copy of the tree in
-# $(BUILD)/deb (it writes its .deb beside the tree it builds). DEB_VERSION
-# gives the package another version (the tests build an older one).
+# $(BUILD)/deb (it writes its .deb beside the tree it builds).
 DEB_DIR := $(BUILD)/deb
 DEB_SRC := $(DEB_DIR)/dbdboot-$(VERSION)
 # Not copied: builds (this one too, when it is inside the tree) and what a
@@ -278,11 +276,6 @@ deb:
 	rm -rf $(DEB_DIR)
 	mkdir -p $(DEB_SRC)
 	tar -C $(CURDIR) -c --exclude-vcs $(DEB_EXCLUDE:%=--exclude=./%) . | tar -C $(DEB_SRC) -x
-	if [ -n "$(DEB_VERSION)" ]; then \
-		{ printf 'dbdboot (%s) unstable; urgency=medium\n\n  * Built as %s by make deb.\n\n -- %s  %s\n\n' \
-			"$(DEB_VERSION)" "$(DEB_VERSION)" \
-			"$$(sed -n 's/^ -- \(.*>\)  .*/\1/p;T;q' debian/changelog)" "$$(date -R)"; \
-			cat debian/changelog; } >$(DEB_SRC)/debian/changelog; fi
 	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc --no-sign -jauto >../build.log 2>&1 || \
 		{ tail -n 30 ../build.log; echo "make deb: dpkg-buildpackage failed, see $(DEB_DIR)/build.log" >&2; exit 1; }
 	@ls $(DEB_DIR)/*.deb

@@ -1,0 +1,118 @@
+#!/bin/bash
+# TEST-80-deb: the Debian package (make deb) installed, upgraded, removed
+# and purged with apt (`apt-get install ./dbdboot_*.deb`), in a chroot of
+# the prepared system from which `make install`'s dbdboot was removed first
+# (a system that never had dbdboot). Each apt run's initrd work is counted
+# in its output: the update-initramfs trigger must rebuild the initrd once.
+#  - install of the previous version (this package with an older version
+#    number): the units are enabled, the initrd holds the agent;
+#  - the manifest written and put in the initrd; then the upgrade to this
+#    version: the manifest and every record of /var/lib/dbdboot are still
+#    there, status says ready; boot 1 (that initrd): the agent reloads the
+#    root before its first mount;
+#  - apt-get remove: the initrd is rebuilt without any dbdboot piece, the
+#    kernel hooks left behind (conffiles) do nothing; boot 2, the removed
+#    system itself with systemd as PID 1: it boots, with no dbdboot;
+#  - apt-get purge: the records, the manifest and the hooks are gone.
+# vm-cost: 120 (seconds, for tests/check.sh: the longest scenarios start first)
+# shellcheck source=tests/vm/lib/vm.sh
+. "$(dirname "$0")/../lib/vm.sh"
+
+VERSION=$(sed -n 's/^VERSION := //p' "$TOP/Makefile")
+PREV=0.0.9
+make -s -C "$TOP" deb BUILD="$SC_DIR/b" >"$SC_DIR/deb.log" 2>&1 || die "make deb failed, see $SC_DIR/deb.log"
+DEB=$(ls "$SC_DIR/b/deb/dbdboot_${VERSION}_"*.deb)
+# The previous version: the same package with an older version number.
+dpkg-deb -R "$DEB" "$SC_DIR/prev"
+sed -i "s/^Version: .*/Version: $PREV/" "$SC_DIR/prev/DEBIAN/control"
+dpkg-deb -b "$SC_DIR/prev" "$SC_DIR/dbdboot_${PREV}_amd64.deb" >/dev/null
+
+vm_system_overlay
+R=$SC_DIR/root
+make -s -C "$TOP" uninstall DESTDIR="$R" PREFIX=/usr BUILD="$BUILD" >"$SC_DIR/make.log" 2>&1 ||
+	die "make uninstall failed, see $SC_DIR/make.log"
+in_chroot "$R" systemctl disable dbdboot-shutdown.service dbdboot-verdict.service >>"$SC_DIR/make.log" 2>&1
+rm -rf "$R/etc/dbdboot" "$R/var/lib/dbdboot"
+mkdir -p "$R/tmp/debs"
+cp "$DEB" "$SC_DIR/dbdboot_${PREV}_amd64.deb" "$R/tmp/debs/"
+
+apt_run() { # apt_run NAME APT-ARGS...: as a package installation runs it
+	local name=$1
+	shift
+	in_chroot "$R" env -u INITRD apt-get -y -q -o APT::Sandbox::User=root "$@" \
+		>"$SC_DIR/apt-$name.log" 2>&1 || { tail -n 30 "$SC_DIR/apt-$name.log" >&2; die "apt-get $* failed"; }
+	grep 'dbdboot\|update-initramfs' "$SC_DIR/apt-$name.log" | sed "s/^/  $name| /" >&2 || true
+}
+initrd_builds() { grep -c '^update-initramfs: Generating /boot/initrd.img-' "$SC_DIR/apt-$1.log"; }
+expect_builds() { # expect_builds NAME N
+	[ "$(initrd_builds "$1")" = "$2" ] ||
+		die "$1: the initrds were built $(initrd_builds "$1") times, want $2 (see $SC_DIR/apt-$1.log)"
+}
+initrd_list() { in_chroot "$R" lsinitramfs "/boot/initrd.img-$KVER" >"$SC_DIR/initrd-$1.list"; }
+records() { (cd "$R/var/lib/dbdboot" && find . -type f | sort); }
+
+apt_run install-prev install "/tmp/debs/dbdboot_${PREV}_amd64.deb"
+expect_builds install-prev 1
+for u in dbdboot-shutdown dbdboot-verdict; do
+	[ -L "$R/etc/systemd/system/multi-user.target.wants/$u.service" ] || die "the package did not enable $u"
+done
+initrd_list install-prev
+grep -q 'usr/lib/dbdboot/dbdboot-early$' "$SC_DIR/initrd-install-prev.list" ||
+	die "after the install, the initrd lacks the agent"
+
+printf 'dbdboot-manifest 1\nvolume mode=incremental device=LABEL=root cow=/.datto minor=0\n' \
+	>"$R/etc/dbdboot/manifest"
+in_chroot "$R" dbdboot inject --manifest-only -k "$KVER" >"$SC_DIR/inject.log" 2>&1 ||
+	die "inject --manifest-only failed, see $SC_DIR/inject.log"
+in_chroot "$R" dbdboot status -k "$KVER" >"$SC_DIR/status-prev.log" 2>&1 ||
+	die "status says $KVER is not ready under $PREV, see $SC_DIR/status-prev.log"
+cp "$R/etc/dbdboot/manifest" "$SC_DIR/manifest.before"
+records >"$SC_DIR/records.before"
+[ -s "$SC_DIR/records.before" ] || die "no records in /var/lib/dbdboot before the upgrade"
+
+apt_run upgrade install "/tmp/debs/$(basename "$DEB")"
+expect_builds upgrade 1
+# shellcheck disable=SC2016
+[ "$(in_chroot "$R" dpkg-query -W -f '${Version}' dbdboot)" = "$VERSION" ] || die "dbdboot $VERSION is not installed"
+cmp -s "$SC_DIR/manifest.before" "$R/etc/dbdboot/manifest" || die "the upgrade changed the manifest"
+records >"$SC_DIR/records.after"
+lost=$(comm -23 "$SC_DIR/records.before" "$SC_DIR/records.after")
+[ -z "$lost" ] || die "the upgrade lost records: $lost"
+in_chroot "$R" dbdboot status -k "$KVER" >"$SC_DIR/status-upgrade.log" 2>&1 ||
+	die "status says $KVER is not ready after the upgrade, see $SC_DIR/status-upgrade.log"
+cp "$R/boot/initrd.img-$KVER" "$SC_DIR/initrd-upgraded"
+
+apt_run remove remove dbdboot
+expect_builds remove 1
+initrd_list remove
+if grep -q 'dbdboot\|dattobd' "$SC_DIR/initrd-remove.list"; then
+	die "after the removal the initrd still holds: $(grep 'dbdboot\|dattobd' "$SC_DIR/initrd-remove.list" | head -n3)"
+fi
+[ -f "$R/etc/kernel/postinst.d/dbdboot" ] || die "the kernel hook (a conffile) went at removal, not purge"
+out=$(in_chroot "$R" /etc/kernel/postinst.d/dbdboot "$KVER" 2>&1) ||
+	die "the kernel hook left by the removal failed: $out"
+[ -z "$out" ] || die "the kernel hook left by the removal said: $out"
+cmp -s "$SC_DIR/manifest.before" "$R/etc/dbdboot/manifest" || die "the removal changed the manifest"
+
+# The removed system as an image of its own, booted with systemd.
+chroot_umount "$R"
+cp "$R/boot/initrd.img-$KVER" "$SC_DIR/initrd-removed"
+size=$(($(du -sm "$R" | cut -f1) * 5 / 4 + 256))
+mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 -L root -d "$R" \
+	"$SC_DIR/root-removed.img" "${size}M"
+chroot_mount "$R"
+
+apt_run purge purge dbdboot
+for f in /var/lib/dbdboot /etc/dbdboot /etc/kernel/postinst.d/dbdboot /etc/kernel/postinst.d/zz-dbdboot \
+	/etc/systemd/system/multi-user.target.wants/dbdboot-verdict.service; do
+	[ ! -e "$R$f" ] || die "$f is still there after the purge"
+done
+vm_overlay_umount
+
+vm_boot 1 --initrd upgraded
+vm_expect_pass 1
+vm_expect_log 1 "dbdboot: minor 0: LABEL=root reloaded incremental on /dev/vda"
+vm_boot 2 --systemd --initrd removed --image "$SC_DIR/root-removed.img"
+rm -f "$SC_DIR/root-removed.img"
+vm_expect_pass 2
+vm_done "dbdboot's package: installed ($PREV), upgraded, removed, purged with apt, one initrd build each; boots: 2"
