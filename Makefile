@@ -155,7 +155,7 @@ $(BUILD)/tests/test-%: tests/unit/test-%.c tests/unit/testutil.h $(UNIT_SRCS) $(
 	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) -o $@ $< $(UNIT_SRCS) -lcmocka $(HOST_LIBS)
 
 # The host utility's test links its units but main().
-$(BUILD)/tests/test-host $(BUILD)/tests/test-host-initrd: $(BUILD)/tests/%: tests/unit/%.c \
+$(BUILD)/tests/test-host $(BUILD)/tests/test-host-initrd $(BUILD)/tests/test-host-sig: $(BUILD)/tests/%: tests/unit/%.c \
 		tests/unit/testutil.h tests/unit/hostroot.h tests/unit/ksyms-image.h \
 		$(HOST_SRCS) $(HOST_HDRS) $(LIB_SRCS)
 	@mkdir -p $(dir $@)

@@ -25,6 +25,8 @@ int facts_get(const char *kver, unsigned int what, struct facts *f)
 		return ret;
 	if (what & FACT_INITRD)
 		what |= FACT_MODULE | FACT_INITRD_PATH;
+	if (what & FACT_SIG)
+		what |= FACT_MODULE;
 	t = now_s();
 	if (what & FACT_DKMS) {
 		dkms_facts(kver, &f->dkms);
@@ -36,6 +38,10 @@ int facts_get(const char *kver, unsigned int what, struct facts *f)
 		VERBOSE("%s: module: %s (%.1f ms)", kver,
 			f->mod.path[0] ? f->mod.path : "none installed", since_ms(&t));
 	}
+	if (what & FACT_SIG) {
+		sig_facts(kver, &f->mod, &f->sig);
+		VERBOSE("%s: signature: %s (%.1f ms)", kver, f->sig.why, since_ms(&t));
+	}
 	if (what & FACT_INITRD)
 		initrd_facts(kver, &f->mod, &f->initrd);
 	else if (what & FACT_INITRD_PATH)
@@ -45,9 +51,14 @@ int facts_get(const char *kver, unsigned int what, struct facts *f)
 			what & FACT_INITRD ? "read" : "located", since_ms(&t));
 	f->have = what;
 	f->ready = (what & FACT_ALL) == FACT_ALL && f->k.image && f->mod.found &&
-		   !f->mod.problem[0] && f->initrd.found && !f->initrd.problem[0] &&
-		   f->initrd.module == INITRD_OK && f->initrd.agent == INITRD_OK &&
-		   f->initrd.script == INITRD_OK &&
-		   (f->initrd.manifest == INITRD_OK || f->initrd.manifest == INITRD_NONE);
+		   !f->mod.problem[0] && f->sig.will_load && facts_initrd_complete(f);
 	return 0;
+}
+
+int facts_initrd_complete(const struct facts *f)
+{
+	const struct initrd_facts *i = &f->initrd;
+
+	return i->found && !i->problem[0] && i->module == INITRD_OK && i->agent == INITRD_OK &&
+	       i->script == INITRD_OK && (i->manifest == INITRD_OK || i->manifest == INITRD_NONE);
 }

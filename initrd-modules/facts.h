@@ -12,6 +12,7 @@
 #include "initrdcheck.h"
 #include "kernel.h"
 #include "modcheck.h"
+#include "sigcheck.h"
 
 /* What facts_get reads; the kernel's own files (struct kernel) always. */
 enum fact {
@@ -19,7 +20,8 @@ enum fact {
 	FACT_MODULE = 1 << 1,		/* the installed module, checked */
 	FACT_INITRD_PATH = 1 << 2,	/* which initrd and generator, not read */
 	FACT_INITRD = 1 << 3,		/* what it holds (read and unpacked) */
-	FACT_ALL = FACT_DKMS | FACT_MODULE | FACT_INITRD_PATH | FACT_INITRD,
+	FACT_SIG = 1 << 4,		/* will its signature let it load (reads FACT_MODULE) */
+	FACT_ALL = FACT_DKMS | FACT_MODULE | FACT_INITRD_PATH | FACT_INITRD | FACT_SIG,
 };
 
 struct facts {
@@ -28,12 +30,16 @@ struct facts {
 	struct dkms_facts dkms;
 	struct module_facts mod;
 	struct initrd_facts initrd;
-	int ready;		/* FACT_ALL: image, verified module, initrd holding all */
+	struct sig_facts sig;
+	int ready;		/* FACT_ALL: image, verified module that will load, initrd holding all */
 };
 
 /* The facts WHAT of KVER into F (FACT_INITRD compares with the installed
  * module, so it reads FACT_MODULE too). 0, or <0 for a release name that
  * is not one. */
 int facts_get(const char *kver, unsigned int what, struct facts *f);
+/* Does the initrd (FACT_INITRD) hold the module, the agent, the boot script
+ * and the current manifest (or none)? */
+int facts_initrd_complete(const struct facts *f);
 
 #endif

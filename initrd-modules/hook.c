@@ -43,7 +43,7 @@ static int image_installed(const char *kver)
 	struct rebuild_result r;
 	int ret = rebuild_one(kver, 0, &r);
 
-	if (ret < 0)
+	if (ret < 0 && ret != -EKEYREJECTED)
 		by_hand(kver);
 	return 0;
 }
@@ -54,7 +54,9 @@ static int initrd_made(const char *kver)
 
 	if (facts_get(kver, FACT_ALL, &f) || !f.k.image)
 		return 0;
-	if (f.ready) {
+	if (f.mod.found && !f.mod.problem[0] && !f.sig.will_load)
+		warn("%s: dattobd %s", kver, f.sig.why);
+	if (facts_initrd_complete(&f)) {
 		info("%s: '%s' holds dattobd, the agent and the manifest", kver, f.initrd.path);
 		return 0;
 	}
@@ -77,7 +79,9 @@ static int headers_installed(const char *kver)
 	struct facts f;
 	int ret = rebuild_one(kver, 0, &r);
 
-	if (ret < 0) {
+	/* A module the kernel will refuse for its signature is still built and
+	 * goes into the initrd: enrolling the key is all that is left. */
+	if (ret < 0 && ret != -EKEYREJECTED) {
 		by_hand(kver);
 		return 0;
 	}
@@ -92,7 +96,7 @@ static int headers_installed(const char *kver)
 		return 0;
 	}
 	/* The image came first: its initrd was made without the module. */
-	if (facts_get(kver, FACT_ALL, &f) || f.ready || !f.initrd.found)
+	if (facts_get(kver, FACT_ALL, &f) || facts_initrd_complete(&f) || !f.initrd.found)
 		return 0;
 	if (inject_one(kver, 0) < 0)
 		by_hand(kver);

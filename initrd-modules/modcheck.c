@@ -45,9 +45,12 @@ static void info_of(struct kmod_module *mod, const char *key, char *out, size_t 
 	kmod_module_info_free_list(l);
 }
 
-/* The vermagic of the first in-tree module modules.dep names. */
-static void kernel_vermagic(struct kmod_ctx *ctx, const char *kver, char *out, size_t n)
+/* The vermagic and signing key of the first in-tree module modules.dep
+ * names. */
+static void kernel_module(struct kmod_ctx *ctx, const char *kver, struct module_facts *m)
 {
+	char *out = m->kernel_vermagic;
+	size_t n = sizeof(m->kernel_vermagic);
 	char p[PATH_MAX], line[PATH_MAX], *colon;
 	struct kmod_module *mod;
 	FILE *f;
@@ -64,6 +67,7 @@ static void kernel_vermagic(struct kmod_ctx *ctx, const char *kver, char *out, s
 		if (kmod_module_new_from_path(ctx, rpath(p, "/lib/modules/%s/%s", kver, line),
 					      &mod) == 0) {
 			info_of(mod, "vermagic", out, n);
+			info_of(mod, "sig_key", m->kernel_sig_key, sizeof(m->kernel_sig_key));
 			kmod_module_unref(mod);
 		}
 		if (*out)
@@ -155,7 +159,10 @@ int module_facts(const char *kver, const char *file, struct module_facts *m)
 	m->found = 1;
 	info_of(mod, "vermagic", m->vermagic, sizeof(m->vermagic));
 	info_of(mod, "version", m->version, sizeof(m->version));
-	kernel_vermagic(ctx, kver, m->kernel_vermagic, sizeof(m->kernel_vermagic));
+	info_of(mod, "sig_id", m->sig_id, sizeof(m->sig_id));
+	info_of(mod, "signer", m->signer, sizeof(m->signer));
+	info_of(mod, "sig_key", m->sig_key, sizeof(m->sig_key));
+	kernel_module(ctx, kver, m);
 	check_crcs(mod, kver, m);
 	kmod_module_unref(mod);
 	kmod_unref(ctx);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * dbdboot: a dattobd module checked against one kernel through libkmod
- * (vermagic, modversions CRCs against Module.symvers, depmod).
+ * (vermagic, modversions CRCs against Module.symvers, depmod, who signed it).
  */
 #ifndef DBDBOOT_MODCHECK_H
 #define DBDBOOT_MODCHECK_H
@@ -20,6 +20,13 @@ struct module_facts {
 	char crc_bad_symbol[128];
 	int symvers;		/* the kernel's Module.symvers was read */
 	char version[64];
+	/* Its signature, as libkmod reads it: the signer's name and key id
+	 * (the signing certificate's serial, "AB:CD:..."); and the key id of
+	 * an in-tree module, the kernel's own build key. "" when unsigned. */
+	char sig_id[32];	/* "PKCS#7" when signed */
+	char signer[128];
+	char sig_key[192];
+	char kernel_sig_key[192];
 	char problem[256];	/* "" when good */
 };
 

@@ -16,6 +16,7 @@
 #include "rebuild.h"
 #include "rootpath.h"
 #include "run.h"
+#include "sign.h"
 #include "sysmap.h"
 
 /* The last LINES lines of FILE to stderr, indented. */
@@ -252,6 +253,40 @@ static int build(const char *kver, const char *ver, struct facts *f, const char 
 	return 0;
 }
 
+/* When the kernel will refuse the module's signature at the next boot:
+ * an unsigned module is signed with dkms' key if that is there, and what
+ * is still in the way is said (the key to enroll). 0 when it will load. */
+static int signature(const char *kver, struct rebuild_result *r)
+{
+	char p[PATH_MAX], log[PATH_MAX];
+	struct facts f;
+	int ret;
+
+	if (facts_get(kver, FACT_MODULE | FACT_SIG, &f) || !f.mod.found || f.sig.will_load)
+		return 0;
+	if (f.sig.trust == SIG_UNSIGNED && f.sig.dkms_key_found && f.sig.dkms_cert_found) {
+		mkdir_p(state_path(p, kver, ""), 0755);
+		snprintf(log, sizeof(log), "%s", state_path(p, kver, "sign.log"));
+		write_atomic(log, "", 0, 0644);
+		info("%s: signatures are enforced (%s) and dattobd is unsigned: signing it with "
+		     "dkms' key '%s'", kver, f.sig.enforced_by, f.sig.dkms_key);
+		ret = sign_module(kver, f.mod.path, f.sig.dkms_key, f.sig.dkms_cert, log);
+		if (!ret)
+			ret = facts_get(kver, FACT_MODULE | FACT_SIG, &f);
+		if (ret) {
+			r->outcome = "sign-failed";
+			return ret;
+		}
+		if (f.sig.will_load) {
+			info("%s: dattobd signed: %s", kver, f.sig.why);
+			return 0;
+		}
+	}
+	ERR("%s: dattobd %s", kver, f.sig.why);
+	r->outcome = "will-not-load";
+	return -EKEYREJECTED;
+}
+
 int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 {
 	char log[PATH_MAX], p[PATH_MAX];
@@ -263,8 +298,9 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 	memset(r, 0, sizeof(*r));
 	ret = preflight(kver, force, &f, r);
 	if (ret == NOTHING_TO_DO) {
+		ret = signature(kver, r);
 		r->seconds = now_s() - t0;
-		return 0;
+		return ret;
 	}
 	if (ret)
 		return ret;
@@ -289,7 +325,7 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 	r->outcome = "built";
 	info("%s: dattobd %s built, installed and verified (vermagic, %d CRCs, depmod) in %.1f s",
 	     kver, r->version, f.mod.crcs, r->seconds);
-	return 0;
+	return signature(kver, r);
 }
 
 static void help(void)
@@ -300,8 +336,11 @@ static void help(void)
 	      "after making sure its headers, image and a real System.map are there (the\n"
 	      "System.map is recovered from the image when needed); then verify the module:\n"
 	      "vermagic, modversions CRCs against Module.symvers, listed by depmod. Does\n"
-	      "nothing when that is already so. Exit status 3 when the kernel's image or\n"
-	      "headers are not installed yet (nothing built, not an error).\n"
+	      "nothing when that is already so. When the kernel will enforce module\n"
+	      "signatures at the next boot (see status), an unsigned module is signed with\n"
+	      "dkms' key, and a key the kernel does not trust is named with how to enroll\n"
+	      "it (exit status 1 while the module would be refused). Exit status 3 when\n"
+	      "the kernel's image or headers are not installed yet (nothing built).\n"
 	      "\n"
 	      "  -k, --kernel KVER  this kernel\n"
 	      "  -a, --all          every installed kernel\n"

@@ -29,6 +29,7 @@ static const struct {
 	[RUN_DEPMOD] = { "depmod", "DBDBOOT_TIMEOUT_DEPMOD", 30 },
 	[RUN_UPDATE_INITRAMFS] = { "update-initramfs", "DBDBOOT_TIMEOUT_UPDATE_INITRAMFS", 600 },
 	[RUN_DRACUT] = { "dracut", "DBDBOOT_TIMEOUT_DRACUT", 600 },
+	[RUN_SIGN_FILE] = { "sign-file", "DBDBOOT_TIMEOUT_SIGN_FILE", 60 },
 };
 
 static volatile sig_atomic_t interrupted;

@@ -16,7 +16,10 @@ static void help(void)
 	      "\n"
 	      "For each kernel: image and headers, System.map (real, recovered or placeholder),\n"
 	      "dattobd's DKMS state, the installed module checked against the kernel\n"
-	      "(vermagic, modversions CRCs, depmod), and whether the initrd holds the module,\n"
+	      "(vermagic, modversions CRCs, depmod), whether its signature lets it load at\n"
+	      "the next boot (signatures enforced by the kernel's config, module.sig_enforce=\n"
+	      "or lockdown= on this or the next command line, lockdown, Secure Boot; who\n"
+	      "signed it; dkms' key enrolled), and whether the initrd holds the module,\n"
 	      "the agent, the boot script and the current manifest. Default: all kernels.\n"
 	      "Exit status 1 when a kernel that has an image is not ready to boot tracked.\n"
 	      "\n"
@@ -49,6 +52,9 @@ static void show_text(const struct facts *f, int running)
 	else
 		printf("  module        %s: %s\n", m->path, m->problem[0] ? m->problem :
 		       module_checked(m, checked, sizeof(checked)));
+	if (m->found)
+		printf("  signature     %s%s%s%s\n", f->sig.why, m->signer[0] ? " [signer: " : "",
+		       m->signer, m->signer[0] ? "]" : "");
 	if (!i->found)
 		printf("  initrd        %s: missing\n", i->path);
 	else if (i->problem[0])
@@ -57,6 +63,34 @@ static void show_text(const struct facts *f, int running)
 		printf("  initrd        %s: module %s, agent %s, boot script %s, manifest %s\n",
 		       i->path, initrd_item_str(i->module), initrd_item_str(i->agent),
 		       initrd_item_str(i->script), initrd_item_str(i->manifest));
+}
+
+static void show_sig_json(const struct facts *f)
+{
+	const struct sig_facts *s = &f->sig;
+
+	json_open("signature");
+	json_bool("will_load", s->will_load);
+	json_str("why", s->why);
+	json_bool("checked", s->sig_checked);
+	json_bool("enforced", s->enforced);
+	json_str("enforced_by", s->enforced ? s->enforced_by : NULL);
+	if (s->secure_boot < 0)
+		json_str("secure_boot", NULL);
+	else
+		json_bool("secure_boot", s->secure_boot);
+	json_str("trust", f->mod.found ? sig_trust_str(s->trust) : NULL);
+	json_str("signer", f->mod.signer[0] ? f->mod.signer : NULL);
+	json_str("key", f->mod.sig_key[0] ? f->mod.sig_key : NULL);
+	json_open("dkms");
+	json_str("key", s->dkms_key);
+	json_bool("key_found", s->dkms_key_found);
+	json_str("certificate", s->dkms_cert);
+	json_bool("certificate_found", s->dkms_cert_found);
+	json_str("serial", s->dkms_serial[0] ? s->dkms_serial : NULL);
+	json_bool("enrolled", s->dkms_enrolled);
+	json_close();
+	json_close();
 }
 
 static void show_json(const struct facts *f, int running)
@@ -89,6 +123,7 @@ static void show_json(const struct facts *f, int running)
 	json_bool("depmod", m->depmod_listed);
 	json_str("problem", m->problem[0] ? m->problem : NULL);
 	json_close();
+	show_sig_json(f);
 	json_open("initrd");
 	json_str("path", i->path);
 	json_bool("present", i->found);

@@ -136,6 +136,12 @@ static int judge_agent(struct judged *j)
 	if (!strcmp(rep.status, "off"))
 		return broken(j, "not-reloaded", "dbdboot=off on the kernel command line: "
 			      "nothing was reloaded");
+	if (!strcmp(rep.module, "failed") && (!strcmp(rep.module_error, "EKEYREJECTED") ||
+					       !strcmp(rep.module_error, "ENOKEY")))
+		return broken(j, "module-signature-refused", "the kernel refused dattobd's signature "
+			      "at boot (%s: it is unsigned, or signed by a key the kernel does not "
+			      "trust, and signatures are enforced): see the signature line of "
+			      "dbdboot status", rep.module_error);
 	if (!strcmp(rep.module, "failed"))
 		return broken(j, "module-not-loaded", "dattobd was not loaded at boot: %s %s",
 			      rep.module_error, rep.module_message);

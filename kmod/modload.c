@@ -301,7 +301,9 @@ const char *dbd_modload_strerror(int err)
 	case ENOEXEC:
 		return "built for another kernel (invalid module format)";
 	case EKEYREJECTED:
-		return "signature refused (Secure Boot)";
+		return "refused by the kernel's signature check: unsigned, or signed by a key "
+		       "it does not trust (signatures enforced: module.sig_enforce=1, lockdown "
+		       "or Secure Boot)";
 	case EBADMSG:
 		return "signature malformed";
 	case ENOKEY:

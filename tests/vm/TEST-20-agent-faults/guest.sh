@@ -72,12 +72,6 @@ hung-ioctl)
 	has '"status": "deadline"'
 	volume 0 | grep -q '"outcome": "reload-unfinished"' || fail "the hung reload is not reported"
 	;;
-sig-refused)
-	has '"module": {"outcome": "failed"'
-	has '"error": "EKEYREJECTED"'
-	has 'signature'
-	[ ! -d /sys/module/dattobd ] || fail "dattobd loaded although its signature was refused"
-	;;
 manifest-absent)
 	has '"manifest": {"outcome": "missing"'
 	has '"status": "done"'
