@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dbdboot.h"
+#include "dercert.h"
 #include "rootpath.h"
 #include "sigcheck.h"
 
@@ -172,52 +173,6 @@ static void secure_boot(const char *config, struct sig_facts *s)
 	}
 }
 
-/* One DER header at *P: its tag and the length of its content; the content
- * then starts at *P. <0 past END or for a length over 4 bytes. */
-static int der_item(const unsigned char **p, const unsigned char *end, int tag, size_t *len)
-{
-	const unsigned char *q = *p;
-	size_t l, nb;
-
-	if (end - q < 2 || q[0] != tag)
-		return -EBADMSG;
-	l = q[1];
-	q += 2;
-	if (l & 0x80) {
-		nb = l & 0x7f;
-		if (!nb || nb > 4 || (size_t)(end - q) < nb)
-			return -EBADMSG;
-		for (l = 0; nb--; q++)
-			l = l << 8 | *q;
-	}
-	if (l > (size_t)(end - q))
-		return -EBADMSG;
-	*p = q;
-	*len = l;
-	return 0;
-}
-
-int der_cert_serial(const unsigned char *der, size_t len, char *out, size_t n)
-{
-	const unsigned char *p = der, *end = der + len;
-	size_t l, o = 0;
-
-	/* Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version
-	 * OPTIONAL, serialNumber INTEGER, ... */
-	if (der_item(&p, end, 0x30, &l) || der_item(&p, end, 0x30, &l))
-		return -EBADMSG;
-	if (p < end && *p == 0xa0) {
-		if (der_item(&p, end, 0xa0, &l))
-			return -EBADMSG;
-		p += l;
-	}
-	if (der_item(&p, end, 0x02, &l) || !l || l * 3 > n)
-		return -EBADMSG;
-	for (size_t i = 0; i < l; i++)
-		o += (size_t)snprintf(out + o, n - o, "%s%02X", i ? ":" : "", p[i]);
-	return 0;
-}
-
 /* dkms' mok_signing_key and mok_certificate, as dkms reads them: its
  * framework.conf, then framework.conf.d/ *.conf, the last one winning;
  * $kernelver replaced. */
@@ -282,7 +237,7 @@ static void dkms_signing(const char *kver, struct sig_facts *s)
 			    path_exists(rpath(p, "%s", s->dkms_key));
 	cert = slurp(&len, "%s", s->dkms_cert);
 	s->dkms_cert_found = cert != NULL;
-	if (cert && der_cert_serial((unsigned char *)cert, len, s->dkms_serial,
+	if (cert && dbd_der_cert_serial((unsigned char *)cert, len, s->dkms_serial,
 				    sizeof(s->dkms_serial)))
 		s->dkms_serial[0] = '\0';
 	/* Enrolled: the certificate's bytes are in shim's list of machine

@@ -43,8 +43,5 @@ struct sig_facts {
  * a module not found gives will_load 0). */
 int sig_facts(const char *kver, const struct module_facts *m, struct sig_facts *s);
 const char *sig_trust_str(enum sig_trust t);
-/* The serial of a DER X.509 certificate as "AB:CD:..." into OUT; <0 when
- * it is not one. */
-int der_cert_serial(const unsigned char *der, size_t len, char *out, size_t n);
 
 #endif

@@ -22,6 +22,7 @@
 #include "testutil.h"
 
 #include "dbdboot.h"
+#include "dercert.h"
 #include "hostroot.h"
 #include "sigcheck.h"
 
@@ -76,12 +77,12 @@ static void serials(void **state)
 	char out[64];
 
 	(void)state;
-	assert_int_equal(der_cert_serial(cert, sizeof(cert), out, sizeof(out)), 0);
+	assert_int_equal(dbd_der_cert_serial(cert, sizeof(cert), out, sizeof(out)), 0);
 	assert_string_equal(out, SERIAL);
 	for (size_t n = 0; n < 16; n++)	/* cut before the serial's end */
-		assert_true(der_cert_serial(cert, n, out, sizeof(out)) < 0);
-	assert_true(der_cert_serial((const unsigned char *)"\x30\x85\xff", 3, out, sizeof(out)) < 0);
-	assert_true(der_cert_serial(cert, sizeof(cert), out, 4) < 0);	/* no room */
+		assert_true(dbd_der_cert_serial(cert, n, out, sizeof(out)) < 0);
+	assert_true(dbd_der_cert_serial((const unsigned char *)"\x30\x85\xff", 3, out, sizeof(out)) < 0);
+	assert_true(dbd_der_cert_serial(cert, sizeof(cert), out, 4) < 0);	/* no room */
 }
 
 static void not_enforced(void **state)
