@@ -69,6 +69,18 @@ run_fuzzer() { # run_fuzzer FUZZER
 	echo "$rc" >"$RESULTS/$n.rc"
 }
 
+# One script checked by shellcheck, in its dialect: OUT.log, OUT.rc, OUT.dialect.
+shellcheck_one() { # FILE OUT
+	local f=$1 dialect=()
+	case $f in
+	./initramfs-hooks/* | ./initrd-modules/hooks/* | ./tests/vm/guest/* | ./tests/vm/*/guest.sh | \
+		./dracut-module/*/dbdboot-pre-mount.sh) dialect=(-s dash) ;;
+	esac
+	echo "${dialect[*]}${dialect[*]:+ }" >"$2.dialect"
+	(cd "$TOP" && shellcheck -x "${dialect[@]}" "$f") >"$2.log" 2>&1
+	echo $? >"$2.rc"
+}
+
 run_unit() {
 	local t f
 	for t in "$BUILD"/tests/test-*; do
@@ -95,16 +107,22 @@ run_unit() {
 			result FAIL "fuzz/$n" "see $RESULTS/$n.log"
 		fi
 	done
-	for f in $(shell_scripts); do
-		local dialect=()
-		case $f in
-		./initramfs-hooks/* | ./initrd-modules/hooks/* | ./tests/vm/guest/* | ./tests/vm/*/guest.sh | \
-			./dracut-module/*/dbdboot-pre-mount.sh) dialect=(-s dash) ;;
-		esac
-		if (cd "$TOP" && shellcheck -x "${dialect[@]}" "$f") >"$RESULTS/shellcheck.log" 2>&1; then
-			result OK "shellcheck ${dialect[*]} ${f#./}"
+	# Every script through shellcheck, two at a time (one per core), the results in order.
+	local -a scripts=()
+	local i
+	mapfile -t scripts < <(shell_scripts)
+	mkdir -p "$RESULTS/shellcheck"
+	for i in "${!scripts[@]}"; do
+		shellcheck_one "${scripts[$i]}" "$RESULTS/shellcheck/$i" &
+		[ "$(jobs -rp | wc -l)" -lt 2 ] || wait -n
+	done
+	wait
+	for i in "${!scripts[@]}"; do
+		f=${scripts[$i]}
+		if [ "$(cat "$RESULTS/shellcheck/$i.rc")" = 0 ]; then
+			result OK "shellcheck $(cat "$RESULTS/shellcheck/$i.dialect")${f#./}"
 		else
-			cat "$RESULTS/shellcheck.log"
+			cat "$RESULTS/shellcheck/$i.log"
 			result FAIL "shellcheck ${f#./}"
 		fi
 	done
