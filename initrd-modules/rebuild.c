@@ -161,7 +161,7 @@ static int preflight(const char *kver, int force, struct facts *f, struct rebuil
 	int ret;
 
 	/* Not the initrd: that is inject's business, and reading it costs. */
-	ret = facts_get(kver, FACT_DKMS | FACT_MODULE, f);
+	ret = facts_get(kver, FACT_DKMS | FACT_MODULE | FACT_SIG, f);
 	if (ret) {
 		ERR("could not use kernel release '%s': not a release name", kver);
 		return ret;
@@ -177,7 +177,7 @@ static int preflight(const char *kver, int force, struct facts *f, struct rebuil
 	if (!f->dkms.nversions) {
 		ret = no_source();
 		if (!ret)
-			ret = facts_get(kver, FACT_DKMS | FACT_MODULE, f);
+			ret = facts_get(kver, FACT_DKMS | FACT_MODULE | FACT_SIG, f);
 		if (ret || !f->dkms.nversions) {
 			r->outcome = "no-source";
 			return ret ? ret : -ENOENT;
@@ -243,7 +243,7 @@ static int build(const char *kver, const char *ver, struct facts *f, const char 
 		r->outcome = "install-failed";
 		return ret;
 	}
-	ret = facts_get(kver, FACT_DKMS | FACT_MODULE, f);
+	ret = facts_get(kver, FACT_DKMS | FACT_MODULE | FACT_SIG, f);
 	if (ret || !f->mod.found || f->mod.problem[0]) {
 		r->outcome = "verify-failed";
 		ERR("could not verify the dattobd dkms installed for '%s': %s", kver,
@@ -253,36 +253,37 @@ static int build(const char *kver, const char *ver, struct facts *f, const char 
 	return 0;
 }
 
-/* When the kernel will refuse the module's signature at the next boot:
- * an unsigned module is signed with dkms' key if that is there, and what
- * is still in the way is said (the key to enroll). 0 when it will load. */
-static int signature(const char *kver, struct rebuild_result *r)
+/* When the kernel will refuse the module's signature at the next boot (F
+ * as preflight or build left it): an unsigned module is signed with dkms'
+ * key if that is there, and what is still in the way is said (the key to
+ * enroll). 0 when it will load. */
+static int signature(const char *kver, struct facts *f, struct rebuild_result *r)
 {
 	char p[PATH_MAX], log[PATH_MAX];
-	struct facts f;
 	int ret;
 
-	if (facts_get(kver, FACT_MODULE | FACT_SIG, &f) || !f.mod.found || f.sig.will_load)
+	if (!f->mod.found || f->sig.will_load)
 		return 0;
-	if (f.sig.trust == SIG_UNSIGNED && f.sig.dkms_key_found && f.sig.dkms_cert_found) {
+	if (f->sig.trust == SIG_UNSIGNED && f->sig.dkms_key_found && f->sig.dkms_cert_found) {
 		mkdir_p(state_path(p, kver, ""), 0755);
 		snprintf(log, sizeof(log), "%s", state_path(p, kver, "sign.log"));
 		write_atomic(log, "", 0, 0644);
 		info("%s: signatures are enforced (%s) and dattobd is unsigned: signing it with "
-		     "dkms' key '%s'", kver, f.sig.enforced_by, f.sig.dkms_key);
-		ret = sign_module(kver, f.mod.path, f.sig.dkms_key, f.sig.dkms_cert, log);
+		     "dkms' key '%s'", kver, f->sig.enforced_by, f->sig.dkms_key);
+		ret = sign_module(kver, f->mod.path, f->sig.sig_hash, f->sig.dkms_key,
+				  f->sig.dkms_cert, log);
 		if (!ret)
-			ret = facts_get(kver, FACT_MODULE | FACT_SIG, &f);
+			ret = facts_get(kver, FACT_MODULE | FACT_SIG, f);
 		if (ret) {
 			r->outcome = "sign-failed";
 			return ret;
 		}
-		if (f.sig.will_load) {
-			info("%s: dattobd signed: %s", kver, f.sig.why);
+		if (f->sig.will_load) {
+			info("%s: dattobd signed: %s", kver, f->sig.why);
 			return 0;
 		}
 	}
-	ERR("%s: dattobd %s", kver, f.sig.why);
+	ERR("%s: dattobd %s", kver, f->sig.why);
 	r->outcome = "will-not-load";
 	return -EKEYREJECTED;
 }
@@ -298,7 +299,7 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 	memset(r, 0, sizeof(*r));
 	ret = preflight(kver, force, &f, r);
 	if (ret == NOTHING_TO_DO) {
-		ret = signature(kver, r);
+		ret = signature(kver, &f, r);
 		r->seconds = now_s() - t0;
 		return ret;
 	}
@@ -325,7 +326,7 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 	r->outcome = "built";
 	info("%s: dattobd %s built, installed and verified (vermagic, %d CRCs, depmod) in %.1f s",
 	     kver, r->version, f.mod.crcs, r->seconds);
-	return signature(kver, r);
+	return signature(kver, &f, r);
 }
 
 static void help(void)

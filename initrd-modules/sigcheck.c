@@ -37,15 +37,22 @@ __attribute__((format(printf, 2, 3))) static char *slurp(size_t *len, const char
 	return (char *)buf;	/* read_file leaves a NUL after the bytes */
 }
 
-/* Does the kernel config CFG have the line LINE ("CONFIG_X=y")? */
+/* The line of the kernel config CFG that starts with START ("CONFIG_X="):
+ * a pointer to what follows START, or NULL. */
+static const char *config_line(const char *cfg, const char *start)
+{
+	for (const char *q = cfg; cfg && (q = strstr(q, start)); q++)
+		if (q == cfg || q[-1] == '\n')
+			return q + strlen(start);
+	return NULL;
+}
+
+/* Does CFG have the line LINE ("CONFIG_X=y")? */
 static int config_has(const char *cfg, const char *line)
 {
-	size_t l = strlen(line);
+	const char *v = config_line(cfg, line);
 
-	for (const char *q = cfg; cfg && (q = strstr(q, line)); q++)
-		if ((q == cfg || q[-1] == '\n') && (q[l] == '\n' || !q[l]))
-			return 1;
-	return 0;
+	return v && (*v == '\n' || !*v);
 }
 
 /* The value of KEY (e.g. "module.sig_enforce") among the words of TEXT,
@@ -304,8 +311,11 @@ static void judge(const struct module_facts *m, struct sig_facts *s)
 int sig_facts(const char *kver, const struct module_facts *m, struct sig_facts *s)
 {
 	char *config = slurp(NULL, "/boot/config-%s", kver);
+	const char *hash = config_line(config, "CONFIG_MODULE_SIG_HASH=\"");
 
 	memset(s, 0, sizeof(*s));
+	snprintf(s->sig_hash, sizeof(s->sig_hash), "%.*s", hash ? (int)strcspn(hash, "\"\n") : 6,
+		 hash ? hash : "sha512");
 	/* Without its config the kernel is taken to check (Debian's do). */
 	s->sig_checked = !config || config_has(config, "CONFIG_MODULE_SIG=y");
 	if (s->sig_checked && config_has(config, "CONFIG_MODULE_SIG_FORCE=y")) {

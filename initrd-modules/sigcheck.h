@@ -29,6 +29,7 @@ struct sig_facts {
 	int enforced;		/* ... and refuses what fails the check */
 	char enforced_by[256];	/* why, in words; "" when not enforced */
 	int secure_boot;	/* 1 on, 0 off, -1 not booted with EFI */
+	char sig_hash[32];	/* CONFIG_MODULE_SIG_HASH; sha512 (dkms' default) if none */
 	char dkms_key[PATH_MAX];	/* dkms' mok_signing_key */
 	char dkms_cert[PATH_MAX];	/* dkms' mok_certificate (DER) */
 	int dkms_key_found, dkms_cert_found;

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "dbdboot.h"
@@ -30,30 +29,10 @@ static int find_sign_file(const char *kver, char *out, size_t n)
 	return path_exists(rpath(p, "%s", out)) ? 0 : -ENOENT;
 }
 
-/* CONFIG_MODULE_SIG_HASH of the kernel's config; sha512 (dkms' default)
- * when it names none. */
-static void sig_hash(const char *kver, char *out, size_t n)
+int sign_module(const char *kver, const char *module, const char *hash, const char *key,
+		const char *cert, const char *log)
 {
-	char p[PATH_MAX];
-	unsigned char *cfg;
-	const char *h;
-	size_t len;
-
-	snprintf(out, n, "sha512");
-	if (read_file(rpath(p, "/boot/config-%s", kver), 1u << 20, &cfg, &len))
-		return;
-	h = strstr((char *)cfg, "\nCONFIG_MODULE_SIG_HASH=\"");
-	if (h) {
-		h += strlen("\nCONFIG_MODULE_SIG_HASH=\"");
-		snprintf(out, n, "%.*s", (int)strcspn(h, "\"\n"), h);
-	}
-	free(cfg);
-}
-
-int sign_module(const char *kver, const char *module, const char *key, const char *cert,
-		const char *log)
-{
-	char tool[PATH_MAX], hash[32], why[256];
+	char tool[PATH_MAX], why[256];
 	size_t l = strlen(module);
 	int ret;
 
@@ -66,7 +45,6 @@ int sign_module(const char *kver, const char *module, const char *key, const cha
 		    kver, kver);
 		return -ENOENT;
 	}
-	sig_hash(kver, hash, sizeof(hash));
 	{
 		const char *argv[] = { tool, hash, key, cert, module, NULL };
 

@@ -3,10 +3,11 @@
 #ifndef DBDBOOT_SIGN_H
 #define DBDBOOT_SIGN_H
 
-/* Sign MODULE (root-relative, uncompressed) for KVER with KEY and CERT
- * (dkms' MOK pair), with the hash the kernel's config names; sign-file is
- * looked for where dkms looks. Its output to LOG. 0, or <0 after saying why. */
-int sign_module(const char *kver, const char *module, const char *key, const char *cert,
-		const char *log);
+/* Sign MODULE (root-relative, uncompressed) for KVER with HASH (the one
+ * the kernel's config names: sig_facts) and KEY and CERT (dkms' MOK pair);
+ * sign-file is looked for where dkms looks. Its output to LOG. 0, or <0
+ * after saying why. */
+int sign_module(const char *kver, const char *module, const char *hash, const char *key,
+		const char *cert, const char *log);
 
 #endif

@@ -87,6 +87,7 @@ static void serials(void **state)
 
 static void not_enforced(void **state)
 {
+	static const char hashed[] = "CONFIG_MODULE_SIG_HASH=\"sha256\"\nCONFIG_MODULE_SIG=y\n";
 	struct module_facts m = signed_by(NULL);
 	struct sig_facts s;
 
@@ -98,6 +99,11 @@ static void not_enforced(void **state)
 	assert_int_equal(s.trust, SIG_UNSIGNED);
 	assert_true(s.will_load);
 	assert_int_equal(s.secure_boot, 0);	/* an EFI boot, no SecureBoot variable */
+	assert_string_equal(s.sig_hash, "sha512");	/* none named: dkms' default */
+	put("/boot/config-" K1, hashed, sizeof(hashed) - 1);
+	judged(&m, &s);
+	assert_string_equal(s.sig_hash, "sha256");	/* on the first line too */
+	assert_true(s.sig_checked);
 	/* A kernel that checks nothing loads anything, whatever asks for it. */
 	put("/boot/config-" K1, "CONFIG_MODULES=y\n", 17);
 	put("/proc/cmdline", "module.sig_enforce=1\n", 21);
