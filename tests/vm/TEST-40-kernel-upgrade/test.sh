@@ -117,13 +117,9 @@ for order in $ORDERS; do
 	purge "$order"
 	install_order "$order"
 	log "$order: purged and installed in $(since "$t0") s"
-	chroot_umount "$R"
 	cp "$R/boot/vmlinuz-$KVER" "$SC_DIR/vmlinuz-$order"
 	cp "$R/boot/initrd.img-$KVER" "$SC_DIR/initrd-$order"
-	size=$(($(du -sm "$R" | cut -f1) * 5 / 4 + 256))
-	mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 -L root -d "$R" \
-		"$SC_DIR/root-$order.img" "${size}M"
-	chroot_mount "$R"
+	vm_image_of "$R" "$SC_DIR/root-$order.img"
 	vm_boot "$order" --kernel "$SC_DIR/vmlinuz-$order" --initrd-file "$SC_DIR/initrd-$order" \
 		--image "$SC_DIR/root-$order.img"
 	rm -f "$SC_DIR/root-$order.img"

@@ -18,36 +18,19 @@
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 
-VERSION=$(sed -n 's/^VERSION := //p' "$TOP/Makefile")
+# shellcheck source=tests/vm/lib/deb.sh
+. "$VM_LIB/deb.sh"
+
 PREV=0.0.9
-make -s -C "$TOP" deb BUILD="$SC_DIR/b" >"$SC_DIR/deb.log" 2>&1 || die "make deb failed, see $SC_DIR/deb.log"
-DEB=$(ls "$SC_DIR/b/deb/dbdboot_${VERSION}_"*.deb)
+deb_build
 # The previous version: the same package with an older version number.
 dpkg-deb -R "$DEB" "$SC_DIR/prev"
 sed -i "s/^Version: .*/Version: $PREV/" "$SC_DIR/prev/DEBIAN/control"
 dpkg-deb -b "$SC_DIR/prev" "$SC_DIR/dbdboot_${PREV}_amd64.deb" >/dev/null
 
-vm_system_overlay
-R=$SC_DIR/root
-make -s -C "$TOP" uninstall DESTDIR="$R" PREFIX=/usr BUILD="$BUILD" >"$SC_DIR/make.log" 2>&1 ||
-	die "make uninstall failed, see $SC_DIR/make.log"
-in_chroot "$R" systemctl disable dbdboot-shutdown.service dbdboot-verdict.service >>"$SC_DIR/make.log" 2>&1
-rm -rf "$R/etc/dbdboot" "$R/var/lib/dbdboot"
-mkdir -p "$R/tmp/debs"
-cp "$DEB" "$SC_DIR/dbdboot_${PREV}_amd64.deb" "$R/tmp/debs/"
+deb_system
+cp "$SC_DIR/dbdboot_${PREV}_amd64.deb" "$R/tmp/debs/"
 
-apt_run() { # apt_run NAME APT-ARGS...: as a package installation runs it
-	local name=$1
-	shift
-	in_chroot "$R" env -u INITRD apt-get -y -q -o APT::Sandbox::User=root "$@" \
-		>"$SC_DIR/apt-$name.log" 2>&1 || { tail -n 30 "$SC_DIR/apt-$name.log" >&2; die "apt-get $* failed"; }
-	grep 'dbdboot\|update-initramfs' "$SC_DIR/apt-$name.log" | sed "s/^/  $name| /" >&2 || true
-}
-initrd_builds() { grep -c '^update-initramfs: Generating /boot/initrd.img-' "$SC_DIR/apt-$1.log"; }
-expect_builds() { # expect_builds NAME N
-	[ "$(initrd_builds "$1")" = "$2" ] ||
-		die "$1: the initrds were built $(initrd_builds "$1") times, want $2 (see $SC_DIR/apt-$1.log)"
-}
 initrd_list() { in_chroot "$R" lsinitramfs "/boot/initrd.img-$KVER" >"$SC_DIR/initrd-$1.list"; }
 records() { (cd "$R/var/lib/dbdboot" && find . -type f | sort); }
 
@@ -95,12 +78,8 @@ out=$(in_chroot "$R" /etc/kernel/postinst.d/dbdboot "$KVER" 2>&1) ||
 cmp -s "$SC_DIR/manifest.before" "$R/etc/dbdboot/manifest" || die "the removal changed the manifest"
 
 # The removed system as an image of its own, booted with systemd.
-chroot_umount "$R"
 cp "$R/boot/initrd.img-$KVER" "$SC_DIR/initrd-removed"
-size=$(($(du -sm "$R" | cut -f1) * 5 / 4 + 256))
-mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 -L root -d "$R" \
-	"$SC_DIR/root-removed.img" "${size}M"
-chroot_mount "$R"
+vm_image_of "$R" "$SC_DIR/root-removed.img"
 
 apt_run purge purge dbdboot
 for f in /var/lib/dbdboot /etc/dbdboot /etc/kernel/postinst.d/dbdboot /etc/kernel/postinst.d/zz-dbdboot \

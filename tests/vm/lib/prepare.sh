@@ -48,6 +48,13 @@ expect_in_initrd() {
 }
 
 make_initramfs_tools_initrd() {
+	# Only the modules the guests need: virtio's, with what the lvm2 and
+	# mdadm hooks add themselves (MODULES=list), not MODULES=most's 210
+	# (Debian's default). Every mkinitramfs of a scenario then took 2.5 s
+	# instead of 6.3 s here, and the initrd is 8.8 MB instead of 16.7 MB.
+	# TEST-65-luks, whose cryptroot needs more, puts MODULES=most back.
+	echo 'MODULES=list' >"$R/etc/initramfs-tools/conf.d/dbdtest-modules"
+	printf '%s\n' virtio_pci virtio_blk >>"$R/etc/initramfs-tools/modules"
 	in_chroot "$R" update-initramfs -c -k "$KVER" >"$SYS/initramfs.log" 2>&1 ||
 		die "update-initramfs failed, see $SYS/initramfs.log"
 	log "initrd made by update-initramfs in $(since "$t1") s"

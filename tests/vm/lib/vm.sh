@@ -55,12 +55,18 @@
 #   vm_system_overlay               the same over the prepared system (base
 #                                   plus $SYS/layer) instead of the base
 #   vm_kernel_debs KVER             the image and headers .debs of KVER,
-#                                   downloaded once into $BASE/debs
+#                                   downloaded once into $BASE/debs/KVER
+#   vm_debs NAME PKG...             the .debs of PKGs (the candidates of the
+#                                   base's package lists), downloaded once
+#                                   into $BASE/debs/NAME; prints that path
 #   vm_chroot_ms COMMAND...         run COMMAND in the vm_overlay root (its
 #                                   output to $SC_DIR/bench.log), print its
 #                                   wall time in ms (the benchmarks)
 #   vm_root_init_ms BOOT            the ms the guest's say_root_init_ms
 #                                   printed in BOOT (dies when none)
+#   vm_image_of R OUT               OUT: an ext4 image labelled root of the
+#                                   tree R (a chroot of vm_overlay: its
+#                                   mounts are taken off meanwhile)
 #   vm_apt_install PKG...           install PKGs into the vm_overlay root with
 #                                   apt; the .debs are kept in $BASE/debs/apt
 #   vm_done SUMMARY                 last line, read by tests/check.sh
@@ -237,20 +243,28 @@ vm_system_overlay() {
 }
 
 vm_kernel_debs() { # vm_kernel_debs KVER: prints the directory holding them
-	local k=$1 d=$BASE/debs/$1 tmp
+	vm_debs "$1" "linux-image-$1" "linux-headers-$1"
+}
+
+vm_debs() { # vm_debs NAME PKG...: prints the directory holding them
+	local name=$1 d=$BASE/debs/$1 tmp p have=1
+	shift
 	# Scenarios run in parallel: one download at a time.
 	mkdir -p "$BASE/debs"
 	exec 8>"$BASE/debs/.lock"
 	flock 8
-	if ! ls "$d"/linux-image-"$k"_*.deb "$d"/linux-headers-"$k"_*.deb >/dev/null 2>&1; then
+	for p in "$@"; do
+		ls "$d/${p}_"*.deb >/dev/null 2>&1 || have=0
+	done
+	if [ "$have" = 0 ]; then
 		tmp=$SC_DIR/debs.tmp
 		mkdir -p "$tmp/upper" "$tmp/work" "$tmp/root"
 		mount -t overlay overlay \
 			-o "lowerdir=$BASE/root,upperdir=$tmp/upper,workdir=$tmp/work" "$tmp/root"
 		mkdir -p "$tmp/root/tmp/debs"
-		if ! in_chroot "$tmp/root" sh -c "cd /tmp/debs && apt-get -q -o APT::Sandbox::User=root download linux-image-$k linux-headers-$k" >"$SC_DIR/debs.log" 2>&1; then
+		if ! in_chroot "$tmp/root" sh -c "cd /tmp/debs && apt-get -q -o APT::Sandbox::User=root download $*" >"$SC_DIR/debs.log" 2>&1; then
 			umount "$tmp/root"
-			die "could not download the packages of $k, see $SC_DIR/debs.log"
+			die "could not download $*, see $SC_DIR/debs.log"
 		fi
 		mkdir -p "$d"
 		cp "$tmp/root/tmp/debs/"*.deb "$d/"
@@ -288,6 +302,14 @@ vm_apt_install() { # vm_apt_install PKG...
 	fi
 	umount "$r/var/cache/apt/archives"
 	exec 8>&-
+}
+
+vm_image_of() { # vm_image_of R OUT
+	local size
+	chroot_umount "$1"
+	size=$(($(du -sm "$1" | cut -f1) * 5 / 4 + 256))
+	mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 -L root -d "$1" "$2" "${size}M"
+	chroot_mount "$1"
 }
 
 vm_overlay_umount() {
