@@ -11,6 +11,12 @@
 #   make clean
 # See HACKING.md for the layout and tests/README.md for the tests.
 
+# Builds run one job per core unless told (make JOBS=1, or -jN).
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(JOBS)
+endif
+
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
 LIBEXECDIR ?= $(PREFIX)/lib/dbdboot

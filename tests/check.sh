@@ -190,17 +190,41 @@ report_vm() { # report_vm S
 	fi
 }
 
-# Prepare the VM system of FLAVOUR (tests/vm/lib/prepare.sh), counted as a test.
-prepare_vm() { # prepare_vm FLAVOUR
-	local log=$RESULTS/vm-prepare-$1.log
-	echo "# preparing the VM system, $1 (log: $log)"
-	if bash "$TOP/tests/vm/lib/prepare.sh" "$1" >"$log" 2>&1; then
-		result OK "vm/prepare $1: $(tail -n1 "$log" | cut -d' ' -f3-)"
-		return 0
-	fi
-	tail -n 20 "$log" | sed 's/^/#   /'
-	result FAIL "vm/prepare $1" "see $log"
-	return 1
+# The VM systems the scenarios need, prepared (tests/vm/lib/prepare.sh) in
+# the background: while the unit tests run, which leave a core idle most of
+# the time, and prepare.sh mostly writes files. The initramfs-tools system,
+# then, when a scenario sets VM_FLAVOUR=dracut, the dracut one. Each
+# status into RESULTS/vm-prepare-FLAVOUR.rc.
+prepare_start() { # prepare_start SCENARIO...
+	local f flavours=initramfs-tools
+	grep -lq '^VM_FLAVOUR=dracut' "${@/%//test.sh}" && flavours="$flavours dracut"
+	for f in initramfs-tools dracut; do rm -f "$RESULTS/vm-prepare-$f.rc"; done
+	(for f in $flavours; do
+		bash "$TOP/tests/vm/lib/prepare.sh" "$f" >"$RESULTS/vm-prepare-$f.log" 2>&1
+		echo $? >"$RESULTS/vm-prepare-$f.rc.tmp" && mv "$RESULTS/vm-prepare-$f.rc.tmp" "$RESULTS/vm-prepare-$f.rc"
+	done) &
+	PREPARE_PID=$!
+}
+
+# Wait for prepare_start's work and count each system as a test; 0 when
+# the initramfs-tools one (which every scenario needs) is there.
+prepare_report() {
+	local f log rc=0
+	wait "$PREPARE_PID"
+	for f in initramfs-tools dracut; do
+		log=$RESULTS/vm-prepare-$f.log
+		[ -f "$RESULTS/vm-prepare-$f.rc" ] || continue
+		echo "# prepared the VM system, $f (log: $log)"
+		if [ "$(cat "$RESULTS/vm-prepare-$f.rc")" = 0 ]; then
+			result OK "vm/prepare $f: $(tail -n1 "$log" | cut -d' ' -f3-)"
+		else
+			tail -n 20 "$log" | sed 's/^/#   /'
+			result FAIL "vm/prepare $f" "see $log"
+			# The dracut scenarios fail and say why.
+			[ "$f" = dracut ] || rc=1
+		fi
+	done
+	return $rc
 }
 
 want_unit=0 want_vm=0 scenarios=()
@@ -218,22 +242,16 @@ for a in "$@"; do
 done
 [ $# -gt 0 ] || want_unit=1 want_vm=1
 
+if [ $want_vm = 1 ] && [ ${#scenarios[@]} = 0 ]; then
+	for d in "$TOP"/tests/vm/TEST-*; do [ -d "$d" ] && scenarios+=("$d"); done
+fi
+[ $want_vm = 1 ] && [ ${#scenarios[@]} -gt 0 ] && prepare_start "${scenarios[@]}"
 [ $want_unit = 1 ] && run_unit
 if [ $want_vm = 1 ]; then
 	if [ ${#scenarios[@]} = 0 ]; then
-		for d in "$TOP"/tests/vm/TEST-*; do [ -d "$d" ] && scenarios+=("$d"); done
-	fi
-	if [ ${#scenarios[@]} = 0 ]; then
 		result FAIL "vm" "no scenario found"
-	else
-		# Every scenario needs the initramfs-tools system; those that set
-		# VM_FLAVOUR=dracut the dracut one too.
-		if prepare_vm initramfs-tools; then
-			if grep -lq '^VM_FLAVOUR=dracut' "${scenarios[@]/%//test.sh}"; then
-				prepare_vm dracut || true	# their scenarios fail and say why
-			fi
-			run_vm "${scenarios[@]}"
-		fi
+	elif prepare_report; then
+		run_vm "${scenarios[@]}"
 	fi
 fi
 
