@@ -134,11 +134,11 @@ run_unit() {
 }
 
 # A scenario's expected length in seconds: its test.sh's "# vm-cost: N"
-# line (the long ones have one), else 90.
+# line (the long ones have one), else 30 (the short ones have none).
 vm_cost() { # vm_cost S
 	local c
 	c=$(sed -n 's/^# vm-cost: \([0-9]*\).*/\1/p' "$1/test.sh" | head -n1)
-	echo "${c:-90}"
+	echo "${c:-30}"
 }
 
 # Scenarios run VM_JOBS at a time (default 2, one per core: two TCG guests

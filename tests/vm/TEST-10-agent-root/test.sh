@@ -12,7 +12,7 @@
 # path (and nothing under /etc/dbdboot); status reads it there; inject
 # --manifest-only replaces it there; the agent of that initrd reads it
 # at its compiled-in path and reloads the root.
-# vm-cost: 50 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 45 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

@@ -9,7 +9,7 @@
 # the verdict (the shutdown unit synced).
 # TEST-77-dracut-lifecycle runs boots 1 and 2 of this on the dracut system
 # (LIFECYCLE_BOOTS).
-# vm-cost: 200 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 145 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

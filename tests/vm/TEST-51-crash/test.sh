@@ -3,7 +3,7 @@
 # (the backup agent's calls, then dbdboot sync) and starts writing to both;
 # QEMU is killed during the writes. Boot 2's verdict: chain-broken, unclean
 # shutdown, for every tracked volume; never resumed.
-# vm-cost: 105 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 65 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

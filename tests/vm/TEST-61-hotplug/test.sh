@@ -5,7 +5,7 @@
 # hand, no fstab line) and syncs (stage=root). Boot 2: the initramfs
 # leaves it; the generator's unit, waiting for its device, reloads it when
 # it appears, before the mount; the verdict, absent at first, is resumed.
-# vm-cost: 135 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 85 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

@@ -3,7 +3,7 @@
 # 1 makes the array, tracks /dev/md0 and syncs. Boot 2: the reload goes to
 # the md device (whatever its number now), never to a member disk, before
 # its mount; resumed.
-# vm-cost: 115 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 85 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

@@ -14,7 +14,7 @@
 #    kernel hooks left behind (conffiles) do nothing; boot 2, the removed
 #    system itself with systemd as PID 1: it boots, with no dbdboot;
 #  - apt-get purge: the records, the manifest and the hooks are gone.
-# vm-cost: 120 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 95 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 
