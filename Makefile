@@ -66,7 +66,7 @@ MUSL_GCC ?= musl-gcc
 MUSL_INC := $(BUILD)/musl-include
 AGENT_SRCS := $(filter-out early-agent/nomalloc.c,$(wildcard early-agent/*.c)) kmod/modload.c \
 	lib/manifest.c lib/superblock.c lib/atomic.c lib/jsonstr.c lib/uuid.c lib/mountinfo.c \
-	lib/jsonread.c lib/fmt.c
+	lib/jsonread.c lib/fmt.c lib/dattoinfo.c
 AGENT_HDRS := $(wildcard early-agent/*.h kmod/*.h) $(LIB_HDRS)
 AGENT := $(BUILD)/dbdboot-early
 

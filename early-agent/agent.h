@@ -117,6 +117,9 @@ int agent_resolve(const struct agent_conf *c, const struct dbd_volume *v, char *
 const char *agent_uevent_devname(char *text);
 /* Mount state of MAJ:MIN from PROC/self/mountinfo: 0 not, 1 read-only, 2 read-write, <0 err. */
 int agent_mount_state(const char *proc, unsigned int maj, unsigned int min);
+/* Does dattobd list MINOR in PROC/datto-info? 0 no; 1 yes, or not known
+ * (unreadable, over 64 KiB, not that file): then ask the driver. */
+int agent_minor_listed(const char *proc, unsigned int minor);
 
 /* work.c: the worker's steps. */
 void agent_work(const struct agent_conf *c, struct agent_state *st);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "dattoinfo.h"
 #include "mountinfo.h"
 
 static int exists(const char *path)
@@ -266,21 +267,47 @@ int agent_resolve(const struct agent_conf *c, const struct dbd_volume *v, char *
 	return -EINVAL;
 }
 
-int agent_mount_state(const char *proc, unsigned int maj, unsigned int min)
+/* PROC/NAME read whole into a buffer of 64 KiB kept here (good until the
+ * next call; NUL-terminated): *TEXT, *LEN. 0, -errno when it cannot be
+ * opened, -EFBIG when it did not fit (*TEXT then holds its start). */
+static int proc_read(const char *proc, const char *name, char **text, size_t *len)
 {
 	static char buf[65536];
 	char path[PATH_MAX];
-	size_t len = 0;
-	ssize_t n;
+	ssize_t n = 0;
 	int fd;
 
-	dbd_snprintf(path, sizeof(path), "%s/self/mountinfo", proc);
+	*text = buf;
+	*len = 0;
+	buf[0] = '\0';
+	dbd_snprintf(path, sizeof(path), "%s/%s", proc, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += (size_t)n;
+	while (*len < sizeof(buf) - 1 && (n = read(fd, buf + *len, sizeof(buf) - 1 - *len)) > 0)
+		*len += (size_t)n;
 	close(fd);
-	buf[len] = '\0';
-	return dbd_mountinfo_state(buf, maj, min);
+	buf[*len] = '\0';
+	return *len == sizeof(buf) - 1 ? -EFBIG : 0;
+}
+
+int agent_mount_state(const char *proc, unsigned int maj, unsigned int min)
+{
+	char *text;
+	size_t len;
+	int err = proc_read(proc, "self/mountinfo", &text, &len);
+
+	if (err && err != -EFBIG)
+		return err;
+	return dbd_mountinfo_state(text, maj, min);
+}
+
+int agent_minor_listed(const char *proc, unsigned int minor)
+{
+	char *text;
+	size_t len;
+
+	if (proc_read(proc, "datto-info", &text, &len))
+		return 1;
+	return dbd_dattoinfo_lists_minor(text, len, minor) != 0;
 }

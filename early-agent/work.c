@@ -153,12 +153,17 @@ static void max_minors(const struct agent_conf *c, char *out, size_t size)
 
 /* Does the driver already hold V's minor on device PATH (an earlier phase
  * reloaded it)? 1 yes, 0 no (also when the minor is free, or taken by
- * another device: the reload then says EBUSY). */
-static int already_held(int ctl, const struct dbd_volume *v, const char *path, unsigned long *state)
+ * another device: the reload then says EBUSY). A minor /proc/datto-info
+ * does not list is free: the info ioctl is not asked, since about an
+ * unused minor dattobd logs two error lines. */
+static int already_held(const struct agent_conf *c, int ctl, const struct dbd_volume *v,
+			const char *path, unsigned long *state)
 {
 	static struct dbd_info info;
 	struct stat a, b;
 
+	if (!agent_minor_listed(c->proc, v->minor))
+		return 0;
 	memset(&info, 0, sizeof(info));
 	info.minor = v->minor;
 	if (ioctl(ctl, DBD_IOC_INFO, &info))
@@ -228,7 +233,7 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 		return;
 	}
 	vs->outcome = V_RELOADING;
-	if (already_held(ctl, v, vs->path, &held)) {
+	if (already_held(c, ctl, v, vs->path, &held)) {
 		dbd_snprintf(msg, sizeof(msg), "already reloaded: dattobd holds minor %u on %s "
 			 "(state %lu)", v->minor, vs->path, held);
 		volume_done(st, i, V_ALREADY, 0, msg);

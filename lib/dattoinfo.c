@@ -236,3 +236,35 @@ int dbd_dattoinfo_parse(const char *buf, size_t len, struct dbd_datto_info *out,
 		return -EINVAL;
 	return s.overflow ? -E2BIG : 0;
 }
+
+/* The first place of KEY (KLEN bytes) in [P, END), or NULL. */
+static const char *find(const char *p, const char *end, const char *key, size_t klen)
+{
+	for (; (size_t)(end - p) >= klen; p++)
+		if (*p == *key && !memcmp(p, key, klen))
+			return p;
+	return NULL;
+}
+
+int dbd_dattoinfo_lists_minor(const char *buf, size_t len, unsigned int minor)
+{
+	static const char key[] = "\"minor\":";
+	const char *p = buf, *end = buf + len;
+
+	if (!find(buf, end, "\"devices\"", 9))
+		return -EINVAL;
+	while ((p = find(p, end, key, sizeof(key) - 1))) {
+		unsigned long long v = 0;
+		int digits = 0;
+
+		p += sizeof(key) - 1;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		for (; p < end && *p >= '0' && *p <= '9'; p++)
+			if (++digits <= 12)
+				v = v * 10 + (unsigned int)(*p - '0');
+		if (digits && digits <= 12 && v == minor)
+			return 1;
+	}
+	return 0;
+}

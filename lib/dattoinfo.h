@@ -49,4 +49,12 @@ typedef void (*dbd_dattoinfo_diag_fn)(void *ctx, unsigned int line, const char *
 int dbd_dattoinfo_parse(const char *buf, size_t len, struct dbd_datto_info *out,
 			dbd_dattoinfo_diag_fn diag, void *ctx);
 
+/*
+ * Does the text of /proc/datto-info in BUF (LEN bytes, no NUL needed) list
+ * MINOR (a "minor": N of any device)? Reads no more than that key, so it
+ * needs no table. Returns 1 yes, 0 no, -EINVAL when it is not that file
+ * (no "devices").
+ */
+int dbd_dattoinfo_lists_minor(const char *buf, size_t len, unsigned int minor);
+
 #endif

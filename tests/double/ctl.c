@@ -345,8 +345,13 @@ static int dbd_info(struct dbd_info __user *up)
 	if (get_user(minor, &up->minor))
 		return -EFAULT;
 	t = dbd_get(minor, &ret);
-	if (!t)
+	if (!t) {
+		/* dattobd 0.12.1's two lines, its info handler's being reconfigure's. */
+		pr_err("%s: %d\n", ret == -ENOENT ? "device specified does not exist" :
+		       "minor number specified is out of range", ret);
+		pr_err("error during reconfigure ioctl handler: %d\n", ret);
 		return ret;
+	}
 	i = kzalloc(sizeof(*i), GFP_KERNEL);
 	if (!i)
 		return -ENOMEM;

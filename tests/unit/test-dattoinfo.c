@@ -120,6 +120,28 @@ static void json_refuses(void **state)
 	assert_int_equal(dbd_json_str(&j, 0, (char[8]){ 0 }, 8), -EINVAL);	/* no NUL inside */
 }
 
+/* The agent's free-minor check: which minors a text lists, without a table. */
+static void lists_minor(void **state)
+{
+	static const char two[] = "{\n\t\"version\": \"0.12.1\",\n\t\"devices\": [\n"
+				  "\t\t{\n\t\t\t\"minor\": 0,\n\t\t\t\"state\": 3\n\t\t},\n"
+				  "\t\t{\n\t\t\t\"minor\":12,\n\t\t\t\"state\": 4\n\t\t}\n\t]\n}\n";
+	static const char none[] = "{\n\t\"version\": \"0.12.1\",\n\t\"devices\": [\n\n\t]\n}\n";
+	static const char huge[] = "{\"devices\": [{\"minor\": 4294967296000}]}";
+
+	(void)state;
+	assert_int_equal(dbd_dattoinfo_lists_minor(two, strlen(two), 0), 1);
+	assert_int_equal(dbd_dattoinfo_lists_minor(two, strlen(two), 12), 1);
+	assert_int_equal(dbd_dattoinfo_lists_minor(two, strlen(two), 1), 0);	/* not "12"'s prefix */
+	assert_int_equal(dbd_dattoinfo_lists_minor(two, strlen(two), 2), 0);
+	assert_int_equal(dbd_dattoinfo_lists_minor(none, strlen(none), 0), 0);
+	assert_int_equal(dbd_dattoinfo_lists_minor(huge, strlen(huge), 0), 0);
+	/* Cut short after the key: no digits, nothing listed. */
+	assert_int_equal(dbd_dattoinfo_lists_minor(two, (size_t)(strstr(two, "0,") - two), 0), 0);
+	assert_int_equal(dbd_dattoinfo_lists_minor("{\"minor\": 0}", 13, 0), -EINVAL);
+	assert_int_equal(dbd_dattoinfo_lists_minor("", 0, 0), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +149,7 @@ int main(void)
 		cmocka_unit_test(bad_lines),
 		cmocka_unit_test(json_reads),
 		cmocka_unit_test(json_refuses),
+		cmocka_unit_test(lists_minor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
