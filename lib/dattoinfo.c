@@ -237,23 +237,14 @@ int dbd_dattoinfo_parse(const char *buf, size_t len, struct dbd_datto_info *out,
 	return s.overflow ? -E2BIG : 0;
 }
 
-/* The first place of KEY (KLEN bytes) in [P, END), or NULL. */
-static const char *find(const char *p, const char *end, const char *key, size_t klen)
-{
-	for (; (size_t)(end - p) >= klen; p++)
-		if (*p == *key && !memcmp(p, key, klen))
-			return p;
-	return NULL;
-}
-
 int dbd_dattoinfo_lists_minor(const char *buf, size_t len, unsigned int minor)
 {
 	static const char key[] = "\"minor\":";
 	const char *p = buf, *end = buf + len;
 
-	if (!find(buf, end, "\"devices\"", 9))
+	if (!memmem(buf, len, "\"devices\"", 9))
 		return -EINVAL;
-	while ((p = find(p, end, key, sizeof(key) - 1))) {
+	while ((p = memmem(p, (size_t)(end - p), key, sizeof(key) - 1))) {
 		unsigned long long v = 0;
 		int digits = 0;
 

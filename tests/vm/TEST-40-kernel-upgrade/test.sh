@@ -103,12 +103,7 @@ install_order() { # install_order ORDER
 	together) pkg dpkg -i "/tmp/debs/$HDR" "/tmp/debs/$IMG" >"$log" 2>&1 ;;
 	esac || { tail -n 40 "$log" >&2; die "the $o installation failed, see $log"; }
 	grep 'dbdboot' "$log" | sed "s/^/  $o| /" >&2 || true
-	if ! in_chroot "$R" dbdboot status -k "$KVER" >"$SC_DIR/status-$o.txt" 2>&1; then
-		cat "$SC_DIR/status-$o.txt" >&2
-		die "after the $o installation, dbdboot status says $KVER is not ready"
-	fi
-	grep -q '^  System.map    recovered' "$SC_DIR/status-$o.txt" ||
-		die "the build did not use a recovered System.map ($SC_DIR/status-$o.txt)"
+	vm_expect_ready "$o"
 }
 
 ORDERS=${UPGRADE_ORDERS:-headers-first image-first together}
@@ -117,13 +112,7 @@ for order in $ORDERS; do
 	purge "$order"
 	install_order "$order"
 	log "$order: purged and installed in $(since "$t0") s"
-	cp "$R/boot/vmlinuz-$KVER" "$SC_DIR/vmlinuz-$order"
-	cp "$R/boot/initrd.img-$KVER" "$SC_DIR/initrd-$order"
-	vm_image_of "$R" "$SC_DIR/root-$order.img"
-	vm_boot "$order" --kernel "$SC_DIR/vmlinuz-$order" --initrd-file "$SC_DIR/initrd-$order" \
-		--image "$SC_DIR/root-$order.img"
-	rm -f "$SC_DIR/root-$order.img"
-	vm_expect_pass "$order"
+	vm_boot_tree "$order"
 done
 n=$(echo "$ORDERS" | wc -w)
 vm_done "kernel upgrade, install orders $ORDERS, each after a removal; boots: $n"

@@ -101,19 +101,8 @@ expect_upgraded() {
 	local name=$1
 	[ -f "$R/boot/vmlinuz-$KVER" ] || die "$name: $KVER was not installed (see $2)"
 	log "$name: $(grep -o "^Setting up linux-[a-z-]*$KVER\|^Setting up linux-[a-z]*-$FL" "$2" | cut -d' ' -f3 | tr '\n' ' ')"
-	if ! in_chroot "$R" dbdboot status -k "$KVER" >"$SC_DIR/status-$name.txt" 2>&1; then
-		cat "$SC_DIR/status-$name.txt" >&2
-		die "$name: dbdboot status says $KVER is not ready"
-	fi
-	grep -q '^  System.map    recovered' "$SC_DIR/status-$name.txt" ||
-		die "$name: the build did not use a recovered System.map ($SC_DIR/status-$name.txt)"
-	cp "$R/boot/vmlinuz-$KVER" "$SC_DIR/vmlinuz-$name"
-	cp "$R/boot/initrd.img-$KVER" "$SC_DIR/initrd-$name"
-	vm_image_of "$R" "$SC_DIR/root-$name.img"
-	vm_boot "$name" --kernel "$SC_DIR/vmlinuz-$name" --initrd-file "$SC_DIR/initrd-$name" \
-		--image "$SC_DIR/root-$name.img"
-	rm -f "$SC_DIR/root-$name.img"
-	vm_expect_pass "$name"
+	vm_expect_ready "$name"
+	vm_boot_tree "$name"
 }
 
 back_to_old apt

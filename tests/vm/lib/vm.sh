@@ -67,6 +67,13 @@
 #   vm_image_of R OUT               OUT: an ext4 image labelled root of the
 #                                   tree R (a chroot of vm_overlay: its
 #                                   mounts are taken off meanwhile)
+#   vm_expect_ready NAME            dbdboot status -k KVER in the vm_overlay
+#                                   root says ready, with a System.map dbdboot
+#                                   recovered (dies otherwise; the output in
+#                                   $SC_DIR/status-NAME.txt)
+#   vm_boot_tree BOOT               boot KVER as the vm_overlay root has it
+#                                   (its /boot kernel and initrd, an image of
+#                                   the tree) and expect its PASS line
 #   vm_apt_install PKG...           install PKGs into the vm_overlay root with
 #                                   apt; the .debs are kept in $BASE/debs/apt
 #   vm_done SUMMARY                 last line, read by tests/check.sh
@@ -310,6 +317,25 @@ vm_image_of() { # vm_image_of R OUT
 	size=$(($(du -sm "$1" | cut -f1) * 5 / 4 + 256))
 	mke2fs -q -F -t ext4 -E lazy_itable_init=0,lazy_journal_init=0 -L root -d "$1" "$2" "${size}M"
 	chroot_mount "$1"
+}
+
+vm_expect_ready() { # vm_expect_ready NAME
+	local out=$SC_DIR/status-$1.txt
+	if ! in_chroot "$SC_DIR/root" dbdboot status -k "$KVER" >"$out" 2>&1; then
+		cat "$out" >&2
+		die "$1: dbdboot status says $KVER is not ready"
+	fi
+	grep -q '^  System.map    recovered' "$out" || die "$1: the build did not use a recovered System.map ($out)"
+}
+
+vm_boot_tree() { # vm_boot_tree BOOT
+	local r=$SC_DIR/root
+	cp "$r/boot/vmlinuz-$KVER" "$SC_DIR/vmlinuz-$1"
+	cp "$r/boot/initrd.img-$KVER" "$SC_DIR/initrd-$1"
+	vm_image_of "$r" "$SC_DIR/root-$1.img"
+	vm_boot "$1" --kernel "$SC_DIR/vmlinuz-$1" --initrd-file "$SC_DIR/initrd-$1" --image "$SC_DIR/root-$1.img"
+	rm -f "$SC_DIR/root-$1.img"
+	vm_expect_pass "$1"
 }
 
 vm_overlay_umount() {
