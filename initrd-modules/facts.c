@@ -27,6 +27,8 @@ int facts_get(const char *kver, unsigned int what, struct facts *f)
 		what |= FACT_MODULE | FACT_INITRD_PATH;
 	if (what & FACT_SIG)
 		what |= FACT_MODULE;
+	if (what & FACT_FIX)
+		what |= FACT_DKMS | FACT_MODULE;
 	t = now_s();
 	if (what & FACT_DKMS) {
 		dkms_facts(kver, &f->dkms);
@@ -42,6 +44,17 @@ int facts_get(const char *kver, unsigned int what, struct facts *f)
 		sig_facts(kver, &f->mod, &f->sig);
 		VERBOSE("%s: signature: %s (%.1f ms)", kver, f->sig.why, since_ms(&t));
 	}
+	if (what & FACT_FIX) {
+		const char *v = f->dkms.version[0] ? f->dkms.version :
+				f->dkms.nversions ? f->dkms.versions[f->dkms.nversions - 1] : NULL;
+		const char *s = "no dattobd source";
+
+		if (v) {
+			fix_facts(v, &f->fix);
+			s = fix_state_str(&f->fix, f->mod.fix, &f->fix_missing);
+		}
+		VERBOSE("%s: driver fix: %s (%.1f ms)", kver, s, since_ms(&t));
+	}
 	if (what & FACT_INITRD)
 		initrd_facts(kver, &f->mod, &f->initrd);
 	else if (what & FACT_INITRD_PATH)
@@ -51,7 +64,8 @@ int facts_get(const char *kver, unsigned int what, struct facts *f)
 			what & FACT_INITRD ? "read" : "located", since_ms(&t));
 	f->have = what;
 	f->ready = (what & FACT_ALL) == FACT_ALL && f->k.image && f->mod.found &&
-		   !f->mod.problem[0] && f->sig.will_load && facts_initrd_complete(f);
+		   !f->mod.problem[0] && f->sig.will_load && !f->fix_missing &&
+		   facts_initrd_complete(f);
 	return 0;
 }
 

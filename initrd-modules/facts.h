@@ -9,6 +9,7 @@
 #define DBDBOOT_FACTS_H
 
 #include "dkms.h"
+#include "fix.h"
 #include "initrdcheck.h"
 #include "kernel.h"
 #include "modcheck.h"
@@ -21,7 +22,8 @@ enum fact {
 	FACT_INITRD_PATH = 1 << 2,	/* which initrd and generator, not read */
 	FACT_INITRD = 1 << 3,		/* what it holds (read and unpacked) */
 	FACT_SIG = 1 << 4,		/* will its signature let it load (reads FACT_MODULE) */
-	FACT_ALL = FACT_DKMS | FACT_MODULE | FACT_INITRD_PATH | FACT_INITRD | FACT_SIG,
+	FACT_FIX = 1 << 5,		/* the driver fix for its source (reads FACT_DKMS, FACT_MODULE) */
+	FACT_ALL = FACT_DKMS | FACT_MODULE | FACT_INITRD_PATH | FACT_INITRD | FACT_SIG | FACT_FIX,
 };
 
 struct facts {
@@ -31,6 +33,8 @@ struct facts {
 	struct module_facts mod;
 	struct initrd_facts initrd;
 	struct sig_facts sig;
+	struct fix_facts fix;	/* of the version installed for it, else the newest */
+	int fix_missing;	/* FACT_FIX: the fix is wanted and the module lacks it */
 	int ready;		/* FACT_ALL: image, verified module that will load, initrd holding all */
 };
 

@@ -13,6 +13,7 @@
 #include "dbdboot.h"
 #include "facts.h"
 #include "files.h"
+#include "fix.h"
 #include "rebuild.h"
 #include "rootpath.h"
 #include "run.h"
@@ -161,7 +162,7 @@ static int preflight(const char *kver, int force, struct facts *f, struct rebuil
 	int ret;
 
 	/* Not the initrd: that is inject's business, and reading it costs. */
-	ret = facts_get(kver, FACT_DKMS | FACT_MODULE | FACT_SIG, f);
+	ret = facts_get(kver, FACT_DKMS | FACT_MODULE | FACT_SIG | FACT_FIX, f);
 	if (ret) {
 		ERR("could not use kernel release '%s': not a release name", kver);
 		return ret;
@@ -177,7 +178,7 @@ static int preflight(const char *kver, int force, struct facts *f, struct rebuil
 	if (!f->dkms.nversions) {
 		ret = no_source();
 		if (!ret)
-			ret = facts_get(kver, FACT_DKMS | FACT_MODULE | FACT_SIG, f);
+			ret = facts_get(kver, FACT_DKMS | FACT_MODULE | FACT_SIG | FACT_FIX, f);
 		if (ret || !f->dkms.nversions) {
 			r->outcome = "no-source";
 			return ret ? ret : -ENOENT;
@@ -185,7 +186,14 @@ static int preflight(const char *kver, int force, struct facts *f, struct rebuil
 	}
 	ver = f->dkms.versions[f->dkms.nversions - 1];
 	snprintf(r->version, sizeof(r->version), "%s", ver);
-	if (!force && f->dkms.state == DKMS_INSTALLED && !strcmp(f->dkms.version, ver) &&
+	/* A build with the fix when it is wanted, without it when not (switched off). */
+	if (f->fix_missing)
+		info("%s: dattobd %s lacks dbdboot's fix of its reload bug: building it again "
+		     "with the fix", kver, f->dkms.version);
+	else if (!strcmp(f->mod.fix, FIX_TAG) && !fix_wanted(&f->fix))
+		info("%s: dattobd %s carries dbdboot's fix, which is switched off: building it "
+		     "again without", kver, f->dkms.version);
+	else if (!force && f->dkms.state == DKMS_INSTALLED && !strcmp(f->dkms.version, ver) &&
 	    f->mod.found && !f->mod.problem[0]) {
 		info("%s: dattobd %s is built, installed and verified: nothing to do", kver, ver);
 		r->outcome = "verified";
@@ -214,8 +222,12 @@ static int build(const char *kver, const char *ver, struct facts *f, const char 
 		 struct rebuild_result *r)
 {
 	char p[PATH_MAX], why[256];
+	struct fix_facts x;
 	int ret;
 
+	/* dbdboot's fix of the reload bug, for dkms to apply (or take away). */
+	fix_facts(ver, &x);
+	fix_prepare(ver, &x);
 	/* dkms refuses to build what it has built: undo that build first
 	 * ("unbuild", not "remove": remove forgets the version entirely when
 	 * this was its last kernel). Another version built or installed stays
@@ -243,7 +255,7 @@ static int build(const char *kver, const char *ver, struct facts *f, const char 
 		r->outcome = "install-failed";
 		return ret;
 	}
-	ret = facts_get(kver, FACT_DKMS | FACT_MODULE | FACT_SIG, f);
+	ret = facts_get(kver, FACT_DKMS | FACT_MODULE | FACT_SIG | FACT_FIX, f);
 	if (ret || !f->mod.found || f->mod.problem[0]) {
 		r->outcome = "verify-failed";
 		ERR("could not verify the dattobd dkms installed for '%s': %s", kver,
@@ -323,6 +335,14 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 	free(old.data);
 	r->seconds = now_s() - t0;
 	r->built = 1;
+	if (f.fix_missing) {
+		/* Installed and working, so kept; but its chains will not last. */
+		r->outcome = "built-without-fix";
+		ERR("%s: dattobd %s was built without dbdboot's fix of its reload bug (see %s and "
+		    "the messages above): a volume reloaded at boot will hang the shutdown after "
+		    "it and lose its chain", kver, r->version, log);
+		return -ENOEXEC;
+	}
 	r->outcome = "built";
 	info("%s: dattobd %s built, installed and verified (vermagic, %d CRCs, depmod) in %.1f s",
 	     kver, r->version, f.mod.crcs, r->seconds);

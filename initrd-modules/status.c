@@ -20,7 +20,9 @@ static void help(void)
 	      "the next boot (signatures enforced by the kernel's config, module.sig_enforce=\n"
 	      "or lockdown= on this or the next command line, lockdown, Secure Boot; who\n"
 	      "signed it; dkms' key enrolled), and whether the initrd holds the module,\n"
-	      "the agent, the boot script and the current manifest. Default: all kernels.\n"
+	      "the agent, the boot script and the current manifest; whether the module\n"
+	      "carries dbdboot's fix of dattobd's reload bug (dbdboot(8), DRIVER FIX).\n"
+	      "Default: all kernels.\n"
 	      "Exit status 1 when a kernel that has an image is not ready to boot tracked.\n"
 	      "\n"
 	      "  -k, --kernel KVER  only this kernel\n"
@@ -55,6 +57,11 @@ static void show_text(const struct facts *f, int running)
 	if (m->found)
 		printf("  signature     %s%s%s%s\n", f->sig.why, m->signer[0] ? " [signer: " : "",
 		       m->signer, m->signer[0] ? "]" : "");
+	if (f->fix.version[0]) {
+		int missing;
+
+		printf("  driver fix    %s\n", fix_state_str(&f->fix, m->fix, &missing));
+	}
 	if (!i->found)
 		printf("  initrd        %s: missing\n", i->path);
 	else if (i->problem[0])
@@ -93,6 +100,23 @@ static void show_sig_json(const struct facts *f)
 	json_close();
 }
 
+static void show_fix_json(const struct facts *f)
+{
+	static const char *const sources[] = { "none", "affected", "unknown" };
+	const struct fix_facts *x = &f->fix;
+
+	json_open("driver_fix");
+	json_str("version", x->version[0] ? x->version : NULL);
+	json_str("source", sources[x->source]);
+	json_str("release", x->release[0] ? x->release : NULL);
+	json_bool("wanted", fix_wanted(x));
+	json_bool("switched_off", x->off);
+	json_bool("in_place", x->in_place);
+	json_bool("carried", !strcmp(f->mod.fix, FIX_TAG));
+	json_bool("missing", f->fix_missing);
+	json_close();
+}
+
 static void show_json(const struct facts *f, int running)
 {
 	const struct module_facts *m = &f->mod;
@@ -124,6 +148,7 @@ static void show_json(const struct facts *f, int running)
 	json_str("problem", m->problem[0] ? m->problem : NULL);
 	json_close();
 	show_sig_json(f);
+	show_fix_json(f);
 	json_open("initrd");
 	json_str("path", i->path);
 	json_bool("present", i->found);

@@ -3,17 +3,6 @@
 # shellcheck source=tests/vm/guest/lib.sh
 . /dbdboot-tests/lib.sh
 
-both_resumed() {
-	cat /run/dbdboot/verdict.json
-	expect_eq "previous shutdown" "$(sed -n 's/.*"previous_shutdown": "\(.*\)".*/\1/p' /run/dbdboot/verdict.json)" clean
-	for m in "$@"; do
-		expect_verdict "$m" resumed
-		expect_eq "minor $m uuid as at the setup" "$(json_field "$m" uuid)" "$(kv uuid <"/var/lib/dbdtest/$m.info")"
-		expect_eq "minor $m seqid as at the setup" "$(json_field "$m" seqid)" "$(kv seqid <"/var/lib/dbdtest/$m.info")"
-		expect_eq "minor $m reloaded by the agent" "$(report_field "$m" outcome)" reloaded
-	done
-}
-
 case $1 in
 1)
 	[ ! -s /etc/dbdboot/manifest ] || fail "the system came with a manifest"
@@ -30,17 +19,17 @@ case $1 in
 	dbdboot sync --check || fail "sync --check says stale right after a sync"
 	;;
 2)
-	both_resumed 0 1
+	expect_all_resumed 0 1
 	expect_before_in_kmsg 'dbdboot: minor 1: UUID=' 'EXT4-fs (vdb): mounted filesystem'
 	;;
 3)
-	both_resumed 0 1
+	expect_all_resumed 0 1
 	track /dev/vdc /extra 2
 	dbdtest destroy 1
 	;;
 4)
 	cat /etc/dbdboot/manifest
-	both_resumed 0 2
+	expect_all_resumed 0 2
 	expect_gone 1
 	;;
 *) fail "no boot $1 in this scenario" ;;

@@ -91,6 +91,44 @@ expect_verdict() { # expect_verdict MINOR WANT [REASON]
 	[ -z "${3:-}" ] || expect_eq "reason of minor $1" "$(json_field "$1" reason)" "$3"
 }
 
+# After a clean reboot: the previous shutdown clean and each MINOR resumed,
+# with the uuid and seqid of its setup (track) and reloaded by the agent.
+expect_all_resumed() { # expect_all_resumed MINOR...
+	cat /run/dbdboot/verdict.json
+	expect_eq "previous shutdown" "$(sed -n 's/.*"previous_shutdown": "\(.*\)".*/\1/p' /run/dbdboot/verdict.json)" clean
+	for m in "$@"; do
+		expect_verdict "$m" resumed
+		expect_eq "minor $m uuid as at the setup" "$(json_field "$m" uuid)" "$(kv uuid <"/var/lib/dbdtest/$m.info")"
+		expect_eq "minor $m seqid as at the setup" "$(json_field "$m" seqid)" "$(kv seqid <"/var/lib/dbdtest/$m.info")"
+		expect_eq "minor $m reloaded by the agent" "$(report_field "$m" outcome)" reloaded
+	done
+}
+
+# Write to /data and /var/tmp without end, from a unit of its own (the
+# writes go on after the guest script has ended), and have the host kill
+# QEMU during them: a crash. DBDTEST-WRITING on the console says they run.
+crash_during_writes() {
+	echo none >/run/dbdtest-after
+	# shellcheck disable=SC2016 # expanded by that shell
+	systemd-run --unit=dbdtest-writer sh -c 'i=0
+		while [ ! -e /run/dbdtest-held ]; do sleep 0.1; done
+		while :; do
+		dd if=/dev/urandom of=/data/f$((i % 8)) bs=64k count=4 conv=fsync 2>/dev/null
+		dd if=/dev/urandom of=/var/tmp/f$((i % 8)) bs=64k count=4 conv=fsync 2>/dev/null
+		i=$((i + 1)); [ $i = 3 ] && echo DBDTEST-WRITING >/dev/console; done'
+}
+
+# After a crash: every MINOR chain-broken, unclean-shutdown; never resumed.
+expect_all_unclean() { # expect_all_unclean MINOR...
+	cat /run/dbdboot/verdict.json
+	for m in "$@"; do
+		expect_verdict "$m" chain-broken unclean-shutdown
+	done
+	grep -q '"previous_shutdown": "unclean"' /run/dbdboot/verdict.json ||
+		fail "the verdict does not call the previous shutdown unclean"
+	! dbdboot verdict >/dev/null || fail "dbdboot verdict exits 0 after a crash"
+}
+
 # Minor MINOR is in no verdict and no manifest line.
 expect_gone() { # expect_gone MINOR
 	[ -z "$(json_field "$1" verdict)" ] || fail "minor $1 is still in the verdict"

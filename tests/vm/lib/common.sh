@@ -9,6 +9,10 @@
 #   DBDBOOT_VM_MIRROR  Debian mirror; default: the first one the host's own
 #                      apt sources name
 #   DBDBOOT_VM_KEEP=1  keep the work directory of a run
+#   DBDBOOT_DATTOBD    the real dattobd for the real-driver scenarios: its
+#                      release tarball or a DKMS source folder (with its
+#                      dkms.conf); default ../shared/dattobd/dattobd-0.12.1.tar.gz
+#                      beside the project
 
 set -o pipefail
 
@@ -18,6 +22,39 @@ VM_DIR=$(dirname "$VM_LIB")
 TOP=$(cd "$VM_DIR/../.." && pwd)
 # shellcheck disable=SC2034
 VM_CACHE=${DBDBOOT_VM_CACHE:-${HOME:-/root}/.cache/dbdboot-vm}
+
+# The real dattobd (DBDBOOT_DATTOBD): prints it, or why there is none (exit 1).
+real_dattobd() {
+	local s=${DBDBOOT_DATTOBD:-$(dirname "$TOP")/shared/dattobd/dattobd-0.12.1.tar.gz}
+	if [ -f "$s" ] || [ -f "$s/dkms.conf" ]; then
+		echo "$s"
+		return 0
+	fi
+	echo "no real dattobd at '$s' (set DBDBOOT_DATTOBD to its release tarball or to a DKMS source folder with its dkms.conf)"
+	return 1
+}
+
+# DIR/dattobd-VERSION from the real dattobd SRC, as the driver's own
+# packages lay it out (src/, and dist/dattobd-dkms-conf as dkms.conf); prints VERSION.
+real_dattobd_unpack() { # real_dattobd_unpack SRC DIR
+	local src=$1 dir=$2 v top tmp
+	if [ -d "$src" ]; then
+		v=$(sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$src/dkms.conf")
+		[ -n "$v" ] || die "no PACKAGE_VERSION in $src/dkms.conf"
+		cp -a "$src" "$dir/dattobd-$v"
+	else
+		tmp=$(mktemp -d)
+		tar -xzf "$src" -C "$tmp" || die "could not unpack $src"
+		top=$(ls "$tmp")
+		v=${top#dattobd-}
+		[ -f "$tmp/$top/dist/dattobd-dkms-conf" ] || die "$src is not a dattobd release (no dist/dattobd-dkms-conf)"
+		mkdir -p "$dir/dattobd-$v"
+		cp -a "$tmp/$top/src/." "$dir/dattobd-$v/"
+		sed "s/@MODULE_VERSION@/$v/" "$tmp/$top/dist/dattobd-dkms-conf" >"$dir/dattobd-$v/dkms.conf"
+		rm -rf "$tmp"
+	fi
+	echo "$v"
+}
 
 log() { printf '%s vm: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'vm: error: %s\n' "$*" >&2; exit 1; }

@@ -1,10 +1,12 @@
 #!/bin/bash
 # Prepare the system every VM scenario boots:
 #
-#   prepare.sh [initramfs-tools|dracut]
+#   prepare.sh [initramfs-tools|dracut|real|real-dracut]
 #
 # in $BUILD/vm/system (initramfs-tools, the default) or $BUILD/vm/system-dracut
-# (the base with dracut in place of initramfs-tools: mkdracut.sh):
+# (the base with dracut in place of initramfs-tools: mkdracut.sh); real and
+# real-dracut (in system-real, system-real-dracut) hold the real dattobd
+# instead of the test double (below):
 #   root.img        ext4 image of the base tree plus: dbdboot installed with
 #                   `make install DESTDIR=`, the test double built and
 #                   installed by real dkms (-k KVER) with the real System.map
@@ -19,6 +21,16 @@
 #   layer/          what this adds to the base tree (an overlay upper dir)
 # The base tree comes from the cache (mkrootfs.sh); this layer is rebuilt on
 # every run (about 20 s) so that it always holds the code under test.
+#
+# The real driver: its release tarball ($DBDBOOT_DATTOBD, default
+# ../shared/dattobd/dattobd-0.12.1.tar.gz beside the project; or a DKMS
+# source folder such as /usr/src/dattobd-VERSION) unpacked into
+# /usr/src/dattobd-VERSION as the driver's own packages lay it out (src/
+# and dist/dattobd-dkms-conf as dkms.conf), registered with dkms add, and
+# built by dbdboot's own path: `dbdboot rebuild`, which recovers the
+# System.map from the image (the real one is not put in place) and has
+# dkms apply dbdboot's fix of the reload bug. Nothing of it is kept in the
+# project.
 set -eu
 # shellcheck source=tests/vm/lib/common.sh
 . "$(dirname "$0")/common.sh"
@@ -28,10 +40,15 @@ need_cmds mke2fs qemu-system-x86_64 timeout flock
 BUILD=${BUILD:-$TOP/build}
 FLAVOUR=${1:-initramfs-tools}
 case $FLAVOUR in
-initramfs-tools) SYS=$BUILD/vm/system ;;
-dracut) SYS=$BUILD/vm/system-dracut ;;
-*) die "usage: prepare.sh [initramfs-tools|dracut]" ;;
+initramfs-tools) SYS=$BUILD/vm/system GEN=initramfs-tools DRIVER=double ;;
+dracut) SYS=$BUILD/vm/system-dracut GEN=dracut DRIVER=double ;;
+real) SYS=$BUILD/vm/system-real GEN=initramfs-tools DRIVER=real ;;
+real-dracut) SYS=$BUILD/vm/system-real-dracut GEN=dracut DRIVER=real ;;
+*) die "usage: prepare.sh [initramfs-tools|dracut|real|real-dracut]" ;;
 esac
+if [ "$DRIVER" = real ]; then
+	REAL_SRC=$(real_dattobd) || die "$REAL_SRC"
+fi
 DOUBLE=$(find "$BUILD/double" -mindepth 1 -maxdepth 1 -name 'dattobd-*' 2>/dev/null | head -n1)
 [ -f "$DOUBLE/dkms.conf" ] || die "no test double tree under $BUILD/double (run: make test-tools)"
 [ -x "$BUILD/tests/dbdtest" ] || die "no $BUILD/tests/dbdtest (run: make test-tools)"
@@ -83,11 +100,43 @@ make_dracut_initrds() {
 	mv "$R$nosd" "$SYS/initrd-nosystemd"
 }
 
+build_double() {
+	if ! in_chroot "$R" dkms build -m dattobd -v "$DVER" -k "$KVER" >>"$SYS/dkms.log" 2>&1; then
+		tail -n 30 "$R/var/lib/dkms/dattobd/$DVER/build/make.log" 2>/dev/null >&2
+		die "dkms build of the test double for $KVER failed, see $SYS/dkms.log"
+	fi
+	in_chroot "$R" dkms install -m dattobd -v "$DVER" -k "$KVER" >>"$SYS/dkms.log" 2>&1 ||
+		die "dkms install failed, see $SYS/dkms.log"
+	[ -f "$R/lib/modules/$KVER/updates/dkms/dattobd.ko" ] ||
+		die "dkms installed no dattobd.ko under /lib/modules/$KVER/updates/dkms"
+	log "test double built and installed by dkms in $(since "$t1") s"
+	# A module built for the other kernel ABI, for the fault scenarios.
+	mkdir -p "$R/usr/lib/debug/boot"
+	cp "$base/sysmap/System.map-$OLD" "$R/usr/lib/debug/boot/System.map-$OLD"
+	in_chroot "$R" dkms build -m dattobd -v "$DVER" -k "$OLD" >>"$SYS/dkms.log" 2>&1 ||
+		die "dkms build of the test double for $OLD failed, see $SYS/dkms.log"
+	cp "$R/var/lib/dkms/dattobd/$DVER/$OLD/x86_64/module/dattobd.ko" "$SYS/dattobd-$OLD.ko"
+	in_chroot "$R" dkms remove -m dattobd -v "$DVER" -k "$OLD" >>"$SYS/dkms.log" 2>&1 || true
+	rm -f "$R/usr/lib/debug/boot/System.map-$OLD"
+}
+
+# The real driver, built by dbdboot rebuild (System.map recovered, the fix
+# applied by dkms), and checked as a user would: status says the module
+# carries the fix.
+build_real() {
+	in_chroot "$R" dbdboot rebuild -k "$KVER" >>"$SYS/dkms.log" 2>&1 ||
+		die "dbdboot rebuild of the real dattobd $DVER for $KVER failed, see $SYS/dkms.log"
+	in_chroot "$R" dbdboot status -k "$KVER" >"$SYS/status.txt" 2>&1 || true
+	grep -q '^  driver fix    carried' "$SYS/status.txt" ||
+		die "the real dattobd was built without dbdboot's fix (see $SYS/status.txt, $SYS/dkms.log)"
+	log "real dattobd $DVER built by dbdboot rebuild (with its fix) in $(since "$t1") s"
+}
+
 t0=$(date +%s)
 base=$(bash "$VM_LIB/mkrootfs.sh")
 KVER=$(tail -n1 "$base/kernels")
 LOWER=$base/root
-if [ "$FLAVOUR" = dracut ]; then
+if [ "$GEN" = dracut ]; then
 	LOWER=$(bash "$VM_LIB/mkdracut.sh" "$base")/upper:$base/root
 fi
 log "base $base, kernel $KVER, $FLAVOUR"
@@ -104,8 +153,12 @@ mount -t overlay overlay -o "lowerdir=$LOWER,upperdir=$SYS/upper,workdir=$SYS/wo
 R=$SYS/root
 
 make -s -C "$TOP" install DESTDIR="$R" PREFIX=/usr BUILD="$BUILD" >/dev/null
-cp -a "$DOUBLE" "$R/usr/src/dattobd-$DVER"
-cp "$base/sysmap/System.map-$KVER" "$R/lib/modules/$KVER/System.map"
+if [ "$DRIVER" = double ]; then
+	cp -a "$DOUBLE" "$R/usr/src/dattobd-$DVER"
+	cp "$base/sysmap/System.map-$KVER" "$R/lib/modules/$KVER/System.map"
+else
+	DVER=$(real_dattobd_unpack "$REAL_SRC" "$R/usr/src")
+fi
 
 mkdir -p "$R/dbdboot-tests/bin"
 cp "$VM_DIR/guest/init" "$VM_DIR/guest/lib.sh" "$R/dbdboot-tests/"
@@ -145,7 +198,7 @@ in_chroot "$R" systemctl mask e2scrub_reap.service e2scrub_all.timer apt-daily.t
 # With dracut installed, mdadm's shutdown unit runs dracut at every
 # shutdown (a minute under TCG) to make md arrays stop cleanly; no dracut
 # scenario has one.
-if [ "$FLAVOUR" = dracut ]; then
+if [ "$GEN" = dracut ]; then
 	in_chroot "$R" systemctl mask mdadm-shutdown.service >>"$SYS/systemctl.log" 2>&1 ||
 		die "systemctl mask failed, see $SYS/systemctl.log"
 fi
@@ -155,26 +208,14 @@ printf 'blacklist kvm_amd\nblacklist kvm_intel\nblacklist kvm\n' >"$R/etc/modpro
 t1=$(date +%s)
 in_chroot "$R" dkms add -m dattobd -v "$DVER" >"$SYS/dkms.log" 2>&1 ||
 	die "dkms add failed, see $SYS/dkms.log"
-if ! in_chroot "$R" dkms build -m dattobd -v "$DVER" -k "$KVER" >>"$SYS/dkms.log" 2>&1; then
-	tail -n 30 "$R/var/lib/dkms/dattobd/$DVER/build/make.log" 2>/dev/null >&2
-	die "dkms build of the test double for $KVER failed, see $SYS/dkms.log"
-fi
-in_chroot "$R" dkms install -m dattobd -v "$DVER" -k "$KVER" >>"$SYS/dkms.log" 2>&1 ||
-	die "dkms install failed, see $SYS/dkms.log"
-[ -f "$R/lib/modules/$KVER/updates/dkms/dattobd.ko" ] ||
-	die "dkms installed no dattobd.ko under /lib/modules/$KVER/updates/dkms"
-log "test double built and installed by dkms in $(since "$t1") s"
-# A module built for the other kernel ABI, for the fault scenarios.
 OLD=$(head -n1 "$base/kernels")
-mkdir -p "$R/usr/lib/debug/boot"
-cp "$base/sysmap/System.map-$OLD" "$R/usr/lib/debug/boot/System.map-$OLD"
-in_chroot "$R" dkms build -m dattobd -v "$DVER" -k "$OLD" >>"$SYS/dkms.log" 2>&1 ||
-	die "dkms build of the test double for $OLD failed, see $SYS/dkms.log"
-cp "$R/var/lib/dkms/dattobd/$DVER/$OLD/x86_64/module/dattobd.ko" "$SYS/dattobd-$OLD.ko"
-in_chroot "$R" dkms remove -m dattobd -v "$DVER" -k "$OLD" >>"$SYS/dkms.log" 2>&1 || true
-rm -f "$R/usr/lib/debug/boot/System.map-$OLD"
+if [ "$DRIVER" = double ]; then
+	build_double
+else
+	build_real
+fi
 t1=$(date +%s)
-if [ "$FLAVOUR" = dracut ]; then
+if [ "$GEN" = dracut ]; then
 	make_dracut_initrds
 else
 	make_initramfs_tools_initrd

@@ -44,6 +44,9 @@
 #                                   logged to $SC_DIR/boot-BOOT.log
 #   vm_expect_pass BOOT             the guest printed its PASS line for BOOT
 #   vm_expect_log BOOT TEXT         the serial log of BOOT holds TEXT
+#   vm_expect_shutdown BOOT         BOOT's shutdown finished on its own (the
+#                                   guest rebooted, QEMU exited 0), no oops
+#   vm_expect_no_oops BOOT          the kernel did not oops in BOOT
 #   vm_expect_log_order BOOT FIRST THEN
 #                                   the serial log of BOOT has a line
 #                                   matching FIRST (an extended regex) before
@@ -200,6 +203,7 @@ _vm_boot_once() {
 		sleep 0.2
 	done
 	wait "$pid" || rc=$?
+	echo "$rc" >"$SC_DIR/boot-$boot.rc"
 	if [ -z "$kill_on" ] && { [ $rc = 124 ] || [ $rc = 137 ]; }; then
 		log "boot $boot: QEMU killed by the ${timeout}s timeout"
 	fi
@@ -215,6 +219,21 @@ vm_expect_pass() { # vm_expect_pass BOOT
 	echo "--- last lines of $log" >&2
 	tail -n 40 "$log" | tr -d '\r' >&2
 	die "boot $1 of $SC_NAME did not pass: $(grep -a 'DBDBOOT-TEST: FAIL' "$log" | tail -n1 | tr -d '\r' || echo 'no verdict line (hang, crash or timeout)')"
+}
+
+# BOOT ended on its own: the guest rebooted (QEMU, with -no-reboot, then
+# exits 0), no timeout and no kill; and the kernel did not oops on the way.
+vm_expect_shutdown() { # vm_expect_shutdown BOOT
+	local log=$SC_DIR/boot-$1.log
+	if [ "$(cat "$SC_DIR/boot-$1.rc" 2>/dev/null)" != 0 ] || ! grep -aq 'reboot: Restarting system' "$log"; then
+		die "boot $1 of $SC_NAME: the shutdown did not finish on its own (QEMU exit status $(cat "$SC_DIR/boot-$1.rc" 2>/dev/null); last lines: $(tail -n 5 "$log" | tr -d '\r' | tr '\n' '|'))"
+	fi
+	vm_expect_no_oops "$1"
+}
+
+vm_expect_no_oops() { # vm_expect_no_oops BOOT
+	! grep -aqE 'BUG: kernel NULL pointer|Oops:|general protection fault' "$SC_DIR/boot-$1.log" ||
+		die "boot $1 of $SC_NAME: the kernel oopsed: $(grep -aE -m1 -A4 'BUG:|Oops:|general protection' "$SC_DIR/boot-$1.log" | tr -d '\r' | tr '\n' '|')"
 }
 
 vm_expect_log() { # vm_expect_log BOOT TEXT

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Guest side of TEST-90-real-lifecycle (and TEST-91's), systemd as PID 1.
+# shellcheck source=tests/vm/guest/lib.sh
+. /dbdboot-tests/lib.sh
+
+real_with_fix() {
+	! is_double || fail "the test double is loaded, not the real dattobd"
+	expect_eq "dattobd's version" "$(cat /sys/module/dattobd/version 2>/dev/null)" "$(modinfo -F version dattobd)"
+	expect_eq "the loaded dattobd's dbdboot fix" "$(modinfo -F dbdboot_fix dattobd)" reload-cow-dev
+}
+
+case $1 in
+1)
+	real_with_fix
+	[ ! -s /etc/dbdboot/manifest ] || fail "the system came with a manifest"
+	fstab_disk data
+	track /dev/vda / 0
+	track /dev/vdb /data 1
+	dbdboot sync
+	grep -q "^volume mode=incremental device=UUID=.* minor=1 .*by=sync" /etc/dbdboot/manifest ||
+		fail "the manifest does not name the data disk by its UUID"
+	;;
+2 | 3 | 4)
+	real_with_fix
+	expect_all_resumed 0 1
+	expect_before_in_kmsg 'dbdboot: minor 1: UUID=' 'EXT4-fs (vdb): mounted filesystem'
+	[ "$1" != 4 ] || crash_during_writes
+	;;
+5)
+	expect_all_unclean 0 1
+	;;
+*) fail "no boot $1 in this scenario" ;;
+esac

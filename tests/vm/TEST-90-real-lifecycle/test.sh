@@ -1,0 +1,32 @@
+#!/bin/bash
+# TEST-90-real-lifecycle: the real dattobd (VM_FLAVOUR=real: 0.12.1 built
+# by `dbdboot rebuild`, with dbdboot's fix of its reload bug), systemd as
+# PID 1, real reboots. Boot 1: the root and a data disk tracked by the
+# backup agent's calls, then `dbdboot sync`. Boots 2, 3 and 4 (three clean
+# reboots in a row): both reloaded before their mounts, verdict "resumed"
+# with the same uuid and seqid, and every shutdown finishes on its own with
+# no oops (the driver's bug oopses at the second shutdown without the fix).
+# Boot 4 then writes to both and QEMU is killed during the writes: boot 5's
+# verdict is chain-broken, unclean-shutdown, for both.
+# TEST-91-real-dracut-lifecycle runs the same on the dracut system.
+# Needs the real dattobd (DBDBOOT_DATTOBD; tests/check.sh skips it without).
+# vm-cost: 300 (seconds, for tests/check.sh: the longest scenarios start first)
+VM_FLAVOUR=${VM_FLAVOUR:-real}
+# shellcheck source=tests/vm/lib/vm.sh
+. "$(dirname "$0")/../lib/vm.sh"
+
+vm_root_copy
+vm_disk data 64
+for b in 1 2 3; do
+	vm_boot "$b" --systemd --guest-initrd data
+	vm_expect_pass "$b"
+	vm_expect_shutdown "$b"
+done
+vm_boot 4 --systemd --guest-initrd --kill-on "DBDTEST-WRITING" data
+vm_expect_pass 4
+vm_expect_no_oops 4
+vm_boot 5 --systemd --guest-initrd data
+vm_expect_pass 5
+vm_expect_no_oops 5
+vm_expect_log 2 "dbdboot: verdict minor 0 (UUID="
+vm_done "real dattobd: three clean reboots resumed, shutdowns finished, then a crash chain-broken (5 boots)"
