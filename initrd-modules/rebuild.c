@@ -187,7 +187,7 @@ static int preflight(const char *kver, int force, struct facts *f, struct rebuil
 	ver = f->dkms.versions[f->dkms.nversions - 1];
 	snprintf(r->version, sizeof(r->version), "%s", ver);
 	/* A build with the fix when it is wanted, without it when not (switched off). */
-	if (f->fix_missing)
+	if (f->fix_missing && f->mod.found)
 		info("%s: dattobd %s lacks dbdboot's fix of its reload bug: building it again "
 		     "with the fix", kver, f->dkms.version);
 	else if (!strcmp(f->mod.fix, FIX_TAG) && !fix_wanted(&f->fix))
