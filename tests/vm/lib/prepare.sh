@@ -122,8 +122,25 @@ build_double() {
 
 # The real driver, built by dbdboot rebuild (System.map recovered, the fix
 # applied by dkms), and checked as a user would: status says the module
-# carries the fix.
+# carries the fix. The dracut system takes what that build left in the
+# initramfs-tools one (prepared first, from the same release: the same
+# source, kernel and dkms), as a host would that had built it before
+# switching generators, and its rebuild then finds nothing to do: its
+# dkms build takes minutes (the driver's configure step alone).
 build_real() {
+	local from=$BUILD/vm/system-real/layer f
+	if [ "$GEN" = dracut ] && [ -f "$from/lib/modules/$KVER/updates/dkms/dattobd.ko" ] &&
+		diff -rq -x patches "$from/usr/src/dattobd-$DVER" "$R/usr/src/dattobd-$DVER" >/dev/null; then
+		for f in var/lib/dkms/dattobd "lib/modules/$KVER/updates/dkms/dattobd.ko" \
+			"lib/modules/$KVER/System.map" "var/lib/dbdboot/kernels/$KVER" "etc/dkms/dattobd-$DVER.conf" \
+			"usr/src/dattobd-$DVER/patches"; do
+			mkdir -p "$(dirname "$R/$f")"
+			rm -rf "${R:?}/$f"
+			cp -a "$from/$f" "$R/$f"
+		done
+		in_chroot "$R" depmod -a "$KVER"
+		log "the real dattobd's build taken from $from"
+	fi
 	in_chroot "$R" dbdboot rebuild -k "$KVER" >>"$SYS/dkms.log" 2>&1 ||
 		die "dbdboot rebuild of the real dattobd $DVER for $KVER failed, see $SYS/dkms.log"
 	in_chroot "$R" dbdboot status -k "$KVER" >"$SYS/status.txt" 2>&1 || true
