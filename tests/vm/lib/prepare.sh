@@ -128,11 +128,12 @@ build_double() {
 # switching generators, and its rebuild then finds nothing to do: its
 # dkms build takes minutes (the driver's configure step alone).
 build_real() {
+	# (A layer of a merged-/usr tree: /lib/modules is usr/lib/modules there.)
 	local from=$BUILD/vm/system-real/layer f
-	if [ "$GEN" = dracut ] && [ -f "$from/lib/modules/$KVER/updates/dkms/dattobd.ko" ] &&
+	if [ "$GEN" = dracut ] && [ -f "$from/usr/lib/modules/$KVER/updates/dkms/dattobd.ko" ] &&
 		diff -rq -x patches "$from/usr/src/dattobd-$DVER" "$R/usr/src/dattobd-$DVER" >/dev/null; then
-		for f in var/lib/dkms/dattobd "lib/modules/$KVER/updates/dkms/dattobd.ko" \
-			"lib/modules/$KVER/System.map" "var/lib/dbdboot/kernels/$KVER" "etc/dkms/dattobd-$DVER.conf" \
+		for f in var/lib/dkms/dattobd "usr/lib/modules/$KVER/updates/dkms/dattobd.ko" \
+			"usr/lib/modules/$KVER/System.map" "var/lib/dbdboot/kernels/$KVER" "etc/dkms/dattobd-$DVER.conf" \
 			"usr/src/dattobd-$DVER/patches"; do
 			mkdir -p "$(dirname "$R/$f")"
 			rm -rf "${R:?}/$f"
@@ -140,13 +141,14 @@ build_real() {
 		done
 		in_chroot "$R" depmod -a "$KVER"
 		log "the real dattobd's build taken from $from"
+		t1=$(date +%s)
 	fi
 	in_chroot "$R" dbdboot rebuild -k "$KVER" >>"$SYS/dkms.log" 2>&1 ||
 		die "dbdboot rebuild of the real dattobd $DVER for $KVER failed, see $SYS/dkms.log"
 	in_chroot "$R" dbdboot status -k "$KVER" >"$SYS/status.txt" 2>&1 || true
 	grep -q '^  driver fix    carried' "$SYS/status.txt" ||
 		die "the real dattobd was built without dbdboot's fix (see $SYS/status.txt, $SYS/dkms.log)"
-	log "real dattobd $DVER built by dbdboot rebuild (with its fix) in $(since "$t1") s"
+	log "real dattobd $DVER: dbdboot rebuild: $(grep -o 'nothing to do\|built, installed and verified' "$SYS/dkms.log" | tail -n1) (with its fix) in $(since "$t1") s"
 }
 
 t0=$(date +%s)
