@@ -14,6 +14,11 @@
 #    kernel hooks left behind (conffiles) do nothing; boot 2, the removed
 #    system itself with systemd as PID 1: it boots, with no dbdboot;
 #  - apt-get purge: the records, the manifest and the hooks are gone.
+#  - dbdboot's fix of the driver's reload bug, as rebuild leaves it for
+#    dkms (an override in /etc/dkms marked as dbdboot's, its patch in the
+#    source's patches/): kept by the upgrade, gone after the removal (the
+#    next build is the driver as it is); an override that is not dbdboot's
+#    stays.
 # vm-cost: 95 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
@@ -53,7 +58,18 @@ cp "$R/etc/dbdboot/manifest" "$SC_DIR/manifest.before"
 records >"$SC_DIR/records.before"
 [ -s "$SC_DIR/records.before" ] || die "no records in /var/lib/dbdboot before the upgrade"
 
+# dbdboot's driver fix as rebuild leaves it (fix.c), and somebody else's override.
+FIXSRC=$(find "$R/usr/src" -maxdepth 1 -name 'dattobd-*' | head -n1)
+FIXCONF=$R/etc/dkms/$(basename "$FIXSRC").conf
+mkdir -p "$R/etc/dkms" "$FIXSRC/patches"
+printf '# dbdboot: the fix, as rebuild writes it\nPATCH+=("dbdboot-reload-cow-dev.patch")\n' >"$FIXCONF"
+echo 'the patch' >"$FIXSRC/patches/dbdboot-reload-cow-dev.patch"
+echo 'MAKE[0]="theirs"' >"$R/etc/dkms/dattobd-9.9.conf"
+
 apt_run upgrade install "/tmp/debs/$(basename "$DEB")"
+for f in "$FIXCONF" "$FIXSRC/patches/dbdboot-reload-cow-dev.patch"; do
+	[ -f "$f" ] || die "the upgrade removed dbdboot's driver fix ($f)"
+done
 expect_builds upgrade 1
 # shellcheck disable=SC2016
 [ "$(in_chroot "$R" dpkg-query -W -f '${Version}' dbdboot)" = "$VERSION" ] || die "dbdboot $VERSION is not installed"
@@ -72,6 +88,9 @@ if grep -q 'dbdboot\|dattobd' "$SC_DIR/initrd-remove.list"; then
 	die "after the removal the initrd still holds: $(grep 'dbdboot\|dattobd' "$SC_DIR/initrd-remove.list" | head -n3)"
 fi
 [ -f "$R/etc/kernel/postinst.d/dbdboot" ] || die "the kernel hook (a conffile) went at removal, not purge"
+[ ! -e "$FIXCONF" ] || die "dbdboot's dkms override $FIXCONF is still there after the removal"
+[ ! -e "$FIXSRC/patches" ] || die "dbdboot's patch (and its folder) is still in $FIXSRC after the removal"
+[ -f "$R/etc/dkms/dattobd-9.9.conf" ] || die "the removal took an /etc/dkms override that was not dbdboot's"
 out=$(in_chroot "$R" /etc/kernel/postinst.d/dbdboot "$KVER" 2>&1) ||
 	die "the kernel hook left by the removal failed: $out"
 [ -z "$out" ] || die "the kernel hook left by the removal said: $out"
