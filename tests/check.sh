@@ -205,6 +205,7 @@ FLAVOURS="initramfs-tools dracut real real-dracut"
 # for a twin to set before it sources it) line, else initramfs-tools.
 vm_flavour() { # vm_flavour S
 	local f
+	# shellcheck disable=SC2016 # the pattern holds a literal ${
 	f=$(sed -n 's/^VM_FLAVOUR=\(\${VM_FLAVOUR:-\)\{0,1\}\([a-z-]*\).*/\2/p' "$1/test.sh" | head -n1)
 	echo "${f:-initramfs-tools}"
 }
