@@ -177,7 +177,16 @@ vg_by_service() { # vg_by_service VG PV
 track() { # track BDEV MOUNTPOINT MINOR
 	dbdtest setup-snapshot "$1" "${2%/}/.datto" "$3" ||
 		fail "could not set up tracking of $1 at minor $3"
-	dbdtest transition-to-incremental "$3"
+	# The real driver makes /dev/datto$3 for the snapshot, and udev probes
+	# it (blkid); while it is open the transition is refused with EBUSY
+	# (seen once in a clean run). Wait for udev, and try again a while.
+	udevadm settle -t 10 2>/dev/null || true
+	n=0
+	until dbdtest transition-to-incremental "$3" 2>/run/dbdtest-transition.err; do
+		n=$((n + 1))
+		[ "$n" -lt 20 ] || fail "could not transition minor $3 to incremental: $(cat /run/dbdtest-transition.err)"
+		sleep 0.5
+	done
 	mkdir -p /var/lib/dbdtest
 	dbdtest info "$3" >"/var/lib/dbdtest/$3.info"
 }
