@@ -12,7 +12,7 @@
 # path (and nothing under /etc/dbdboot); status reads it there; inject
 # --manifest-only replaces it there; the agent of that initrd reads it
 # at its compiled-in path and reloads the root.
-# vm-cost: 45 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 70 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 
@@ -32,9 +32,9 @@ E=/usr/local/etc
 M=$E/dbdboot/manifest
 vm_system_overlay
 R=$SC_DIR/root
-make -s -C "$TOP" uninstall DESTDIR="$R" PREFIX=/usr BUILD="$BUILD" >"$SC_DIR/make.log" 2>&1 ||
+flock "$BUILD/.make.lock" make -s -C "$TOP" uninstall DESTDIR="$R" PREFIX=/usr BUILD="$BUILD" >"$SC_DIR/make.log" 2>&1 ||
 	die "make uninstall failed, see $SC_DIR/make.log"
-make -s -C "$TOP" install DESTDIR="$R" PREFIX=/usr SYSCONFDIR="$E" BUILD="$BUILD/sysconfdir" \
+flock "$BUILD/.make.lock" make -s -C "$TOP" install DESTDIR="$R" PREFIX=/usr SYSCONFDIR="$E" BUILD="$BUILD/sysconfdir" \
 	>>"$SC_DIR/make.log" 2>&1 || die "make install SYSCONFDIR=$E failed, see $SC_DIR/make.log"
 rm -rf "$R/etc/dbdboot"
 printf 'dbdboot-manifest 1\nvolume mode=incremental device=LABEL=root cow=/.datto minor=0\n' >"$R$M"

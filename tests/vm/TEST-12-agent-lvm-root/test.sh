@@ -5,6 +5,7 @@
 # a small root filesystem into its logical volume and sets up tracking;
 # boot 2 boots from that logical volume with the manifest in the initrd.
 # The small root: busybox, the test client and the guest scripts.
+# vm-cost: 45 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

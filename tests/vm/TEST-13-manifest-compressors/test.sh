@@ -8,7 +8,7 @@
 # manifest. One more boot is the layout inject wrote before (0-3 zero bytes
 # between lz4 and the raw archive): the kernel stops there and the agent
 # reads the OLD manifest, and `dbdboot status` must say the initrd is bad.
-# vm-cost: 125 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 270 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

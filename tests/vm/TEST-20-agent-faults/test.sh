@@ -2,7 +2,7 @@
 # TEST-20-agent-faults: with each fault the boot still reaches the real
 # root within the agent's deadline plus 10 s, and the report names the
 # fault. One boot per fault, on the unchanged system image.
-# vm-cost: 130 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 180 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

@@ -13,7 +13,7 @@
 # verdict` judges the root chain-broken, module-signature-refused.
 # The positive path (an enrolled key, the kernel's own key) is unit-tested
 # on fake roots (tests/unit/test-host-sig.c).
-# vm-cost: 35 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 60 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

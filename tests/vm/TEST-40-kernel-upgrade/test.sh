@@ -12,7 +12,7 @@
 # fails the headers' configuration (see below).
 # TEST-75-dracut-upgrade runs this on the dracut system, image first only
 # (UPGRADE_ORDERS).
-# vm-cost: 120 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 255 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

@@ -31,6 +31,11 @@ case $1 in
 	cat /etc/dbdboot/manifest
 	expect_all_resumed 0 2
 	expect_gone 1
+	# Then a crash during writes (the root's; the new volume is active too).
+	crash_during_writes
+	;;
+5)
+	expect_all_unclean 0 2
 	;;
 *) fail "no boot $1 in this scenario" ;;
 esac

@@ -3,7 +3,7 @@
 # a clean reboot; while the machine is off, the COW file is deleted from
 # the disk image (debugfs, from the host). Boot 2's verdict: chain-broken,
 # COW missing.
-# vm-cost: 80 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 85 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

@@ -4,7 +4,7 @@
 # the driver resumes it, but the verdict stays chain-broken (earlier-break):
 # boot 2's writes were never tracked. Boot 3 then sets up a new chain (the
 # backup agent's full backup) and syncs; boot 4 resumes it.
-# vm-cost: 135 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 140 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

@@ -7,7 +7,7 @@
 # data disk's umount and QEMU is killed there. Boot 3's verdict:
 # chain-broken for the data disk (its journal was replayed untracked, though
 # the driver resumes it) and for the root left unclosed behind it.
-# vm-cost: 120 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 125 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

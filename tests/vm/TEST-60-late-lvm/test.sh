@@ -7,7 +7,7 @@
 # marks the LV stage=root. Boot 2: the initramfs reloads the root and
 # leaves the LV to the real root without waiting; dbdboot-generator's unit
 # reloads it there before its fsck and mount; both resumed.
-# vm-cost: 90 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 100 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

@@ -4,7 +4,7 @@
 # mounted at / or /usr). Boot 2: its device is there at the initramfs'
 # first look, so the initramfs reloads it; the hand mount comes after, and
 # the verdict, pending before it, is resumed after it.
-# vm-cost: 80 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 105 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

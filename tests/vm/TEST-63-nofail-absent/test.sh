@@ -5,7 +5,7 @@
 # the module load is printed), the boot reaches multi-user.target while
 # the device's job still waits, and the verdict says chain-broken:
 # device-absent for it and resumed for the root.
-# vm-cost: 80 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 95 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

@@ -13,7 +13,7 @@
 # its unlock and before its mount; the data volume left to the real root,
 # reloaded there after its unlock and before its fsck and mount; both
 # resumed.
-# vm-cost: 125 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 245 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

@@ -4,6 +4,7 @@
 # the manifest in its dracut initrd: dbdboot-early.service reloads the root
 # before systemd-fsck-root.service and sysroot.mount (the kernel log and
 # the console show the order); resumed after the read-write remount.
+# vm-cost: 55 (seconds, for tests/check.sh: the longest scenarios start first)
 VM_FLAVOUR=dracut
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"

@@ -2,6 +2,7 @@
 # TEST-71-dracut-nosystemd: the same on the dracut initrd made with systemd
 # omitted (dracut's shell init): the pre-mount hook reloads the root before
 # its mount; resumed.
+# vm-cost: 45 (seconds, for tests/check.sh: the longest scenarios start first)
 VM_FLAVOUR=dracut
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"

@@ -4,7 +4,7 @@
 # dbdboot-early.service (after initrd-root-device.target) reloads the root
 # before sysroot.mount. Boot 1 makes the VG and the small root in its LV and
 # sets up tracking; boot 2 boots from the LV with the manifest in the initrd.
-# vm-cost: 70 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 95 (seconds, for tests/check.sh: the longest scenarios start first)
 VM_FLAVOUR=dracut
 GUEST_ALSO=TEST-12-agent-lvm-root
 # shellcheck source=tests/vm/lib/vm.sh

@@ -2,7 +2,7 @@
 # TEST-73-dracut-two-disks: TEST-11's two tracked disks (the root by label,
 # a data disk by its path), on the dracut system with systemd in the
 # initrd: both reloaded before either is mounted, both resumed.
-# vm-cost: 40 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 50 (seconds, for tests/check.sh: the longest scenarios start first)
 VM_FLAVOUR=dracut
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"

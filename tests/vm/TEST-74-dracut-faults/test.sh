@@ -4,7 +4,7 @@
 # from the initrd, a corrupt manifest, a reload ioctl hung for 600 s. Each
 # boot reaches the real root within the agent's deadline plus 10 s, and
 # the report names the fault (TEST-20's checks).
-# vm-cost: 85 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 100 (seconds, for tests/check.sh: the longest scenarios start first)
 VM_FLAVOUR=dracut
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"

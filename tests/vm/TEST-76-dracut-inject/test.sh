@@ -8,7 +8,7 @@
 # Then booted: boot 1 tracks the root and `dbdboot sync` appends the
 # manifest to the guest's own dracut initrd; boot 2 boots that initrd
 # (as a boot loader would): the root reloaded before its mount, resumed.
-# vm-cost: 70 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 185 (seconds, for tests/check.sh: the longest scenarios start first)
 VM_FLAVOUR=dracut
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"

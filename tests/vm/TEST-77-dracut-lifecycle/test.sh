@@ -4,7 +4,7 @@
 # the backup agent's calls, `dbdboot sync` appends the manifest to the
 # dracut initrd; after a clean reboot both are resumed with the same uuid
 # and seqid, each reloaded before its mount.
-# vm-cost: 110 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 120 (seconds, for tests/check.sh: the longest scenarios start first)
 VM_FLAVOUR=dracut
 LIFECYCLE_BOOTS="1 2"
 # shellcheck source=tests/vm/TEST-50-lifecycle/test.sh

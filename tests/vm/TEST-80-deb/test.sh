@@ -19,7 +19,7 @@
 #    source's patches/): kept by the upgrade, gone after the removal (the
 #    next build is the driver as it is); an override that is not dbdboot's
 #    stays.
-# vm-cost: 95 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 140 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 

@@ -14,7 +14,7 @@
 # first mount (the root resumes). The metapackages are Debian's own,
 # repacked with their dependencies pointed at OLD_KVER or KVER: the archive
 # holds only the newest ones.
-# vm-cost: 100 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 235 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 # shellcheck source=tests/vm/lib/deb.sh
