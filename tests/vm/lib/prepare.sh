@@ -121,34 +121,46 @@ build_double() {
 	rm -f "$R/usr/lib/debug/boot/System.map-$OLD"
 }
 
+# What a build of the real dattobd leaves in the root (a merged-/usr tree:
+# /lib/modules is usr/lib/modules in a layer or a copy).
+real_build_files() {
+	echo var/lib/dkms/dattobd "usr/lib/modules/$KVER/updates/dkms/dattobd.ko" \
+		"usr/lib/modules/$KVER/System.map" "var/lib/dbdboot/kernels/$KVER" \
+		"etc/dkms/dattobd-$DVER.conf" "usr/src/dattobd-$DVER/patches"
+}
+
+# The cache of the real driver's build with the fix, like the base tree's:
+# keyed by everything the build depends on (the release, the fix and the
+# host code that applies it, the kernel, the base tree); the first run
+# builds, a later one with the same key restores it and dbdboot rebuild
+# then verifies it and finds nothing to do. A dkms build of the real
+# driver takes minutes (its configure step alone), and the dracut system
+# needs the same one.
+real_build_cache() {
+	local key
+	key=$( { if [ -d "$REAL_SRC" ]; then tar -C "$REAL_SRC" -c --sort=name --mtime=@0 .; else cat "$REAL_SRC"; fi
+		cat "$TOP/initrd-modules/fixes/"*.patch "$TOP/initrd-modules/fix.c" "$TOP/initrd-modules/rebuild.c"
+		echo "$KVER $base"; } | sha256sum | cut -c1-16)
+	echo "$VM_CACHE/real-builds/$DVER-$KVER-$key"
+}
+
 # The real driver, built by dbdboot rebuild (System.map recovered, the fix
-# applied by dkms), and checked as a user would: status says the module
-# carries the fix. The dracut system takes what that build left in the
-# initramfs-tools one (prepared first, from the same release: the same
-# source, kernel and dkms), as a host would that had built it before
-# switching generators, and its rebuild then finds nothing to do: its
-# dkms build takes minutes (the driver's configure step alone).
+# applied by dkms; or taken from the cache), and checked as a user would:
+# status says whether the module carries the fix.
 build_real() {
-	local want='carried'
+	local want='carried' cache f
+	cache=$(real_build_cache)
 	if [ "${DBDBOOT_DRIVER_FIX:-on}" = off ]; then
 		touch "$R/etc/dbdboot/no-driver-fix"
 		want='switched off'
-	fi
-	# (A layer of a merged-/usr tree: /lib/modules is usr/lib/modules there.)
-	local from=$BUILD/vm/system-real/layer f
-	if [ "$GEN" = dracut ] && [ "$want" = carried ] && [ -f "$from/etc/dkms/dattobd-$DVER.conf" ] &&
-		[ -f "$from/usr/lib/modules/$KVER/updates/dkms/dattobd.ko" ] &&
-		diff -rq -x patches "$from/usr/src/dattobd-$DVER" "$R/usr/src/dattobd-$DVER" >/dev/null; then
-		for f in var/lib/dkms/dattobd "usr/lib/modules/$KVER/updates/dkms/dattobd.ko" \
-			"usr/lib/modules/$KVER/System.map" "var/lib/dbdboot/kernels/$KVER" "etc/dkms/dattobd-$DVER.conf" \
-			"usr/src/dattobd-$DVER/patches"; do
+	elif [ -f "$cache/done" ]; then
+		for f in $(real_build_files); do
 			mkdir -p "$(dirname "$R/$f")"
 			rm -rf "${R:?}/$f"
-			cp -a "$from/$f" "$R/$f"
+			cp -a "$cache/$f" "$R/$f"
 		done
 		in_chroot "$R" depmod -a "$KVER"
-		log "the real dattobd's build taken from $from"
-		t1=$(date +%s)
+		log "the real dattobd's build (with the fix) taken from the cache: $cache"
 	fi
 	in_chroot "$R" dbdboot rebuild -k "$KVER" >>"$SYS/dkms.log" 2>&1 ||
 		die "dbdboot rebuild of the real dattobd $DVER for $KVER failed, see $SYS/dkms.log"
@@ -156,6 +168,16 @@ build_real() {
 	grep -q "^  driver fix    $want" "$SYS/status.txt" ||
 		die "status does not say the fix is $want (see $SYS/status.txt, $SYS/dkms.log)"
 	log "real dattobd $DVER: dbdboot rebuild: $(grep -o 'nothing to do\|built, installed and verified' "$SYS/dkms.log" | tail -n1) (fix $want) in $(since "$t1") s"
+	if [ "$want" = carried ] && [ ! -f "$cache/done" ]; then
+		rm -rf "$cache.tmp"
+		for f in $(real_build_files); do
+			mkdir -p "$(dirname "$cache.tmp/$f")"
+			cp -a "$R/$f" "$cache.tmp/$f"
+		done
+		: >"$cache.tmp/done"
+		rm -rf "$cache"
+		mv "$cache.tmp" "$cache"
+	fi
 }
 
 t0=$(date +%s)
