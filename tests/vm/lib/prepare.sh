@@ -29,8 +29,8 @@
 # and dist/dattobd-dkms-conf as dkms.conf), registered with dkms add, and
 # built by dbdboot's own path: `dbdboot rebuild`, which recovers the
 # System.map from the image (the real one is not put in place) and has
-# dkms apply dbdboot's fix of the reload bug. Nothing of it is kept in the
-# project. DBDBOOT_DRIVER_FIX=off builds it without the fix (the switch
+# dkms apply dbdboot's fix of the reload bug; that build is cached
+# (real_build_cache). Nothing of it is kept in the project. DBDBOOT_DRIVER_FIX=off builds it without the fix (the switch
 # of dbdboot(8), DRIVER FIX: the driver's bug as it is).
 set -eu
 # shellcheck source=tests/vm/lib/common.sh
