@@ -167,6 +167,9 @@ static void put_volume(struct out *o, const struct agent_conf *c, const struct a
 	put(o, "\"mode\": \"%s\", \"stage\": \"%s\", ", dbd_mode_str(v->mode),
 	    dbd_stage_str(v->stage));
 	put_kv_str(o, "cow", v->cow, ", ");
+	/* The seqid the manifest gave: the COW file's at the last sync, so the
+	 * one a reload resumes (dbdboot's shutdown guard compares it). */
+	put(o, "\"seqid\": %lld, ", v->has_seqid ? (long long)v->seqid : -1LL);
 	put(o, "\"line\": %u, \"outcome\": \"%s\", \"error\": \"%s\", ", v->line,
 	    agent_vol_outcome_str(vs->outcome), agent_errno_name(vs->error));
 	put_kv_str(o, "message", vs->message, ", ");

@@ -45,6 +45,9 @@ __attribute__((format(printf, 1, 2))) void info(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void warn(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void say_error(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void say_verbose(const char *fmt, ...);
+/* One line to the kernel log (/dev/kmsg under the root; nothing when it
+ * cannot be opened), "dbdboot: " before it, LEVEL its priority (4 warning). */
+__attribute__((format(printf, 2, 3))) void kmsg(int level, const char *fmt, ...);
 #define ERR(...) say_error(__VA_ARGS__)
 #define VERBOSE(...) (opt.verbose ? say_verbose(__VA_ARGS__) : (void)0)
 

@@ -122,6 +122,8 @@ int ev_read_report(struct ev_report *r)
 		get_str(&j, v, "error", r->vol[r->n].error, sizeof(r->vol[0].error));
 		get_str(&j, v, "journal", r->vol[r->n].journal, sizeof(r->vol[0].journal));
 		get_str(&j, v, "message", r->vol[r->n].message, sizeof(r->vol[0].message));
+		if (dbd_json_get_int(&j, v, "seqid", &r->vol[r->n].seqid))
+			r->vol[r->n].seqid = -1;
 		r->n++;
 	}
 	free(buf);
@@ -141,6 +143,24 @@ static void record_volume(struct ev_record *r, const struct dbd_json *j, int v)
 	r->vol[r->n].seqid = dbd_json_get_int(j, v, "seqid", &n) ? -1 : n;
 	r->vol[r->n].state = dbd_json_get_int(j, v, "state", &n) ? -1 : n;
 	r->n++;
+}
+
+/* A volume the guard stopped; one it failed to stop is still a volume. */
+static void record_stopped(struct ev_record *r, const struct dbd_json *j, int v)
+{
+	char hex[40];
+	long long minor, n;
+
+	if (dbd_json_get_int(j, v, "minor", &minor) || minor < 0 || minor > 254 ||
+	    dbd_json_bool(j, dbd_json_get(j, v, "stopped")) != 1)
+		return;
+	r->stopped[r->nstopped].minor = (unsigned int)minor;
+	get_str(j, v, "block_device", r->stopped[r->nstopped].bdev, sizeof(r->stopped[0].bdev));
+	get_str(j, v, "why", r->stopped[r->nstopped].why, sizeof(r->stopped[0].why));
+	r->stopped[r->nstopped].has_uuid = !dbd_json_get_str(j, v, "uuid", hex, sizeof(hex)) &&
+					   !dbd_uuid_parse(hex, r->stopped[r->nstopped].uuid);
+	r->stopped[r->nstopped].seqid = dbd_json_get_int(j, v, "seqid", &n) ? -1 : n;
+	r->nstopped++;
 }
 
 int ev_read_record(struct ev_record *r)
@@ -174,6 +194,14 @@ int ev_read_record(struct ev_record *r)
 		if (v < 0)
 			break;
 		record_volume(r, &j, v);
+	}
+	vols = dbd_json_get(&j, 0, "stopped");
+	for (unsigned int i = 0; r->nstopped < EV_MAX; i++) {
+		int v = dbd_json_at(&j, vols, i);
+
+		if (v < 0)
+			break;
+		record_stopped(r, &j, v);
 	}
 	free(buf);
 	return 0;

@@ -22,6 +22,7 @@ struct ev_report {
 	struct {
 		unsigned int minor;
 		char outcome[32], error[32], journal[32], message[160];
+		long long seqid;	/* the manifest's, reloaded; -1 unknown */
 	} vol[EV_MAX];
 };
 
@@ -39,6 +40,15 @@ struct ev_record {
 		long long seqid;	/* -1: unknown */
 		long long state;
 	} vol[EV_MAX];
+	unsigned int nstopped;	/* tracking stopped by the shutdown guard (guard.h) */
+	struct {
+		unsigned int minor;
+		char bdev[256];
+		int has_uuid;
+		unsigned char uuid[16];
+		long long seqid;
+		char why[320];
+	} stopped[EV_MAX];
 };
 
 struct ev_previous {	/* the last verdict's broken chains */

@@ -145,6 +145,18 @@ int fix_facts(const char *version, struct fix_facts *x)
 	return 0;
 }
 
+const char *fix_affected_release(const char *version)
+{
+	for (size_t i = 0; i < sizeof(affected) / sizeof(affected[0]); i++) {
+		size_t n = strlen(affected[i].release);
+
+		if (!strncmp(version, affected[i].release, n) && version[n] != '.' &&
+		    (version[n] < '0' || version[n] > '9'))
+			return affected[i].release;
+	}
+	return NULL;
+}
+
 int fix_wanted(const struct fix_facts *x)
 {
 	return x->source == FIX_AFFECTED && !x->off;

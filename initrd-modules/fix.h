@@ -32,6 +32,10 @@ struct fix_facts {
 
 /* What is known of VERSION's source and dbdboot's dkms override of it. */
 int fix_facts(const char *version, struct fix_facts *x);
+/* The release with the bug that a module's VERSION string names ("0.12.1"
+ * for "0.12.1" or "0.12.1-2"), or NULL: what is known of a loaded module
+ * whose source is not at hand. */
+const char *fix_affected_release(const char *version);
 /* Should a build of it carry the fix? */
 int fix_wanted(const struct fix_facts *x);
 /* Put dbdboot's dkms override in place when the fix is wanted, take it

@@ -58,14 +58,14 @@ static void child(struct shared *sh, struct dbd_datto_info *parsed)
 }
 
 /* Wait for the child PID until DEADLINE_S; 0, or -ETIMEDOUT (then killed). */
-static int wait_child(pid_t pid, struct shared *sh, unsigned int deadline_s)
+static int wait_child(pid_t pid, volatile int *done, unsigned int deadline_s)
 {
 	double end = now_s() + deadline_s;
 	struct timespec ts = { 0, 5 * 1000 * 1000 };
 
-	while (!sh->done) {
+	while (!*done) {
 		if (waitpid(pid, NULL, WNOHANG) == pid)
-			return sh->done ? 0 : -ECHILD;
+			return *done ? 0 : -ECHILD;
 		if (now_s() >= end) {
 			/* Stuck inside the driver: it goes when the lock does. */
 			kill(pid, SIGKILL);
@@ -133,7 +133,7 @@ int live_read(struct live *l)
 		sh->done = 1;
 		_exit(0);
 	}
-	ret = wait_child(pid, sh, deadline);
+	ret = wait_child(pid, &sh->done, deadline);
 	if (ret == -ETIMEDOUT) {
 		ERR("could not read '%s': no answer within %u s (dattobd's lock is held: did "
 		    "an umount oops in the driver? see dmesg)", DBD_PROC_INFO_PATH, deadline);
@@ -160,6 +160,40 @@ int live_read(struct live *l)
 		     "left as the manifest had them", DBD_PROC_INFO_PATH, l->info.bad_lines);
 	merge(l, sh);
 	ret = 0;
+out:
+	munmap(sh, sizeof(*sh));
+	return ret;
+}
+
+int live_destroy(unsigned int minor)
+{
+	unsigned int deadline = deadline_from_env("DBDBOOT_TIMEOUT_DRIVER", LIVE_TIMEOUT_S);
+	struct {
+		volatile int done;
+		int ret;
+	} *sh;
+	char p[4096];
+	pid_t pid;
+	int ret;
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (!pid) {
+		int fd = open(rpath(p, DBD_CTL_PATH), O_RDONLY | O_CLOEXEC);
+
+		sh->ret = fd < 0 || ioctl(fd, DBD_IOC_DESTROY, &minor) ? -errno : 0;
+		sh->done = 1;
+		_exit(0);
+	}
+	ret = wait_child(pid, &sh->done, deadline);
+	ret = ret ? ret : sh->ret;
 out:
 	munmap(sh, sizeof(*sh));
 	return ret;

@@ -28,4 +28,9 @@ struct live {
  */
 int live_read(struct live *l);
 
+/* Stop tracking MINOR (the destroy ioctl: dattobd frees its COW manager
+ * and deletes the COW file), under the same deadline. 0, -ETIMEDOUT, or
+ * the driver's -errno. Says nothing: the caller does. */
+int live_destroy(unsigned int minor);
+
 #endif

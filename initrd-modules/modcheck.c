@@ -160,6 +160,7 @@ int module_facts(const char *kver, const char *file, struct module_facts *m)
 	info_of(mod, "vermagic", m->vermagic, sizeof(m->vermagic));
 	info_of(mod, "version", m->version, sizeof(m->version));
 	info_of(mod, "dbdboot_fix", m->fix, sizeof(m->fix));
+	info_of(mod, "srcversion", m->srcversion, sizeof(m->srcversion));
 	info_of(mod, "sig_id", m->sig_id, sizeof(m->sig_id));
 	info_of(mod, "signer", m->signer, sizeof(m->signer));
 	info_of(mod, "sig_key", m->sig_key, sizeof(m->sig_key));

@@ -20,6 +20,7 @@ struct module_facts {
 	char crc_bad_symbol[128];
 	int symvers;		/* the kernel's Module.symvers was read */
 	char version[64];
+	char srcversion[40];	/* modinfo srcversion: which build this is */
 	char fix[32];		/* modinfo dbdboot_fix: "" unless built with dbdboot's fix */
 	/* Its signature, as libkmod reads it: the signer's name and key id
 	 * (the signing certificate's serial, "AB:CD:..."); and the key id of

@@ -190,7 +190,7 @@ static int preflight(const char *kver, int force, struct facts *f, struct rebuil
 	if (f->fix_missing && f->mod.found)
 		info("%s: dattobd %s lacks dbdboot's fix of its reload bug: building it again "
 		     "with the fix", kver, f->dkms.version);
-	else if (!strcmp(f->mod.fix, FIX_TAG) && !fix_wanted(&f->fix))
+	else if (!strcmp(f->mod.fix, FIX_TAG) && f->fix.source == FIX_AFFECTED && f->fix.off)
 		info("%s: dattobd %s carries dbdboot's fix, which is switched off: building it "
 		     "again without", kver, f->dkms.version);
 	else if (!force && f->dkms.state == DKMS_INSTALLED && !strcmp(f->dkms.version, ver) &&

@@ -5,7 +5,9 @@
  * initrds follow the last changes), then writes STATE_DIR/shutdown.json:
  * this boot's id, that it got here, and each minor's uuid and seqid. The
  * next boot's verdict consumes it; a boot that ends without it (a crash, a
- * power cut, a stalled shutdown) is told apart by its absence.
+ * power cut, a stalled shutdown) is told apart by its absence. First of
+ * all, the shutdown guard (guard.h) stops tracking the volumes whose
+ * umount would hang the shutdown; the record lists them under "stopped".
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +20,7 @@
 #include "cli.h"
 #include "dbdboot.h"
 #include "files.h"
+#include "guard.h"
 #include "record.h"
 #include "rootpath.h"
 #include "sync.h"
@@ -87,8 +90,31 @@ static void put_volumes(const struct sync_result *r)
 	json_close();
 }
 
+static void put_stopped(const struct guard *g)
+{
+	char hex[33];
+
+	json_array("stopped");
+	for (unsigned int i = 0; i < g->n; i++) {
+		const struct guard_vol *v = &g->vol[i];
+
+		json_open(NULL);
+		json_int("minor", v->minor);
+		json_str("block_device", v->bdev);
+		dbd_uuid_hex(v->uuid, hex);
+		json_str("uuid", v->has_uuid ? hex : NULL);
+		json_int("seqid", v->seqid);
+		json_bool("stopped", !v->ret);
+		json_int("error", v->ret);
+		json_str("why", g->why);
+		json_close();
+	}
+	json_close();
+}
+
 /* The record's text, malloc'ed. */
-static char *record_text(const struct sync_result *r, int sync_ret, size_t *len)
+static char *record_text(const struct sync_result *r, int sync_ret, const struct guard *g,
+			 size_t *len)
 {
 	char *text = NULL;
 	FILE *f = open_memstream(&text, len);
@@ -102,6 +128,7 @@ static char *record_text(const struct sync_result *r, int sync_ret, size_t *len)
 	json_bool("initrds_stale", r->initrds_stale || sync_ret);
 	json_str("stale_kernels", r->stale_kernels);
 	put_volumes(r);
+	put_stopped(g);
 	json_close();
 	json_end();
 	json_to(NULL);
@@ -125,6 +152,8 @@ static void help(void)
 int cmd_record_shutdown(int argc, char **argv)
 {
 	static struct sync_result r;
+	static struct live l;
+	static struct guard g;
 	char p[PATH_MAX], *text;
 	size_t len;
 	int ret, sync_ret;
@@ -133,8 +162,13 @@ int cmd_record_shutdown(int argc, char **argv)
 		return help(), EXIT_OK;
 	if (argc > 1)
 		return unexpected_arg(argv[1]);
+	/* Before the sync: the manifest and the initrds then leave them out. */
+	if (!live_read(&l)) {
+		guard_assess(&l, &g);
+		guard_stop(&g);
+	}
 	sync_ret = sync_run(0, &r);
-	text = record_text(&r, sync_ret, &len);
+	text = record_text(&r, sync_ret, &g, &len);
 	if (!text) {
 		ERR("could not write '%s': out of memory", RECORD_PATH);
 		return EXIT_FAIL;
@@ -146,8 +180,8 @@ int cmd_record_shutdown(int argc, char **argv)
 		    "shutdown unclean", RECORD_PATH, strerror(-ret));
 		return EXIT_FAIL;
 	}
-	info("shutdown recorded in '%s': %u volumes, driver %s%s", RECORD_PATH,
-	     r.live_ret ? 0 : r.live.info.n, driver_str(r.live_ret),
+	info("shutdown recorded in '%s': %u volumes, %u stopped, driver %s%s", RECORD_PATH,
+	     r.live_ret ? 0 : r.live.info.n, g.n, driver_str(r.live_ret),
 	     r.initrds_stale || sync_ret ? ", initrds stale" : "");
 	return sync_ret ? EXIT_FAIL : EXIT_OK;
 }

@@ -8,7 +8,11 @@
 
 #include "cli.h"
 #include "dbdboot.h"
+#include "dbdboot/dattobd.h"
 #include "facts.h"
+#include "guard.h"
+#include "rootpath.h"
+#include "uuid.h"
 
 static void help(void)
 {
@@ -23,7 +27,10 @@ static void help(void)
 	      "the agent, the boot script and the current manifest; whether the module\n"
 	      "carries dbdboot's fix of dattobd's reload bug (dbdboot(8), DRIVER FIX).\n"
 	      "Default: all kernels.\n"
-	      "Exit status 1 when a kernel that has an image is not ready to boot tracked.\n"
+	      "And, when the loaded dattobd has the reload bug, which volumes' chains the next\n"
+	      "shutdown will end (dbdboot stops their tracking before their umounts).\n"
+	      "Exit status 1 when a kernel that has an image is not ready to boot tracked,\n"
+	      "or a chain will end at the next shutdown.\n"
 	      "\n"
 	      "  -k, --kernel KVER  only this kernel\n"
 	      "  -a, --all          every installed kernel (the default)\n"
@@ -162,6 +169,43 @@ static void show_json(const struct facts *f, int running)
 	json_close();
 }
 
+/* The shutdown guard's view of the running system: 1 when chains are at risk. */
+static int show_guard(void)
+{
+	static struct live l;
+	static struct guard g;
+	char p[PATH_MAX], hex[33];
+
+	if (!path_exists(rpath(p, "/sys/module/" DBD_MODULE_NAME)) || live_read(&l))
+		return 0;
+	guard_assess(&l, &g);
+	if (opt.json) {
+		json_open("shutdown_guard");
+		json_str("loaded_version", g.version);
+		json_bool("driver_at_risk", g.at_risk);
+		json_str("why", g.why);
+		json_array("volumes_at_risk");
+		for (unsigned int i = 0; i < g.n; i++) {
+			json_open(NULL);
+			json_int("minor", g.vol[i].minor);
+			json_str("block_device", g.vol[i].bdev);
+			dbd_uuid_hex(g.vol[i].uuid, hex);
+			json_str("uuid", g.vol[i].has_uuid ? hex : NULL);
+			json_int("seqid", g.vol[i].seqid);
+			json_close();
+		}
+		json_close();
+		json_close();
+	}
+	for (unsigned int i = 0; !opt.json && i < g.n; i++)
+		warn("the chain of minor %u ('%s') ends at the next shutdown: %s. dbdboot stops "
+		     "its tracking before its umount, which would hang the shutdown; the backup "
+		     "after the reboot must be a full one. Reloaded volumes keep their chains once "
+		     "the loaded dattobd carries the fix: see 'driver fix' above, then reboot",
+		     g.vol[i].minor, g.vol[i].bdev, g.why);
+	return g.n > 0;
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -216,8 +260,10 @@ int cmd_status(int argc, char **argv)
 		else
 			show_text(&f, !strcmp(list[i], u.release));
 	}
-	if (opt.json) {
+	if (opt.json)
 		json_close();
+	bad |= show_guard();
+	if (opt.json) {
 		json_close();
 		json_end();
 	}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "dbdboot.h"
+#include "rootpath.h"
 
 struct opts opt = { .root = "" };
 
@@ -48,6 +49,28 @@ void say_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsay("", fmt, ap);
 	va_end(ap);
+}
+
+void kmsg(int level, const char *fmt, ...)
+{
+	char p[PATH_MAX], line[640];
+	va_list ap;
+	int fd, n;
+
+	n = snprintf(line, sizeof(line), "<%d>dbdboot: ", level);
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if ((size_t)n > sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	fd = open(rpath(p, "/dev/kmsg"), O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, line, (size_t)n) < 0) {
+		/* the kernel log is a witness, not a must */
+	}
+	close(fd);
 }
 
 void say_verbose(const char *fmt, ...)

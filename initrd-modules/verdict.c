@@ -39,7 +39,8 @@ static struct ev_record rec;
 static struct ev_previous prev;
 static struct live live;
 static int live_ret;
-static struct judged judged[DBD_MANIFEST_MAX_VOLUMES];
+static struct judged judged[DBD_MANIFEST_MAX_VOLUMES + EV_MAX];
+static struct dbd_volume stopped_vol[EV_MAX];	/* stopped, and gone from the manifest */
 
 __attribute__((format(printf, 3, 4)))
 static int broken(struct judged *j, const char *code, const char *fmt, ...)
@@ -266,13 +267,31 @@ static int judge_earlier(struct judged *j)
 	return 0;
 }
 
+/* Stopped by dbdboot's shutdown guard at the previous shutdown (guard.h),
+ * and no new chain since (same uuid, or none). 1 when so. */
+static int judge_stopped(struct judged *j)
+{
+	for (unsigned int i = 0; rec.present && i < rec.nstopped; i++) {
+		if (rec.stopped[i].minor != j->v->minor)
+			continue;
+		if (rec.stopped[i].has_uuid && j->has_uuid &&
+		    memcmp(rec.stopped[i].uuid, j->uuid, 16))
+			return 0;
+		return broken(j, "stopped-at-shutdown", "dbdboot stopped its tracking at the "
+			      "previous shutdown, before its umount, which would have hung the "
+			      "shutdown: %s. See dbdboot status (driver fix)", rec.stopped[i].why);
+	}
+	return 0;
+}
+
 static void judge(struct judged *j, const struct dbd_volume *v)
 {
 	memset(j, 0, sizeof(*j));
 	j->v = v;
 	j->recorded_seqid = -1;
 	identity(j);
-	if (judge_earlier(j) || judge_agent(j) || judge_record(j) || judge_live(j))
+	if (judge_earlier(j) || judge_stopped(j) || judge_agent(j) || judge_record(j) ||
+	    judge_live(j))
 		return;
 	j->verdict = "resumed";
 	snprintf(j->message, sizeof(j->message), "reloaded before its first read-write mount, "
@@ -406,6 +425,29 @@ static void help(void)
 	      "Exit status: 0 every volume resumed, 1 otherwise, 2 bad usage.\n", stdout);
 }
 
+/* The volumes the guard stopped at the previous shutdown that the manifest
+ * no longer lists (the sync after it left them out), unless a new chain is
+ * on their minor now: judged too, so that the verdict names them once. */
+static unsigned int stopped_volumes(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; rec.present && i < rec.nstopped; i++) {
+		unsigned int m = rec.stopped[i].minor, k;
+
+		for (k = 0; k < man.n && man.vol[k].minor != m; k++)
+			;
+		if (k < man.n || live_dev(m))
+			continue;
+		memset(&stopped_vol[n], 0, sizeof(stopped_vol[n]));
+		stopped_vol[n].minor = m;
+		snprintf(stopped_vol[n].device, sizeof(stopped_vol[n].device), "%s",
+			 rec.stopped[i].bdev);
+		n++;
+	}
+	return n;
+}
+
 static int gather(void)
 {
 	int ret;
@@ -423,6 +465,7 @@ int cmd_verdict(int argc, char **argv)
 		{ "json", no_argument, NULL, 'J' }, { "help", no_argument, NULL, 'h' },
 		{ "update", no_argument, NULL, 'u' }, { NULL, 0, NULL, 0 },
 	};
+	unsigned int n, extra;
 	int c, all = 1, ret, update = 0;
 	char p[PATH_MAX];
 
@@ -444,11 +487,13 @@ int cmd_verdict(int argc, char **argv)
 		return EXIT_OK;	/* no verdict this boot yet: dbdboot-verdict.service makes it */
 	if ((ret = gather()))
 		return EXIT_FAIL;
-	for (unsigned int i = 0; i < man.n; i++) {
-		judge(&judged[i], &man.vol[i]);
+	extra = stopped_volumes();
+	n = man.n + extra;
+	for (unsigned int i = 0; i < n; i++) {
+		judge(&judged[i], i < man.n ? &man.vol[i] : &stopped_vol[i - man.n]);
 		all &= !strcmp(judged[i].verdict, "resumed");
 		if (!opt.json)
-			printf("minor %u %s: %s%s%s\n", man.vol[i].minor, man.vol[i].device,
+			printf("minor %u %s: %s%s%s\n", judged[i].v->minor, judged[i].v->device,
 			       judged[i].verdict, judged[i].reason ? ": " : "",
 			       judged[i].reason ? judged[i].message : "");
 	}
@@ -456,9 +501,9 @@ int cmd_verdict(int argc, char **argv)
 		warn("at the previous shutdown the initrds%s%s could not get the current manifest "
 		     "(/boot read-only or full?): run dbdboot sync", rec.stale_kernels[0] ? " of " : "",
 		     rec.stale_kernels);
-	ret = save(man.n, all);
-	to_kmsg(man.n);
+	ret = save(n, all);
+	to_kmsg(n);
 	if (opt.json)
-		put_verdict(NULL, man.n, all);
+		put_verdict(NULL, n, all);
 	return ret || !all ? EXIT_FAIL : EXIT_OK;
 }

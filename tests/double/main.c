@@ -107,3 +107,10 @@ module_exit(dbd_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("dattobd test double for dbdboot's tests (tracks no blocks)");
 MODULE_VERSION(DBD_DOUBLE_VERSION);
+/* The double has no reload bug: it says so as dbdboot's fixed builds of
+ * 0.12.1 do, so that dbdboot's shutdown guard leaves its volumes alone.
+ * Built with DBD_DOUBLE_UNFIXED it says nothing, as the driver as it is
+ * (tests/double/README.md). */
+#ifndef DBD_DOUBLE_UNFIXED
+MODULE_INFO(dbdboot_fix, "reload-cow-dev");
+#endif
