@@ -178,6 +178,33 @@ build_real() {
 		rm -rf "$cache"
 		mv "$cache.tmp" "$cache"
 	fi
+	if [ "$want" = carried ] && [ "$FLAVOUR" = real ]; then
+		build_unfixed "$cache"
+	fi
+}
+
+# The same release built as it is, without the fix, for the driver's bug
+# as it is (TEST-92-real-unfixed): as dkms would build it (its configure
+# step, then kbuild), into the image at /dbdboot-tests/dattobd-unfixed.ko,
+# where a scenario puts it in place of the fixed build. Cached with that
+# build (the real system only; the dracut one does not need it).
+build_unfixed() {
+	local cache=$1 u=/tmp/dattobd-unfixed t
+	if [ ! -f "$cache/unfixed.ko" ]; then
+		t=$(date +%s)
+		rm -rf "${R:?}$u"
+		cp -a "$R/usr/src/dattobd-$DVER" "$R$u"
+		rm -rf "${R:?}$u/patches"
+		in_chroot "$R" sh -c "cd $u && ./genconfig.sh '$KVER' -j2 && make -j2 -C /lib/modules/$KVER/build M=$u KVER=$KVER modules" \
+			>"$SYS/unfixed.log" 2>&1 || die "the build of dattobd $DVER without the fix failed, see $SYS/unfixed.log"
+		cp "$R$u/dattobd.ko" "$cache/unfixed.ko.tmp"
+		mv "$cache/unfixed.ko.tmp" "$cache/unfixed.ko"
+		rm -rf "${R:?}$u"
+		log "real dattobd $DVER built without the fix in $(since "$t") s"
+	fi
+	[ -z "$(modinfo -F dbdboot_fix "$cache/unfixed.ko")" ] ||
+		die "$cache/unfixed.ko carries dbdboot's fix"
+	cp "$cache/unfixed.ko" "$R/dbdboot-tests/dattobd-unfixed.ko"
 }
 
 t0=$(date +%s)

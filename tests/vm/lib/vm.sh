@@ -47,6 +47,7 @@
 #   vm_expect_shutdown BOOT         BOOT's shutdown finished on its own (the
 #                                   guest rebooted, QEMU exited 0), no oops
 #   vm_expect_no_oops BOOT          the kernel did not oops in BOOT
+#   vm_expect_no_log BOOT TEXT      the serial log of BOOT lacks TEXT
 #   vm_expect_log_order BOOT FIRST THEN
 #                                   the serial log of BOOT has a line
 #                                   matching FIRST (an extended regex) before
@@ -239,6 +240,11 @@ vm_expect_no_oops() { # vm_expect_no_oops BOOT
 vm_expect_log() { # vm_expect_log BOOT TEXT
 	grep -aqF -- "$2" "$SC_DIR/boot-$1.log" ||
 		die "boot $1 of $SC_NAME: the serial log lacks '$2'"
+}
+
+vm_expect_no_log() { # vm_expect_no_log BOOT TEXT
+	! grep -aqF -- "$2" "$SC_DIR/boot-$1.log" ||
+		die "boot $1 of $SC_NAME: the serial log has '$2': $(grep -aF -m1 -- "$2" "$SC_DIR/boot-$1.log" | tr -d '\r')"
 }
 
 vm_expect_log_order() { # vm_expect_log_order BOOT FIRST THEN
