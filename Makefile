@@ -73,7 +73,7 @@ AGENT := $(BUILD)/dbdboot-early
 # The systemd generator: glibc; the agent's command-line reader, the parsers.
 GEN := $(BUILD)/dbdboot-generator
 GEN_SRCS := $(wildcard generator/*.c) early-agent/cmdline.c lib/manifest.c lib/devspec.c \
-	lib/fstab.c lib/unitname.c lib/jsonread.c lib/atomic.c lib/uuid.c lib/fmt.c
+	lib/fstab.c lib/unitname.c lib/jsonread.c lib/atomic.c lib/uuid.c lib/fmt.c lib/say.c
 GEN_CPPFLAGS := -Igenerator
 
 # The host utility: glibc, libkmod, the decompressors.

@@ -24,6 +24,7 @@
 
 #include "agent.h"
 #include "devspec.h"
+#include "say.h"
 #include "fstab.h"
 #include "generator.h"
 #include "jsonread.h"
@@ -44,15 +45,12 @@ void gen_say(const char *fmt, ...)
 {
 	char line[600];
 	va_list ap;
-	int n = snprintf(line, sizeof(line), "<4>dbdboot-generator: ");
+	size_t n;
 
 	va_start(ap, fmt);
-	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	n = dbd_kmsg_line(line, sizeof(line), 4, "dbdboot-generator", fmt, ap);
 	va_end(ap);
-	if ((size_t)n > sizeof(line) - 2)
-		n = (int)sizeof(line) - 2;
-	line[n++] = '\n';
-	if (write(log_fd, log_fd == 2 ? line + 3 : line, (size_t)n - (log_fd == 2 ? 3 : 0)) < 0)
+	if (write(log_fd, log_fd == 2 ? line + 3 : line, n - (log_fd == 2 ? 3 : 0)) < 0)
 		return;
 }
 

@@ -12,6 +12,7 @@
 
 #include "dbdboot.h"
 #include "rootpath.h"
+#include "say.h"
 
 struct opts opt = { .root = "" };
 
@@ -55,19 +56,16 @@ void kmsg(int level, const char *fmt, ...)
 {
 	char p[PATH_MAX], line[640];
 	va_list ap;
-	int fd, n;
+	size_t n;
+	int fd;
 
-	n = snprintf(line, sizeof(line), "<%d>dbdboot: ", level);
 	va_start(ap, fmt);
-	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	n = dbd_kmsg_line(line, sizeof(line), level, "dbdboot", fmt, ap);
 	va_end(ap);
-	if ((size_t)n > sizeof(line) - 2)
-		n = (int)sizeof(line) - 2;
-	line[n++] = '\n';
 	fd = open(rpath(p, "/dev/kmsg"), O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (write(fd, line, (size_t)n) < 0) {
+	if (write(fd, line, n) < 0) {
 		/* the kernel log is a witness, not a must */
 	}
 	close(fd);
