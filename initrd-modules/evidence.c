@@ -142,6 +142,7 @@ static void record_volume(struct ev_record *r, const struct dbd_json *j, int v)
 				!dbd_uuid_parse(hex, r->vol[r->n].uuid);
 	r->vol[r->n].seqid = dbd_json_get_int(j, v, "seqid", &n) ? -1 : n;
 	r->vol[r->n].state = dbd_json_get_int(j, v, "state", &n) ? -1 : n;
+	r->vol[r->n].has_error = !dbd_json_get_int(j, v, "error", &r->vol[r->n].error);
 	r->n++;
 }
 

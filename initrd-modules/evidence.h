@@ -38,7 +38,9 @@ struct ev_record {
 		int has_uuid;
 		unsigned char uuid[16];
 		long long seqid;	/* -1: unknown */
-		long long state;
+		long long state;	/* -1: missing */
+		int has_error;		/* an "error" that is an integer */
+		long long error;	/* the driver's, at that shutdown */
 	} vol[EV_MAX];
 	unsigned int nstopped;	/* tracking stopped by the shutdown guard (guard.h) */
 	struct {

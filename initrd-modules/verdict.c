@@ -38,7 +38,7 @@ static struct ev_report rep;
 static struct ev_record rec;
 static struct ev_previous prev;
 static struct live live;
-static int live_ret;
+static int live_ret, rep_bad, rec_bad, prev_bad;
 static struct judged judged[DBD_MANIFEST_MAX_VOLUMES + EV_MAX];
 static struct dbd_volume stopped_vol[EV_MAX];	/* stopped, and gone from the manifest */
 
@@ -131,6 +131,9 @@ static int judge_agent(struct judged *j)
 {
 	int i;
 
+	if (rep_bad)
+		return broken(j, "report-unreadable", "the agent's report (/run/dbdboot/early.json) "
+			      "could not be read: what it did at boot is unknown");
 	if (!rep.present)
 		return broken(j, "not-reloaded", "no report from dbdboot-early (/run/dbdboot/"
 			      "early.json): the initrd lacks dbdboot, or the agent never ran");
@@ -175,6 +178,9 @@ static int judge_record(struct judged *j)
 {
 	int r;
 
+	if (rec_bad)
+		return broken(j, "record-unreadable", "the previous shutdown's record could not be "
+			      "read: it cannot vouch for the chain");
 	if (!rec.present)
 		return broken(j, "unclean-shutdown", "the previous boot did not shut down cleanly "
 			      "(no shutdown record: a crash, a power cut, or a stalled shutdown)");
@@ -185,9 +191,22 @@ static int judge_record(struct judged *j)
 	if (r < 0 || !rec.vol[r].has_uuid)
 		return broken(j, "not-tracked-at-shutdown", "minor %u was not tracked at the "
 			      "previous shutdown", j->v->minor);
+	if (rec.vol[r].state < 0 || !rec.vol[r].has_error)
+		return broken(j, "record-incomplete", "the previous shutdown's record lacks minor "
+			      "%u's %s: it cannot vouch for the chain", j->v->minor,
+			      rec.vol[r].state < 0 ? "state" : "error");
+	if (rec.vol[r].error)
+		return broken(j, "error-at-shutdown", "at the previous shutdown dattobd reported "
+			      "error %lld on it: its tracking had failed during that boot",
+			      rec.vol[r].error);
 	if (!strcmp(j->journal, "needs-recovery"))
 		return broken(j, "journal-replayed", "its journal needed recovery at the reload: "
 			      "the mount replayed it before tracking was active (untracked writes)");
+	/* "none": no journal to replay (ext2). Anything else is no proof. */
+	if (strcmp(j->journal, "clean") && strcmp(j->journal, "none"))
+		return broken(j, "journal-unknown", "the agent could not tell whether its journal "
+			      "was clean at the reload (journal '%s'): a replay at the mount would "
+			      "have been untracked", j->journal);
 	return 0;
 }
 
@@ -228,6 +247,9 @@ static int judge_live(struct judged *j)
 	if (!d)
 		return broken(j, "not-tracked", "dattobd does not track minor %u now",
 			      j->v->minor);
+	if (!d->has_state || d->state > DBD_STATE_UNVERIFIED_SNAP)
+		return broken(j, "driver-state-unknown", "dattobd gives minor %u %s", j->v->minor,
+			      d->has_state ? "a state dbdboot does not know" : "no state");
 	if (d->state & DBD_STATE_UNVERIFIED) {
 		if (d->error)
 			return broken(j, errno_word(d->error), "activation failed with error %d "
@@ -239,6 +261,15 @@ static int judge_live(struct judged *j)
 		j->verdict = "pending";
 		snprintf(j->message, sizeof(j->message), "reloaded, not mounted read-write yet: "
 			 "run dbdboot verdict again after its mount");
+		return 2;
+	}
+	if (d->error)
+		return broken(j, "driver-error", "dattobd reports error %d on it now (%s): its "
+			      "tracking failed at this boot", d->error, strerror(-d->error));
+	if (!(d->state & DBD_STATE_ACTIVE)) {
+		j->verdict = "pending";
+		snprintf(j->message, sizeof(j->message), "dormant: not mounted now (state %lu); "
+			 "run dbdboot verdict again once it is mounted", d->state);
 		return 2;
 	}
 	if (memcmp(d->uuid, rec.vol[r].uuid, 16))
@@ -254,6 +285,10 @@ static int judge_earlier(struct judged *j)
 {
 	static const char lead[] = "the chain broke at an earlier boot";
 
+	if (prev_bad)
+		return broken(j, "previous-verdict-unreadable", "the previous verdict (%s) could "
+			      "not be read: whether this chain broke at an earlier boot is unknown",
+			      VERDICT_PATH_KEPT);
 	for (unsigned int i = 0; j->has_uuid && i < prev.n; i++) {
 		const char *m = prev.broken[i].message;
 
@@ -448,13 +483,17 @@ static unsigned int stopped_volumes(void)
 	return n;
 }
 
+/* A witness that could not be read (said already) vouches for nothing:
+ * the volumes are judged, chain-broken for it. */
 static int gather(void)
 {
 	int ret;
 
-	if ((ret = read_manifest()) || (ret = ev_read_report(&rep)) ||
-	    (ret = ev_read_record(&rec)) || (ret = ev_read_previous(&prev)))
+	if ((ret = read_manifest()))
 		return ret;
+	rep_bad = ev_read_report(&rep);
+	rec_bad = ev_read_record(&rec);
+	prev_bad = ev_read_previous(&prev);
 	live_ret = live_read(&live);
 	return 0;
 }

@@ -35,3 +35,26 @@ fake_program() {
 		ln -f "$first" "$R/usr/sbin/$1"
 	done
 }
+
+# datto_info [MINOR STATE UUID SEQID BDEV COW ERROR]...: write R/proc/datto-info
+# as dattobd 0.12.1 writes it (UUID "-": none, as while unverified; STATE
+# "-": no state line).
+datto_info() {
+	{
+		printf '{\n\t"version": "0.12.1",\n\t"devices": [\n'
+		local first=1 f
+		while [ $# -ge 7 ]; do
+			[ $first = 1 ] || printf ',\n'
+			first=0
+			f=("\"minor\": $1" "\"cow_file\": \"$6\"" "\"block_device\": \"$5\"" '"max_cache": 314572800')
+			[ "$3" = - ] || f+=("\"seq_id\": $4" "\"uuid\": \"$3\"")
+			[ "$7" = 0 ] || f+=("\"error\": $7")
+			[ "$2" = - ] || f+=("\"state\": $2")
+			printf '\t\t{\n'
+			printf '\t\t\t%s,\n' "${f[@]:0:${#f[@]}-1}"
+			printf '\t\t\t%s\n\t\t}' "${f[-1]}"
+			shift 7
+		done
+		printf '\n\t]\n}\n'
+	} >"$R/proc/datto-info"
+}

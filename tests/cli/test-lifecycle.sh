@@ -18,24 +18,6 @@ echo 11111111-2222-3333-4444-555555555555 >"$R/proc/sys/kernel/random/boot_id"
 mke2fs -q -F -t ext4 -U 0b5c5a3e-1111-2222-3333-444455556666 "$R/dev/vdb" 8M >/dev/null 2>&1
 truncate -s 1M "$R/dev/vdc"	# no filesystem: no UUID
 
-# datto_info [MINOR STATE UUID SEQID BDEV COW ERROR]...: write /proc/datto-info.
-datto_info() {
-	{
-		printf '{\n\t"version": "0.12.1",\n\t"devices": [\n'
-		local first=1
-		while [ $# -ge 7 ]; do
-			[ $first = 1 ] || printf ',\n'
-			first=0
-			printf '\t\t{\n\t\t\t"minor": %s,\n\t\t\t"cow_file": "%s",\n\t\t\t"block_device": "%s",\n' "$1" "$6" "$5"
-			printf '\t\t\t"max_cache": 314572800,\n'
-			[ "$3" = - ] || printf '\t\t\t"seq_id": %s,\n\t\t\t"uuid": "%s",\n' "$4" "$3"
-			[ "$7" = 0 ] || printf '\t\t\t"error": %s,\n' "$7"
-			printf '\t\t\t"state": %s\n\t\t}' "$2"
-			shift 7
-		done
-		printf '\n\t]\n}\n'
-	} >"$R/proc/datto-info"
-}
 run() { "$D" --root "$R" "$@"; }
 unchanged() { # unchanged FILE SUM: FILE still has checksum SUM
 	[ "$(sha256sum <"$1")" = "$2" ] || { echo "# $1 changed" >&2; return 1; }

@@ -1,0 +1,123 @@
+#!/bin/bash
+# The verdict says "resumed" only when every witness positively agrees
+# (dbdboot-verdict(5), THE RULE), on a fake root: a driver error on an
+# active volume, an error recorded at the previous shutdown, a record
+# without a volume's error, a journal the agent could not read (or did not
+# name, or named with a word dbdboot does not know), a state missing or out
+# of range, a dormant volume. Each case starts from a boot that resumes
+# (checked first), then changes one witness.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/cli/tap.sh
+. "$TOP/tests/cli/tap.sh"
+# shellcheck source=tests/cli/fakeroot.sh
+. "$TOP/tests/cli/fakeroot.sh"
+U1=00112233445566778899aabbccddeeff
+REC=$R/var/lib/dbdboot/shutdown.json
+
+mkdir -p "$R/proc/sys/kernel/random" "$R/proc/self" "$R/dev" "$R/etc/dbdboot" "$R/run/dbdboot"
+echo 11111111-2222-3333-4444-555555555555 >"$R/proc/sys/kernel/random/boot_id"
+: >"$R/proc/self/mountinfo"
+mke2fs -q -F -t ext4 -U 0b5c5a3e-1111-2222-3333-444455556666 "$R/dev/vdb" 8M >/dev/null 2>&1
+run() { "$D" --root "$R" "$@"; }
+# report JOURNAL: the agent's report: minor 0 reloaded, its journal JOURNAL ("-": no such key).
+report() {
+	local j=", \"journal\": \"$1\""
+	[ "$1" != - ] || j=''
+	printf '{"report_version": 1, "status": "done", "module": {"outcome": "loaded"}, "volumes": [{"minor": 0, "device": "x", "seqid": 4, "outcome": "reloaded", "error": "", "message": ""%s}]}\n' "$j" \
+		>"$R/run/dbdboot/early.json"
+}
+# shutdown [ERROR]: the previous boot shut down cleanly, minor 0 active (with ERROR).
+shutdown() {
+	datto_info 0 2 $U1 4 /dev/vdb /.datto "${1:-0}"
+	run record-shutdown >/dev/null 2>&1
+}
+# boot: the next boot (its run files, and the memory of earlier breaks, gone).
+boot() {
+	rm -f "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json "$R/var/lib/dbdboot/verdict.json"
+	report clean
+	datto_info 0 2 $U1 4 /dev/vdb /.datto 0
+}
+# reason WANT: the verdict of minor 0 is chain-broken for WANT, and exits 1.
+reason() {
+	local out rc=0
+	out=$(run verdict -J 2>&1) || rc=$?
+	case $out in *"\"reason\": \"$1\""*) [ $rc = 1 ] && return 0 ;; esac
+	echo "# exit $rc: $out" >&2
+	return 1
+}
+verdict_is() { run verdict -J 2>&1 | grep -q "\"verdict\": \"$1\""; }
+
+datto_info 0 2 $U1 4 /dev/vdb /.datto 0
+run sync >/dev/null 2>&1
+shutdown
+boot
+ok "the baseline resumes" status_is 0 run verdict
+
+# 1. An active volume with a driver error now.
+for e in -28 -5 -22; do
+	shutdown
+	boot
+	datto_info 0 2 $U1 4 /dev/vdb /.datto "$e"
+	ok "active with error $e now: chain-broken, driver-error" reason driver-error
+done
+shutdown
+boot
+datto_info 0 3 $U1 4 /dev/vdb /.datto -28
+ok "active snapshot with an error: chain-broken" reason driver-error
+
+# 2. An error recorded at the previous shutdown, gone now.
+shutdown -28
+boot
+ok "error -28 at the previous shutdown: chain-broken, error-at-shutdown" reason error-at-shutdown
+shutdown
+sed -i 's/"error":/"errno":/' "$REC"
+boot
+ok "a record without the volume's error: chain-broken, record-incomplete" reason record-incomplete
+shutdown
+sed -i 's/"error": 0/"error": "x"/' "$REC"
+boot
+ok "a record whose error is no number: chain-broken, record-incomplete" reason record-incomplete
+shutdown
+sed -i 's/"state":/"stat":/' "$REC"
+boot
+ok "a record without the volume's state: chain-broken, record-incomplete" reason record-incomplete
+shutdown
+truncate -s 100 "$REC"
+boot
+ok "a truncated record: chain-broken, record-unreadable" reason record-unreadable
+ok "... and the verdict is written all the same" grep -q '"record-unreadable"' "$R/run/dbdboot/verdict.json"
+shutdown
+boot
+printf '{"report_version": 1, "volumes": [' >"$R/run/dbdboot/early.json"
+ok "a truncated report: chain-broken, report-unreadable" reason report-unreadable
+
+# 4. The journal at the reload: only clean (or none) vouches.
+for j in unknown - weird ''; do
+	shutdown
+	boot
+	report "$j"
+	ok "journal '$j': chain-broken, journal-unknown" reason journal-unknown
+done
+shutdown
+boot
+report none
+ok "no journal (ext2): resumed" status_is 0 run verdict
+
+# 5. The driver's state: missing, out of range, dormant.
+shutdown
+boot
+datto_info 0 - $U1 4 /dev/vdb /.datto 0
+ok "no state in /proc/datto-info: chain-broken, driver-state-unknown" reason driver-state-unknown
+for s in 9 6 -1; do
+	shutdown
+	boot
+	datto_info 0 "$s" $U1 4 /dev/vdb /.datto 0
+	ok "state $s: chain-broken, driver-state-unknown" reason driver-state-unknown
+done
+shutdown
+boot
+datto_info 0 0 $U1 4 /dev/vdb /.datto 0
+ok "dormant (state 0, unmounted now): pending, not resumed" verdict_is pending
+ok "... exit 1" status_is 1 run verdict
+tap_end
