@@ -98,15 +98,19 @@ run_unit() {
 		tap_program "unit/$(basename "$t")" "$RESULTS/$(basename "$t").log" "$t"
 	done
 	# The fuzzers run two at a time (one per core), their results in order.
-	local -a fuzzers=()
+	# Only their own pids are waited for: the VM systems and scenarios run
+	# in the background meanwhile.
+	local -a fuzzers=() pids=()
 	for f in "$BUILD"/tests/fuzz-*; do
 		[ -x "$f" ] && fuzzers+=("$f")
 	done
 	for ((i = 0; i < ${#fuzzers[@]}; i += 2)); do
+		pids=()
 		for f in "${fuzzers[@]:i:2}"; do
 			run_fuzzer "$f" &
+			pids+=($!)
 		done
-		wait
+		wait "${pids[@]}"
 	done
 	for f in "${fuzzers[@]}"; do
 		local n
@@ -119,14 +123,19 @@ run_unit() {
 	done
 	# Every script through shellcheck, two at a time (one per core), the results in order.
 	local -a scripts=()
-	local i
+	local i k
+	local -a slot=(0 0)
 	mapfile -t scripts < <(shell_scripts)
 	mkdir -p "$RESULTS/shellcheck"
 	for i in "${!scripts[@]}"; do
+		k=$((i % 2))
+		[ "${slot[$k]}" = 0 ] || wait "${slot[$k]}"
 		shellcheck_one "${scripts[$i]}" "$RESULTS/shellcheck/$i" &
-		[ "$(jobs -rp | wc -l)" -lt 2 ] || wait -n
+		slot[k]=$!
 	done
-	wait
+	for k in 0 1; do
+		[ "${slot[$k]}" = 0 ] || wait "${slot[$k]}"
+	done
 	for i in "${!scripts[@]}"; do
 		f=${scripts[$i]}
 		if [ "$(cat "$RESULTS/shellcheck/$i.rc")" = 0 ]; then
@@ -152,40 +161,56 @@ vm_cost() { # vm_cost S
 }
 
 # Scenarios run VM_JOBS at a time (default 2, one per core: two TCG guests
-# in parallel finish well before two in a row), the longest first, each
-# started as soon as a slot is free; results print in the order given.
-run_vm() {
-	local s jobs=${VM_JOBS:-2} running=0 next=0
-	local -a order=() started=()
+# in parallel finish well before two in a row); results print in the order
+# given, after the unit tests'. The scenarios S..., run in the background of the unit tests: each starts
+# once its system is prepared (RESULTS/vm-prepare-FLAVOUR.rc), the longest
+# first among those ready; one at a time while the unit tests run (they
+# leave a core idle most of the time; RESULTS/unit.done says they are
+# over), VM_JOBS (2) at a time after. A scenario whose system could not be
+# prepared is not started: its result says so. Each status into
+# RESULTS/vm-NAME.rc; report_vm counts them.
+vm_schedule() { # vm_schedule S...
+	local s f i jobs running pick
+	local -a pending=() started=()
 	for s in "$@"; do
 		rm -f "$RESULTS/vm-$(basename "$s").rc"
 	done
-	while read -r _ s; do order+=("$s"); done < <(for s in "$@"; do echo "$(vm_cost "$s") $s"; done |
+	while read -r _ s; do pending+=("$s"); done < <(for s in "$@"; do echo "$(vm_cost "$s") $s"; done |
 		sort -s -k1,1nr)
-	while [ "$next" -lt ${#order[@]} ] || [ "$running" -gt 0 ]; do
+	while [ ${#pending[@]} -gt 0 ]; do
+		jobs=${VM_JOBS:-2}
+		[ -f "$RESULTS/unit.done" ] || jobs=1
 		running=0
 		for s in "${started[@]}"; do
 			[ -f "$RESULTS/vm-$(basename "$s").rc" ] || running=$((running + 1))
 		done
-		if [ "$running" -lt "$jobs" ] && [ "$next" -lt ${#order[@]} ]; then
-			s=${order[$next]}
-			next=$((next + 1))
-			started+=("$s")
-			echo "# vm scenario $(basename "$s") started"
-			(r=$RESULTS/vm-$(basename "$s")
-				bash "$s/test.sh" >"$r.log" 2>&1
-				echo $? >"$r.rc.tmp" && mv "$r.rc.tmp" "$r.rc") &
+		pick=-1
+		for i in "${!pending[@]}"; do
+			[ -f "$RESULTS/vm-prepare-$(vm_flavour "${pending[$i]}").rc" ] && { pick=$i; break; }
+		done
+		if [ "$running" -ge "$jobs" ] || [ "$pick" = -1 ]; then
+			sleep 1
 			continue
 		fi
-		[ "$running" -gt 0 ] && sleep 1
+		s=${pending[$pick]}
+		unset "pending[$pick]"
+		pending=("${pending[@]}")
+		f=$(vm_flavour "$s")
+		r=$RESULTS/vm-$(basename "$s")
+		if [ "$(cat "$RESULTS/vm-prepare-$f.rc")" != 0 ]; then
+			echo "vm: error: its system ($f) could not be prepared, see $RESULTS/vm-prepare-$f.log" >"$r.log"
+			echo 1 >"$r.rc"
+			continue
+		fi
+		started+=("$s")
+		echo "# vm scenario $(basename "$s") started"
+		(bash "$s/test.sh" >"$r.log" 2>&1
+			echo $? >"$r.rc.tmp" && mv "$r.rc.tmp" "$r.rc") &
 	done
 	wait
-	for s in "$@"; do
-		report_vm "$s"
-	done
 }
 
-# Wait for scenario S (started by run_vm) and count its result.
+# Wait for scenario S (started by vm_schedule) and count its result.
 report_vm() { # report_vm S
 	local s=$1 log rc
 	log=$RESULTS/vm-$(basename "$1").log
@@ -292,20 +317,35 @@ done
 if [ $want_vm = 1 ] && [ ${#scenarios[@]} = 0 ]; then
 	for d in "$TOP"/tests/vm/TEST-*; do [ -d "$d" ] && scenarios+=("$d"); done
 fi
-[ $want_vm = 1 ] && [ ${#scenarios[@]} -gt 0 ] && prepare_start "${scenarios[@]}"
+rm -f "$RESULTS/unit.done"
+runnable=()
+if [ $want_vm = 1 ] && [ ${#scenarios[@]} -gt 0 ]; then
+	prepare_start "${scenarios[@]}"
+	for d in "${scenarios[@]}"; do
+		case $(vm_flavour "$d") in
+		real*) [ -z "$REAL_WHY" ] || continue ;;
+		esac
+		runnable+=("$d")
+	done
+	vm_schedule "${runnable[@]}" &
+	VM_PID=$!
+fi
 [ $want_unit = 1 ] && run_unit
+: >"$RESULTS/unit.done"
 if [ $want_vm = 1 ]; then
 	if [ ${#scenarios[@]} = 0 ]; then
 		result FAIL "vm" "no scenario found"
-	elif prepare_report; then
-		runnable=()
+	else
+		prepare_report || true
 		for d in "${scenarios[@]}"; do
 			case $(vm_flavour "$d") in
-			real*) [ -z "$REAL_WHY" ] || { skip_real "$d"; continue; } ;;
+			real*) [ -z "$REAL_WHY" ] || skip_real "$d" ;;
 			esac
-			runnable+=("$d")
 		done
-		[ ${#runnable[@]} = 0 ] || run_vm "${runnable[@]}"
+		wait "$VM_PID"
+		for d in "${runnable[@]}"; do
+			report_vm "$d"
+		done
 	fi
 fi
 
