@@ -57,6 +57,9 @@ double now_s(void);
 /* Read a whole file (up to MAX bytes) into a malloc'ed buffer, NUL-terminated;
  * read_file_st also gives the stat of what was read (OUT). */
 int read_file(const char *path, size_t max, unsigned char **buf, size_t *len);
+/* The first line of a small file (sysfs, procfs) into OUT, without its
+ * newline: 0, or <0 with OUT "". */
+int read_line(const char *path, char *out, size_t size);
 struct stat;
 int read_file_st(const char *path, size_t max, unsigned char **buf, size_t *len,
 		 struct stat *out);

@@ -2,7 +2,6 @@
 /* dbdboot: the shutdown guard (guard.h). */
 #include <errno.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "dbdboot.h"
@@ -14,20 +13,6 @@
 #include "modcheck.h"
 #include "rootpath.h"
 
-/* A one-line file (sysfs, procfs) into OUT, without its newline; "" when unreadable. */
-static void read_line(const char *path, char *out, size_t size)
-{
-	unsigned char *buf;
-	size_t len;
-
-	out[0] = '\0';
-	if (read_file(path, 4096, &buf, &len))
-		return;
-	buf[strcspn((char *)buf, "\n")] = '\0';
-	snprintf(out, size, "%s", (char *)buf);
-	free(buf);
-}
-
 /*
  * Has the loaded dattobd the reload bug? It is the build on disk for the
  * running kernel when their srcversions agree; that build says whether it
@@ -38,7 +23,6 @@ static void assess_driver(struct guard *g)
 {
 	char p[PATH_MAX], src[40], kver[KVER_MAX];
 	struct module_facts m;
-	struct fix_facts x;
 	const char *rel;
 
 	read_line(rpath(p, "/sys/module/" DBD_MODULE_NAME "/version"), g->version,
@@ -61,7 +45,6 @@ static void assess_driver(struct guard *g)
 		return;
 	}
 	g->at_risk = 1;
-	fix_facts(g->version, &x);
 	snprintf(g->why, sizeof(g->why), "the loaded dattobd %s (release %s, which has the reload "
 		 "bug) is not the build on disk for kernel '%s' (loaded before a rebuild?): "
 		 "nothing says it carries dbdboot's fix", g->version, rel, kver[0] ? kver : "?");

@@ -28,20 +28,12 @@
 
 int boot_id(char *out, size_t size)
 {
-	char p[PATH_MAX], *buf = NULL;
-	size_t len;
-	int ret;
+	char p[PATH_MAX];
+	int ret = read_line(rpath(p, "/proc/sys/kernel/random/boot_id"), out, size);
 
-	ret = read_file(rpath(p, "/proc/sys/kernel/random/boot_id"), 64, (unsigned char **)&buf,
-			&len);
-	if (ret) {
+	if (ret)
 		snprintf(out, size, "unknown");
-		return ret;
-	}
-	buf[strcspn(buf, "\n")] = '\0';
-	snprintf(out, size, "%s", buf);
-	free(buf);
-	return 0;
+	return ret;
 }
 
 void json_head(const char *version_key, int version)

@@ -132,6 +132,22 @@ static int read_unsized(int fd, size_t max, unsigned char **buf, size_t *len)
 	return 0;
 }
 
+int read_line(const char *path, char *out, size_t size)
+{
+	unsigned char *buf;
+	size_t len;
+	int ret;
+
+	out[0] = '\0';
+	ret = read_file(path, 4096, &buf, &len);
+	if (ret)
+		return ret;
+	buf[strcspn((char *)buf, "\n")] = '\0';
+	snprintf(out, size, "%s", (char *)buf);
+	free(buf);
+	return 0;
+}
+
 int read_file_st(const char *path, size_t max, unsigned char **buf, size_t *len,
 		 struct stat *out)
 {
