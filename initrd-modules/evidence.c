@@ -86,6 +86,19 @@ static void get_str(const struct dbd_json *j, int obj, const char *key, char *ou
 		out[0] = '\0';
 }
 
+int ev_report_index(const struct ev_report *r, unsigned int minor)
+{
+	for (unsigned int i = 0; i < r->n; i++)
+		if (r->vol[i].minor == minor)
+			return (int)i;
+	return -1;
+}
+
+int ev_outcome_reloaded(const char *outcome)
+{
+	return !strcmp(outcome, "reloaded") || !strcmp(outcome, "already-reloaded");
+}
+
 int ev_read_report(struct ev_report *r)
 {
 	unsigned char *buf;

@@ -62,6 +62,11 @@ struct ev_previous {	/* the last verdict's broken chains */
 	} broken[EV_MAX];
 };
 
+/* The entry of MINOR in R, or -1. */
+int ev_report_index(const struct ev_report *r, unsigned int minor);
+/* Does an agent's OUTCOME mean the volume was reloaded at this boot? */
+int ev_outcome_reloaded(const char *outcome);
+
 /* Each: 0 (also when absent: .present 0), or <0 after saying why. */
 int ev_read_report(struct ev_report *r);
 int ev_read_record(struct ev_record *r);

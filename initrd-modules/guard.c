@@ -12,6 +12,7 @@
 #include "kernel.h"
 #include "modcheck.h"
 #include "rootpath.h"
+#include "uuid.h"
 
 /*
  * Has the loaded dattobd the reload bug? It is the build on disk for the
@@ -50,18 +51,10 @@ static void assess_driver(struct guard *g)
 		 "nothing says it carries dbdboot's fix", g->version, rel, kver[0] ? kver : "?");
 }
 
-static int reloaded_index(const struct ev_report *rep, unsigned int minor)
-{
-	for (unsigned int i = 0; i < rep->n; i++)
-		if (rep->vol[i].minor == minor && (!strcmp(rep->vol[i].outcome, "reloaded") ||
-						   !strcmp(rep->vol[i].outcome, "already-reloaded")))
-			return (int)i;
-	return -1;
-}
-
-int guard_assess(const struct live *l, struct guard *g)
+int guard_assess(struct guard *g)
 {
 	static struct ev_report rep;
+	static struct live l;
 	char p[PATH_MAX];
 	int ret;
 
@@ -69,21 +62,26 @@ int guard_assess(const struct live *l, struct guard *g)
 	g->loaded = path_exists(rpath(p, "/sys/module/" DBD_MODULE_NAME));
 	if (!g->loaded)
 		return 0;
+	ret = live_read(&l);
+	if (ret)
+		return ret;
 	assess_driver(g);
 	if (!g->at_risk)
 		return 0;
+	/* An unreadable report (said): every active volume counts. */
 	ret = ev_read_report(&rep);
-	for (unsigned int i = 0; i < l->info.n && g->n < GUARD_MAX; i++) {
-		const struct dbd_datto_dev *d = &l->info.dev[i];
+	for (unsigned int i = 0; i < l.info.n && g->n < GUARD_MAX; i++) {
+		const struct dbd_datto_dev *d = &l.info.dev[i];
 		struct guard_vol *v = &g->vol[g->n];
-		int r = ret ? -1 : reloaded_index(&rep, d->minor);
+		int r = ret ? -1 : ev_report_index(&rep, d->minor);
 
 		/* Unverified: no COW manager to close. Dormant: closed already. */
 		if (!d->has_state || (d->state & DBD_STATE_UNVERIFIED) ||
 		    !(d->state & DBD_STATE_ACTIVE))
 			continue;
-		if (!ret && (r < 0 || (rep.vol[r].seqid >= 0 && d->has_seqid &&
-				       (long long)d->seqid != rep.vol[r].seqid)))
+		if (!ret && (r < 0 || !ev_outcome_reloaded(rep.vol[r].outcome) ||
+			     (rep.vol[r].seqid >= 0 && d->has_seqid &&
+			      (long long)d->seqid != rep.vol[r].seqid)))
 			continue;	/* set up at this boot, or moved on since the reload */
 		v->minor = d->minor;
 		snprintf(v->bdev, sizeof(v->bdev), "%s", d->bdev);
@@ -92,7 +90,18 @@ int guard_assess(const struct live *l, struct guard *g)
 		v->seqid = d->has_seqid ? (long long)d->seqid : -1;
 		g->n++;
 	}
-	return ret;
+	return 0;
+}
+
+void guard_put_volume(const struct guard_vol *v)
+{
+	char hex[33];
+
+	json_int("minor", v->minor);
+	json_str("block_device", v->bdev);
+	dbd_uuid_hex(v->uuid, hex);
+	json_str("uuid", v->has_uuid ? hex : NULL);
+	json_int("seqid", v->seqid);
 }
 
 unsigned int guard_stop(struct guard *g)

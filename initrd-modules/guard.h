@@ -32,13 +32,17 @@ struct guard {
 };
 
 /*
- * Look at the loaded driver and L (the live state): which volumes would it
+ * Look at the loaded driver and its live state: which volumes would it
  * oops on? Those it reloaded at this boot (the agent's report says so),
  * active, and still on the COW manager of the reload (same seqid as the
- * reload's: a transition by the backup agent makes a sound one). 0, or <0
- * when the report could not be read (then every such volume is counted).
+ * reload's: a transition by the backup agent makes a sound one); when the
+ * report cannot be read, every active volume. 0 (also when dattobd is not
+ * loaded: .loaded 0), or <0 when its state could not be read (said;
+ * nothing found).
  */
-int guard_assess(const struct live *l, struct guard *g);
+int guard_assess(struct guard *g);
+/* A volume's minor, block_device, uuid and seqid, into the open JSON object. */
+void guard_put_volume(const struct guard_vol *v);
 /* Stop tracking each volume G found, saying so on stderr and in the
  * kernel log. Returns how many could not be stopped. */
 unsigned int guard_stop(struct guard *g);

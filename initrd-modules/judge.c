@@ -65,14 +65,6 @@ static int rec_index(unsigned int minor)
 	return -1;
 }
 
-static int rep_index(unsigned int minor)
-{
-	for (unsigned int i = 0; i < rep.n; i++)
-		if (rep.vol[i].minor == minor)
-			return (int)i;
-	return -1;
-}
-
 /* The uuid and seqid this volume is known by: live, else recorded, else the manifest's. */
 static void identity(struct judged *j)
 {
@@ -143,14 +135,13 @@ static int judge_agent(struct judged *j)
 	if (!strcmp(rep.module, "failed"))
 		return broken(j, "module-not-loaded", "dattobd was not loaded at boot: %s %s",
 			      rep.module_error, rep.module_message);
-	i = rep_index(j->v->minor);
+	i = ev_report_index(&rep, j->v->minor);
 	if (i < 0)
 		return broken(j, "not-in-initrd", "the initrd's manifest lacks minor %u (the "
 			      "initrd is stale: run dbdboot sync)", j->v->minor);
 	snprintf(j->agent, sizeof(j->agent), "%s", rep.vol[i].outcome);
 	snprintf(j->journal, sizeof(j->journal), "%s", rep.vol[i].journal);
-	if (!strcmp(rep.vol[i].outcome, "reloaded") ||
-	    !strcmp(rep.vol[i].outcome, "already-reloaded"))
+	if (ev_outcome_reloaded(rep.vol[i].outcome))
 		return 0;
 	if (!strcmp(rep.vol[i].outcome, "left-to-root"))
 		return judge_left(j);

@@ -84,18 +84,12 @@ static void put_volumes(const struct sync_result *r)
 
 static void put_stopped(const struct guard *g)
 {
-	char hex[33];
-
 	json_array("stopped");
 	for (unsigned int i = 0; i < g->n; i++) {
 		const struct guard_vol *v = &g->vol[i];
 
 		json_open(NULL);
-		json_int("minor", v->minor);
-		json_str("block_device", v->bdev);
-		dbd_uuid_hex(v->uuid, hex);
-		json_str("uuid", v->has_uuid ? hex : NULL);
-		json_int("seqid", v->seqid);
+		guard_put_volume(v);
 		json_bool("stopped", !v->ret);
 		json_int("error", v->ret);
 		json_str("why", g->why);
@@ -144,7 +138,6 @@ static void help(void)
 int cmd_record_shutdown(int argc, char **argv)
 {
 	static struct sync_result r;
-	static struct live l;
 	static struct guard g;
 	char p[PATH_MAX], *text;
 	size_t len;
@@ -155,10 +148,8 @@ int cmd_record_shutdown(int argc, char **argv)
 	if (argc > 1)
 		return unexpected_arg(argv[1]);
 	/* Before the sync: the manifest and the initrds then leave them out. */
-	if (!live_read(&l)) {
-		guard_assess(&l, &g);
+	if (!guard_assess(&g))
 		guard_stop(&g);
-	}
 	sync_ret = sync_run(0, &r);
 	text = record_text(&r, sync_ret, &g, &len);
 	if (!text) {

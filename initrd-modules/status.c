@@ -8,11 +8,8 @@
 
 #include "cli.h"
 #include "dbdboot.h"
-#include "dbdboot/dattobd.h"
 #include "facts.h"
 #include "guard.h"
-#include "rootpath.h"
-#include "uuid.h"
 
 static void help(void)
 {
@@ -172,13 +169,10 @@ static void show_json(const struct facts *f, int running)
 /* The shutdown guard's view of the running system: 1 when chains are at risk. */
 static int show_guard(void)
 {
-	static struct live l;
 	static struct guard g;
-	char p[PATH_MAX], hex[33];
 
-	if (!path_exists(rpath(p, "/sys/module/" DBD_MODULE_NAME)) || live_read(&l))
+	if (guard_assess(&g) || !g.loaded)
 		return 0;
-	guard_assess(&l, &g);
 	if (opt.json) {
 		json_open("shutdown_guard");
 		json_str("loaded_version", g.version);
@@ -187,11 +181,7 @@ static int show_guard(void)
 		json_array("volumes_at_risk");
 		for (unsigned int i = 0; i < g.n; i++) {
 			json_open(NULL);
-			json_int("minor", g.vol[i].minor);
-			json_str("block_device", g.vol[i].bdev);
-			dbd_uuid_hex(g.vol[i].uuid, hex);
-			json_str("uuid", g.vol[i].has_uuid ? hex : NULL);
-			json_int("seqid", g.vol[i].seqid);
+			guard_put_volume(&g.vol[i]);
 			json_close();
 		}
 		json_close();
