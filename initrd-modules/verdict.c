@@ -7,7 +7,6 @@
  * judge.c's. Schema: dbdboot-verdict(5).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -94,21 +93,13 @@ static int save(unsigned int n, int all)
 /* One kernel-log line per volume (when /dev/kmsg is there). */
 static void to_kmsg(unsigned int n)
 {
-	char p[PATH_MAX], line[600];
-	int fd = open(rpath(p, "/dev/kmsg"), O_WRONLY | O_CLOEXEC);
-
-	for (unsigned int i = 0; fd >= 0 && i < n; i++) {
+	for (unsigned int i = 0; i < n; i++) {
 		const struct judged *j = &judged[i];
-		int l = snprintf(line, sizeof(line), "<%d>dbdboot: verdict minor %u (%s): %s%s%s\n",
-				 strcmp(j->verdict, "chain-broken") ? 6 : 4, j->v->minor,
-				 j->v->device, j->verdict, j->reason ? ": " : "",
-				 j->reason ? j->message : "");
 
-		if (write(fd, line, (size_t)l < sizeof(line) ? (size_t)l : sizeof(line) - 1) < 0)
-			break;
+		kmsg(strcmp(j->verdict, "chain-broken") ? 6 : 4, "verdict minor %u (%s): %s%s%s",
+		     j->v->minor, j->v->device, j->verdict, j->reason ? ": " : "",
+		     j->reason ? j->message : "");
 	}
-	if (fd >= 0)
-		close(fd);
 }
 static void help(void)
 {
