@@ -28,8 +28,10 @@ struct shared {
 	} io[DBD_DATTOINFO_MAX_DEVICES];
 };
 
-static void child(struct shared *sh, struct dbd_datto_info *parsed)
+static void child(void *shared, void *arg)
 {
+	struct shared *sh = shared;
+	struct dbd_datto_info *parsed = arg;
 	char p[4096];
 	ssize_t n = 0;
 	int fd;
@@ -77,6 +79,26 @@ static int wait_child(pid_t pid, volatile int *done, unsigned int deadline_s)
 	return 0;
 }
 
+/* FN(SH, ARG) in a child, waited for until DEADLINE_S; SH is shared memory
+ * whose DONE the child sets. 0, -ETIMEDOUT (the child killed: stuck in the
+ * driver), -ECHILD (it died), or fork's -errno. */
+static int in_child(void (*fn)(void *sh, void *arg), void *sh, volatile int *done, void *arg,
+		    unsigned int deadline_s)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		fn(sh, arg);
+		*done = 1;
+		_exit(0);
+	}
+	return wait_child(pid, done, deadline_s);
+}
+
 /* The ioctl's record is the truth where it answered; the text otherwise. */
 static void merge(struct live *l, const struct shared *sh)
 {
@@ -110,7 +132,6 @@ int live_read(struct live *l)
 {
 	unsigned int deadline = deadline_from_env("DBDBOOT_TIMEOUT_DRIVER", LIVE_TIMEOUT_S);
 	struct shared *sh;
-	pid_t pid;
 	int ret;
 
 	memset(l, 0, sizeof(*l));
@@ -121,19 +142,7 @@ int live_read(struct live *l)
 		ERR("could not read '%s': %s", DBD_PROC_INFO_PATH, strerror(e));
 		return -e;
 	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		ret = -errno;
-		ERR("could not read '%s': %s", DBD_PROC_INFO_PATH, strerror(-ret));
-		goto out;
-	}
-	if (!pid) {
-		child(sh, &l->info);
-		sh->done = 1;
-		_exit(0);
-	}
-	ret = wait_child(pid, &sh->done, deadline);
+	ret = in_child(child, sh, &sh->done, &l->info, deadline);
 	if (ret == -ETIMEDOUT) {
 		ERR("could not read '%s': no answer within %u s (dattobd's lock is held: did "
 		    "an umount oops in the driver? see dmesg)", DBD_PROC_INFO_PATH, deadline);
@@ -165,36 +174,31 @@ out:
 	return ret;
 }
 
+struct destroy_shared {
+	volatile int done;
+	int ret;
+};
+
+static void destroy_child(void *shared, void *arg)
+{
+	struct destroy_shared *sh = shared;
+	char p[4096];
+	int fd = open(rpath(p, DBD_CTL_PATH), O_RDONLY | O_CLOEXEC);
+
+	sh->ret = fd < 0 || ioctl(fd, DBD_IOC_DESTROY, (unsigned int *)arg) ? -errno : 0;
+}
+
 int live_destroy(unsigned int minor)
 {
 	unsigned int deadline = deadline_from_env("DBDBOOT_TIMEOUT_DRIVER", LIVE_TIMEOUT_S);
-	struct {
-		volatile int done;
-		int ret;
-	} *sh;
-	char p[4096];
-	pid_t pid;
+	struct destroy_shared *sh;
 	int ret;
 
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		return -errno;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		ret = -errno;
-		goto out;
-	}
-	if (!pid) {
-		int fd = open(rpath(p, DBD_CTL_PATH), O_RDONLY | O_CLOEXEC);
-
-		sh->ret = fd < 0 || ioctl(fd, DBD_IOC_DESTROY, &minor) ? -errno : 0;
-		sh->done = 1;
-		_exit(0);
-	}
-	ret = wait_child(pid, &sh->done, deadline);
+	ret = in_child(destroy_child, sh, &sh->done, &minor, deadline);
 	ret = ret ? ret : sh->ret;
-out:
 	munmap(sh, sizeof(*sh));
 	return ret;
 }
