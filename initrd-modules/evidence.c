@@ -156,6 +156,8 @@ static void record_volume(struct ev_record *r, const struct dbd_json *j, int v)
 	r->vol[r->n].seqid = dbd_json_get_int(j, v, "seqid", &n) ? -1 : n;
 	r->vol[r->n].state = dbd_json_get_int(j, v, "state", &n) ? -1 : n;
 	r->vol[r->n].has_error = !dbd_json_get_int(j, v, "error", &r->vol[r->n].error);
+	r->vol[r->n].ids_from_manifest = !dbd_json_get_str(j, v, "ids_from", hex, sizeof(hex)) &&
+					 !strcmp(hex, "manifest");
 	r->n++;
 }
 
@@ -175,6 +177,36 @@ static void record_stopped(struct ev_record *r, const struct dbd_json *j, int v)
 					   !dbd_uuid_parse(hex, r->stopped[r->nstopped].uuid);
 	r->stopped[r->nstopped].seqid = dbd_json_get_int(j, v, "seqid", &n) ? -1 : n;
 	r->nstopped++;
+}
+
+int ev_read_manifest(struct dbd_manifest *m)
+{
+	unsigned char *text = NULL;
+	char p[PATH_MAX];
+	size_t len;
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	ret = read_file(rpath(p, MANIFEST_PATH), DBD_MANIFEST_MAX_SIZE, &text, &len);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret) {
+		ERR("could not read '%s': %s", MANIFEST_PATH, strerror(-ret));
+		return ret;
+	}
+	ret = dbd_manifest_parse((const char *)text, len, m, NULL, NULL);
+	free(text);
+	if (ret)
+		ERR("could not read '%s': not a manifest this dbdboot reads", MANIFEST_PATH);
+	return ret;
+}
+
+const struct dbd_volume *ev_manifest_volume(const struct dbd_manifest *m, unsigned int minor)
+{
+	for (unsigned int i = 0; i < m->n; i++)
+		if (m->vol[i].minor == minor)
+			return &m->vol[i];
+	return NULL;
 }
 
 int ev_read_record(struct ev_record *r)

@@ -41,6 +41,7 @@ struct ev_record {
 		long long state;	/* -1: missing */
 		int has_error;		/* an "error" that is an integer */
 		long long error;	/* the driver's, at that shutdown */
+		int ids_from_manifest;	/* unverified then: uuid, seqid from the manifest */
 	} vol[EV_MAX];
 	unsigned int nstopped;	/* tracking stopped by the shutdown guard (guard.h) */
 	struct {
@@ -64,10 +65,13 @@ struct ev_previous {	/* the last verdict's broken chains */
 
 /* The entry of MINOR in R, or -1. */
 int ev_report_index(const struct ev_report *r, unsigned int minor);
+/* The line of MINOR in M, or NULL. */
+const struct dbd_volume *ev_manifest_volume(const struct dbd_manifest *m, unsigned int minor);
 /* Does an agent's OUTCOME mean the volume was reloaded at this boot? */
 int ev_outcome_reloaded(const char *outcome);
 
 /* Each: 0 (also when absent: .present 0), or <0 after saying why. */
+int ev_read_manifest(struct dbd_manifest *m);	/* none: m->n 0 */
 int ev_read_report(struct ev_report *r);
 int ev_read_record(struct ev_record *r);
 int ev_read_previous(struct ev_previous *p);

@@ -173,9 +173,14 @@ static int judge_record(struct judged *j)
 		return broken(j, "not-closed", "at the previous shutdown dattobd's state was "
 			      "%s", rec.driver);
 	r = rec_index(j->v->minor);
-	if (r < 0 || !rec.vol[r].has_uuid)
+	if (r < 0)
 		return broken(j, "not-tracked-at-shutdown", "minor %u was not tracked at the "
 			      "previous shutdown", j->v->minor);
+	if (!rec.vol[r].has_uuid)
+		return broken(j, "not-tracked-at-shutdown", "the previous shutdown's record gives "
+			      "minor %u no uuid (state %lld: the driver showed none, nor did the "
+			      "manifest): which chain it held then is unknown", j->v->minor,
+			      rec.vol[r].state);
 	if (rec.vol[r].state < 0 || !rec.vol[r].has_error)
 		return broken(j, "record-incomplete", "the previous shutdown's record lacks minor "
 			      "%u's %s: it cannot vouch for the chain", j->v->minor,
@@ -304,6 +309,14 @@ static int judge_stopped(struct judged *j)
 	return 0;
 }
 
+/* Were the recorded uuid and seqid the manifest's (unverified then)? */
+static int from_manifest(const struct judged *j)
+{
+	int r = rec_index(j->v->minor);
+
+	return r >= 0 && rec.vol[r].ids_from_manifest;
+}
+
 static void judge(struct judged *j, const struct dbd_volume *v)
 {
 	memset(j, 0, sizeof(*j));
@@ -315,32 +328,8 @@ static void judge(struct judged *j, const struct dbd_volume *v)
 		return;
 	j->verdict = "resumed";
 	snprintf(j->message, sizeof(j->message), "reloaded before its first read-write mount, "
-		 "active, same uuid and seqid as at the previous shutdown");
-}
-static int read_manifest(void)
-{
-	unsigned char *text = NULL;
-	char p[PATH_MAX];
-	size_t len;
-	int ret;
-
-	ret = read_file(rpath(p, MANIFEST_PATH), DBD_MANIFEST_MAX_SIZE, &text, &len);
-	if (ret == -ENOENT) {
-		memset(&man, 0, sizeof(man));
-		return 0;
-	}
-	if (ret) {
-		ERR("could not read '%s': %s", MANIFEST_PATH, strerror(-ret));
-		return ret;
-	}
-	ret = dbd_manifest_parse((const char *)text, len, &man, NULL, NULL);
-	free(text);
-	if (ret) {
-		ERR("could not read '%s': not a manifest this dbdboot reads",
-		    MANIFEST_PATH);
-		return ret;
-	}
-	return 0;
+		 "active, same uuid and seqid as at the previous shutdown%s", from_manifest(j) ?
+		 " (then reloaded and never mounted read-write: those of the manifest)" : "");
 }
 /* The volumes the guard stopped at the previous shutdown that the manifest
  * no longer lists (the sync after it left them out), unless a new chain is
@@ -371,7 +360,7 @@ int judge_gather(void)
 {
 	int ret;
 
-	if ((ret = read_manifest()))
+	if ((ret = ev_read_manifest(&man)))
 		return ret;
 	rep_bad = ev_read_report(&rep);
 	rec_bad = ev_read_record(&rec);

@@ -19,6 +19,8 @@
 
 #include "cli.h"
 #include "dbdboot.h"
+#include "dbdboot/dattobd.h"
+#include "evidence.h"
 #include "files.h"
 #include "guard.h"
 #include "record.h"
@@ -61,10 +63,35 @@ static const char *driver_str(int live_ret)
 	}
 }
 
-static void put_volumes(const struct sync_result *r)
+/*
+ * A volume reloaded and never mounted read-write since (unverified, the
+ * COW file not opened: the driver shows no uuid or seqid) still holds the
+ * chain the manifest names: its uuid and seqid are the manifest's, which
+ * the last sync took from the driver and the sync just run kept. The next
+ * boot's driver checks them against the COW file's header at the mount.
+ */
+static void put_ids(const struct dbd_datto_dev *d, const struct dbd_manifest *m)
 {
+	const struct dbd_volume *v = NULL;
 	char hex[33];
 
+	if (!d->has_uuid && d->has_state && (d->state & DBD_STATE_UNVERIFIED) && !d->error)
+		v = ev_manifest_volume(m, d->minor);
+	if (v && (!v->has_uuid || !v->has_seqid))
+		v = NULL;
+	dbd_uuid_hex(v ? v->uuid : d->uuid, hex);
+	json_str("uuid", v || d->has_uuid ? hex : NULL);
+	json_int("seqid", v ? (long long)v->seqid : d->has_seqid ? (long long)d->seqid : -1);
+	if (v)
+		json_str("ids_from", "manifest");
+}
+
+static void put_volumes(const struct sync_result *r)
+{
+	static struct dbd_manifest m;
+
+	if (ev_read_manifest(&m))
+		memset(&m, 0, sizeof(m));
 	json_array("volumes");
 	for (unsigned int i = 0; !r->live_ret && i < r->live.info.n; i++) {
 		const struct dbd_datto_dev *d = &r->live.info.dev[i];
@@ -72,9 +99,7 @@ static void put_volumes(const struct sync_result *r)
 		json_open(NULL);
 		json_int("minor", d->minor);
 		json_str("block_device", d->bdev);
-		dbd_uuid_hex(d->uuid, hex);
-		json_str("uuid", d->has_uuid ? hex : NULL);
-		json_int("seqid", d->has_seqid ? (long long)d->seqid : -1);
+		put_ids(d, &m);
 		json_int("state", d->has_state ? (long long)d->state : -1);
 		json_int("error", d->error);
 		json_close();

@@ -4,8 +4,10 @@
 # active volume, an error recorded at the previous shutdown, a record
 # without a volume's error, a journal the agent could not read (or did not
 # name, or named with a word dbdboot does not know), a state missing or out
-# of range, a dormant volume. Each case starts from a boot that resumes
-# (checked first), then changes one witness.
+# of range, a dormant volume; and the reverse, a volume reloaded and never
+# mounted read-write during a boot, which must not lose its chain. Each
+# case starts from a boot that resumes (checked first), then changes one
+# witness.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/cli/tap.sh
@@ -120,4 +122,37 @@ boot
 datto_info 0 0 $U1 4 /dev/vdb /.datto 0
 ok "dormant (state 0, unmounted now): pending, not resumed" verdict_is pending
 ok "... exit 1" status_is 1 run verdict
+
+# 6. Reloaded and never mounted read-write during a boot (noauto): the
+# driver shows it unverified, with no uuid or seqid, at that shutdown.
+unverified_shutdown() { # unverified_shutdown [ERROR]
+	shutdown
+	boot
+	datto_info 0 4 - 0 /dev/vdb /.datto "${1:-0}"
+	run record-shutdown >/dev/null 2>&1
+}
+unverified_shutdown
+ok "reloaded, never mounted: the record gives the manifest's uuid and seqid" \
+	bash -c "tr -d ' \n' <'$REC' | grep -q '\"uuid\":\"$U1\",\"seqid\":4,\"ids_from\":\"manifest\"'"
+boot
+ok "the next boot, active with them: resumed" status_is 0 run verdict
+ok "... and says where they came from" grep -q 'those of the manifest' "$R/run/dbdboot/verdict.json"
+unverified_shutdown
+boot
+datto_info 0 2 $U1 5 /dev/vdb /.datto 0
+ok "the next boot with another seqid: chain-broken, seqid-changed" reason seqid-changed
+unverified_shutdown -2
+ok "unverified with an error at shutdown: no uuid vouched for" \
+	grep -q '"uuid": null' "$REC"
+boot
+ok "... the next boot: chain-broken, not-tracked-at-shutdown" reason not-tracked-at-shutdown
+shutdown
+boot
+datto_info 0 4 - 0 /dev/vdb /.datto 0
+sed -i 's/ uuid=[0-9a-f]*//' "$R/etc/dbdboot/manifest"
+run record-shutdown >/dev/null 2>&1
+boot
+ok "unverified and no uuid in the manifest: chain-broken, not-tracked-at-shutdown" \
+	reason not-tracked-at-shutdown
+ok "... saying why" grep -q 'nor did the manifest' "$R/run/dbdboot/verdict.json"
 tap_end
