@@ -232,6 +232,7 @@ int ev_read_record(struct ev_record *r)
 	get_str(&j, 0, "boot_id", r->boot_id, sizeof(r->boot_id));
 	get_str(&j, 0, "driver", r->driver, sizeof(r->driver));
 	r->initrds_stale = dbd_json_bool(&j, dbd_json_get(&j, 0, "initrds_stale")) != 0;
+	r->judged = dbd_json_bool(&j, dbd_json_get(&j, 0, "judged")) == 1;
 	get_str(&j, 0, "stale_kernels", r->stale_kernels, sizeof(r->stale_kernels));
 	vols = dbd_json_get(&j, 0, "volumes");
 	for (unsigned int i = 0; r->n < EV_MAX; i++) {
@@ -251,6 +252,19 @@ int ev_read_record(struct ev_record *r)
 	}
 	free(buf);
 	return 0;
+}
+
+int ev_judged_this_boot(const char *boot)
+{
+	unsigned char *buf = NULL;
+	struct dbd_json j;
+	char id[64];
+	int ret;
+
+	ret = parse_file(VERDICT_PATH_RUN, &buf, &j);
+	ret = !ret && !dbd_json_get_str(&j, 0, "boot_id", id, sizeof(id)) && !strcmp(id, boot);
+	free(buf);
+	return ret;
 }
 
 int ev_read_previous(struct ev_previous *p)

@@ -32,6 +32,7 @@ struct ev_record {
 	char driver[32];	/* ok, not-loaded, no-answer, unreadable */
 	int initrds_stale;
 	char stale_kernels[256];
+	int judged;		/* that boot's verdict ran ("judged": true) */
 	unsigned int n;
 	struct {
 		unsigned int minor;
@@ -75,6 +76,8 @@ int ev_read_manifest(struct dbd_manifest *m);	/* none: m->n 0 */
 int ev_read_report(struct ev_report *r);
 int ev_read_record(struct ev_record *r);
 int ev_read_previous(struct ev_previous *p);
+/* Did this boot's verdict run? 1 when VERDICT_PATH_RUN names BOOT (its id). */
+int ev_judged_this_boot(const char *boot);
 
 #define VERDICT_PATH_RUN "/run/dbdboot/verdict.json"
 #define VERDICT_PATH_KEPT STATE_DIR "/verdict.json"

@@ -273,7 +273,25 @@ static void holder(int fd, char *out, size_t n)
 		snprintf(out, n, "unknown");
 }
 
+static int lock(int quiet);
+static int lock_waived;
+
+void dbd_lock_waive(void)
+{
+	lock_waived = 1;
+}
+
 int dbd_lock(void)
+{
+	return lock_waived ? 0 : lock(0);
+}
+
+int dbd_lock_quiet(void)
+{
+	return lock(1);
+}
+
+static int lock(int quiet)
 {
 	unsigned int wait = deadline_from_env("DBDBOOT_TIMEOUT_LOCK", LOCK_WAIT_S);
 	char who[128], line[160];
@@ -312,6 +330,8 @@ int dbd_lock(void)
 			info("waiting for another dbdboot (pid %s) to finish", who);
 		if (now_s() - t0 >= wait) {
 			close(fd);
+			if (quiet)
+				return -ETIME;
 			ERR("could not lock '%s/%s': another dbdboot (pid %s) still "
 			    "holds it after %u s; run again when it has finished", LOCK_DIR,
 			    LOCK_NAME, who, wait);

@@ -41,5 +41,10 @@ int mkdir_p(const char *path, unsigned int mode);
  * process ends; taking it again is a no-op.
  */
 int dbd_lock(void);
+/* The same, but a lock still held after the wait is -ETIME, unsaid. */
+int dbd_lock_quiet(void);
+/* From now on this run writes without the lock (dbd_lock is a no-op):
+ * for a run that only ever replaces whole files, when another holds it. */
+void dbd_lock_waive(void);
 
 #endif

@@ -169,6 +169,10 @@ static int judge_record(struct judged *j)
 	if (!rec.present)
 		return broken(j, "unclean-shutdown", "the previous boot did not shut down cleanly "
 			      "(no shutdown record: a crash, a power cut, or a stalled shutdown)");
+	if (!rec.judged)
+		return broken(j, "unjudged-boot", "the previous boot was never judged (its verdict "
+			      "did not run, or its shutdown record does not say it did): what "
+			      "happened to the chain then is unknown");
 	if (strcmp(rec.driver, "ok"))
 		return broken(j, "not-closed", "at the previous shutdown dattobd's state was "
 			      "%s", rec.driver);

@@ -123,6 +123,15 @@ static void put_stopped(const struct guard *g)
 	json_close();
 }
 
+/* Did this boot's verdict run? A boot that was never judged cannot vouch
+ * for the chains at the next (verdict: unjudged-boot). */
+static int judged(void)
+{
+	char id[64];
+
+	return !boot_id(id, sizeof(id)) && ev_judged_this_boot(id);
+}
+
 /* The record's text, malloc'ed. */
 static char *record_text(const struct sync_result *r, int sync_ret, const struct guard *g,
 			 size_t *len)
@@ -138,6 +147,7 @@ static char *record_text(const struct sync_result *r, int sync_ret, const struct
 	json_str("sync", sync_ret ? "failed" : "ok");
 	json_bool("initrds_stale", r->initrds_stale || sync_ret);
 	json_str("stale_kernels", r->stale_kernels);
+	json_bool("judged", judged());
 	put_volumes(r);
 	put_stopped(g);
 	json_close();

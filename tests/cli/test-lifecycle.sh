@@ -86,12 +86,17 @@ ok "... and left as it was" grep -qx hello "$M"
 cp "$T/m.good" "$M"
 
 # 7. The shutdown record, then the verdict of the next boot (only what sync wrote).
+# Each boot's verdict runs before its shutdown (the next one trusts only a
+# judged boot), here before the backup agent's setup.
 datto_info 0 2 $U1 4 /dev/vdb /.datto 0
 rm "$M"
+run verdict >/dev/null 2>&1
 run sync >/dev/null 2>&1
 ok "record-shutdown writes the record" status_is 0 run record-shutdown
 ok "the record holds the boot id and the volume" \
 	grep -q '"boot_id": "11111111-2222-3333-4444-555555555555"' "$R/var/lib/dbdboot/shutdown.json"
+# The next boot.
+rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
 cat >"$R/run/dbdboot/early.json" <<REPORT
 {"report_version": 1, "status": "done", "module": {"outcome": "loaded", "error": "", "message": ""},
  "volumes": [{"minor": 0, "device": "x", "outcome": "reloaded", "error": "", "message": "", "journal": "clean"}]}
@@ -106,22 +111,26 @@ rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
 ok "no record: chain-broken, unclean shutdown" out_has "chain-broken: the previous boot did not shut down cleanly" run verdict
 ok "... exit 1" status_is 1 run verdict
 rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+run verdict >/dev/null 2>&1
 run record-shutdown >/dev/null 2>&1
+rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
 ok "a clean shutdown after it does not mend the chain" out_has "earlier-break" run verdict -J
 # A new chain (new uuid) resumes.
 rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+run verdict >/dev/null 2>&1
 datto_info 0 2 ffeeddccbbaa99887766554433221100 1 /dev/vdb /.datto 0
 run sync >/dev/null 2>&1
 run record-shutdown >/dev/null 2>&1
+rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
 ok "a new chain resumes" out_has '"verdict": "resumed"' run verdict -J
 # Pending (not mounted yet), then the COW missing.
-rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
 run record-shutdown >/dev/null 2>&1
+rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
 datto_info 0 4 - 0 /dev/vdb /.datto 0
 ok "not mounted yet: pending" out_has '"verdict": "pending"' run verdict -J
-rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
 datto_info 0 2 ffeeddccbbaa99887766554433221100 1 /dev/vdb /.datto 0
 run record-shutdown >/dev/null 2>&1
+rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
 datto_info 0 4 - 0 /dev/vdb /.datto -2
 ok "activation error -2: COW missing" out_has '"reason": "cow-missing"' run verdict -J
 # A /var that cannot be written: the record says why, nothing half-written.

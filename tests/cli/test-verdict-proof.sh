@@ -50,6 +50,9 @@ reason() {
 }
 verdict_is() { run verdict -J 2>&1 | grep -q "\"verdict\": \"$1\""; }
 
+# Each boot's verdict runs before its shutdown (the next one trusts only a
+# judged boot); the first before the backup agent's setup.
+run verdict >/dev/null 2>&1
 datto_info 0 2 $U1 4 /dev/vdb /.datto 0
 run sync >/dev/null 2>&1
 shutdown
@@ -129,6 +132,7 @@ unverified_shutdown() { # unverified_shutdown [ERROR]
 	shutdown
 	boot
 	datto_info 0 4 - 0 /dev/vdb /.datto "${1:-0}"
+	run verdict >/dev/null 2>&1
 	run record-shutdown >/dev/null 2>&1
 }
 unverified_shutdown
@@ -150,9 +154,47 @@ shutdown
 boot
 datto_info 0 4 - 0 /dev/vdb /.datto 0
 sed -i 's/ uuid=[0-9a-f]*//' "$R/etc/dbdboot/manifest"
+run verdict >/dev/null 2>&1
 run record-shutdown >/dev/null 2>&1
 boot
 ok "unverified and no uuid in the manifest: chain-broken, not-tracked-at-shutdown" \
 	reason not-tracked-at-shutdown
 ok "... saying why" grep -q 'nor did the manifest' "$R/run/dbdboot/verdict.json"
+
+# 3. A boot that was never judged (its verdict did not run: a rescue boot
+# before this dbdboot, a unit that gave up) cannot vouch for the chain.
+run sync >/dev/null 2>&1
+shutdown
+boot
+ok "(a judged boot resumes)" status_is 0 run verdict
+shutdown
+boot
+run record-shutdown >/dev/null 2>&1
+ok "a shutdown with no verdict this boot: the record says judged false" \
+	grep -q '"judged": false' "$REC"
+boot
+ok "the next boot: chain-broken, unjudged-boot" reason unjudged-boot
+shutdown
+ok "(a judged shutdown says so)" grep -q '"judged": true' "$REC"
+sed -i '/"judged"/d' "$REC"
+boot
+ok "a record that does not say (an older dbdboot's): chain-broken, unjudged-boot" reason unjudged-boot
+shutdown
+echo '{"verdict_version": 1, "boot_id": "another-boot", "volumes": []}' >"$R/run/dbdboot/verdict.json"
+run record-shutdown >/dev/null 2>&1
+ok "a verdict of another boot in /run does not count" grep -q '"judged": false' "$REC"
+boot
+run verdict >/dev/null 2>&1
+# The lock held (a kernel hook's rebuild): the verdict waits, then judges
+# without it, and says so.
+shutdown
+boot
+flock "$R/var/lib/dbdboot/lock" sleep 20 &
+held=$!
+sleep 0.3
+DBDBOOT_TIMEOUT_LOCK=1 "$D" --root "$R" verdict >"$T/held.out" 2>&1
+ok "the lock held: the verdict judges without it, and says so" grep -q 'judging without it' "$T/held.out"
+ok "... and wrote its verdict" grep -q '"verdict": "resumed"' "$R/run/dbdboot/verdict.json"
+kill "$held" 2>/dev/null
+wait "$held" 2>/dev/null
 tap_end
