@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "dbdboot.h"
+#include "elfmod.h"
 #include "files.h"
 #include "kernel.h"
 #include "sha256.h"
@@ -91,7 +92,10 @@ static enum initrd_item module_item(const struct scan *s, const struct dbd_initr
 		free(o.p);
 		return INITRD_STALE;
 	}
-	same = len == s->module_len && !memcmp(b, s->module, len);
+	/* dracut strips the modules it copies (strip -g): the same module
+	 * loads the same sections. */
+	same = (len == s->module_len && !memcmp(b, s->module, len)) ||
+	       dbd_elf_same_module(b, len, s->module, s->module_len) == 1;
 	free(o.p);
 	return same ? INITRD_OK : INITRD_STALE;
 }
