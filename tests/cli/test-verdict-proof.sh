@@ -161,6 +161,29 @@ ok "unverified and no uuid in the manifest: chain-broken, not-tracked-at-shutdow
 	reason not-tracked-at-shutdown
 ok "... saying why" grep -q 'nor did the manifest' "$R/run/dbdboot/verdict.json"
 
+# The table of dbdboot-verdict(5): the failures the other tests here do
+# not show already, each from a boot that resumes.
+shutdown
+boot
+datto_info 0 2 ffeeddccbbaa99887766554433221100 4 /dev/vdb /.datto 0
+ok "another COW file now (a new uuid): chain-broken, uuid-changed" reason uuid-changed
+shutdown
+boot
+datto_info 0 4 - 0 /dev/vdb /.datto -22
+ok "activation refused, the COW file not left clean (-22): chain-broken, cow-dirty" reason cow-dirty
+shutdown
+boot
+datto_info 0 4 - 0 /dev/vdb /.datto -2
+ok "activation refused, the COW file gone (-2): chain-broken, cow-missing" reason cow-missing
+shutdown
+boot
+sed -i 's/"outcome": "reloaded"/"outcome": "too-late"/' "$R/run/dbdboot/early.json"
+ok "mounted read-write before the reload: chain-broken, mounted-before-reload" reason mounted-before-reload
+shutdown
+boot
+sed -i 's/"status": "done"/"status": "off"/' "$R/run/dbdboot/early.json"
+ok "dbdboot=off: chain-broken, not-reloaded" reason not-reloaded
+
 # 3. A boot that was never judged (its verdict did not run: a rescue boot
 # before this dbdboot, a unit that gave up) cannot vouch for the chain.
 run sync >/dev/null 2>&1
