@@ -166,7 +166,8 @@ vm_cost() { # vm_cost S
 # once its system is prepared (RESULTS/vm-prepare-FLAVOUR.rc), the longest
 # first among those ready; one at a time while the unit tests run (they
 # leave a core idle most of the time; RESULTS/unit.done says they are
-# over), VM_JOBS (2) at a time after. A scenario whose system could not be
+# over) or while a system is still being prepared
+# (RESULTS/vm-prepare-FLAVOUR.running), VM_JOBS (2) at a time after. A scenario whose system could not be
 # prepared is not started: its result says so. Each status into
 # RESULTS/vm-NAME.rc; report_vm counts them.
 vm_schedule() { # vm_schedule S...
@@ -180,6 +181,10 @@ vm_schedule() { # vm_schedule S...
 	while [ ${#pending[@]} -gt 0 ]; do
 		jobs=${VM_JOBS:-2}
 		[ -f "$RESULTS/unit.done" ] || jobs=1
+		# A system being prepared (the real driver's builds use both cores
+		# for minutes): one guest beside it, not two, or their boots slow
+		# down past their timeouts (seen: a dracut boot past 150 s).
+		compgen -G "$RESULTS/vm-prepare-*.running" >/dev/null && jobs=1
 		running=0
 		for s in "${started[@]}"; do
 			[ -f "$RESULTS/vm-$(basename "$s").rc" ] || running=$((running + 1))
@@ -248,7 +253,7 @@ prepare_start() { # prepare_start SCENARIO...
 	REAL_WHY=''
 	case $want in *" real"*) REAL_WHY=$(real_dattobd) && REAL_WHY='' ;; esac
 	for f in $FLAVOURS; do
-		rm -f "$RESULTS/vm-prepare-$f.rc"
+		rm -f "$RESULTS/vm-prepare-$f.rc" "$RESULTS/vm-prepare-$f.running"
 		case $want in *" $f "*) ;; *) continue ;; esac
 		case $f in
 		real*) [ -z "$REAL_WHY" ] && chain2="$chain2 $f" ;;
@@ -259,8 +264,10 @@ prepare_start() { # prepare_start SCENARIO...
 	for s in "$chain1" "$chain2"; do
 		[ -n "$s" ] || continue
 		(for f in $s; do
+			: >"$RESULTS/vm-prepare-$f.running"
 			bash "$TOP/tests/vm/lib/prepare.sh" "$f" >"$RESULTS/vm-prepare-$f.log" 2>&1
 			echo $? >"$RESULTS/vm-prepare-$f.rc.tmp" && mv "$RESULTS/vm-prepare-$f.rc.tmp" "$RESULTS/vm-prepare-$f.rc"
+			rm -f "$RESULTS/vm-prepare-$f.running"
 		done) &
 		PREPARE_PIDS="$PREPARE_PIDS $!"
 	done

@@ -10,8 +10,9 @@
 # The old kernel has dattobd built, so dkms keeps it registered throughout,
 # as on a real system; which is why, headers first, dkms' own header hook
 # fails the headers' configuration (see below).
-# TEST-75-dracut-upgrade runs this on the dracut system, image first only
-# (UPGRADE_ORDERS).
+# UPGRADE_ORDERS chooses the orders (all three by default). On the dracut
+# system, image first, with the real driver: TEST-93-real-dracut-upgrade
+# (it was TEST-75, with the double).
 # vm-cost: 255 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"

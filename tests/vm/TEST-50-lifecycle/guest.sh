@@ -3,6 +3,13 @@
 # shellcheck source=tests/vm/guest/lib.sh
 . /dbdboot-tests/lib.sh
 
+# The backup agent's new chain (its full backup): a new uuid, synced.
+new_chain() { # new_chain BDEV MOUNTPOINT MINOR
+	dbdtest destroy "$3"
+	track "$1" "$2" "$3"
+	dbdboot sync
+}
+
 case $1 in
 1)
 	[ ! -s /etc/dbdboot/manifest ] || fail "the system came with a manifest"
@@ -36,6 +43,41 @@ case $1 in
 	;;
 5)
 	expect_all_unclean 0 2
+	new_chain /dev/vdc /extra 2
+	;;
+6)
+	cat /run/dbdboot/verdict.json
+	expect_verdict 2 chain-broken not-reloaded
+	echo "written untracked" >/extra/untracked
+	;;
+7)
+	cat /run/dbdboot/verdict.json
+	expect_eq "the driver resumed the old chain" "$(dbdtest info 2 | kv state)" 2
+	expect_verdict 2 chain-broken earlier-break
+	new_chain /dev/vda / 0
+	new_chain /dev/vdc /extra 2
+	;;
+8)
+	cat /run/dbdboot/verdict.json
+	for m in 0 2; do
+		expect_verdict $m resumed
+		expect_eq "minor $m's new chain's uuid" "$(json_field $m uuid)" "$(kv uuid </var/lib/dbdtest/$m.info)"
+	done
+	is_double || fail "not the test double: its fault switch is needed"
+	echo Y >/sys/module/dattobd/parameters/oops_at_umount
+	;;
+9)
+	cat /run/dbdboot/verdict.json
+	expect_eq "the report: the extra disk's journal" "$(report_field 2 journal)" needs-recovery
+	expect_verdict 2 chain-broken journal-replayed
+	[ "$(json_field 0 verdict)" = chain-broken ] || fail "the root left unclosed is not chain-broken"
+	note "root: $(json_field 0 reason)"
+	new_chain /dev/vdc /extra 2
+	;;
+10)
+	cat /run/dbdboot/verdict.json
+	[ ! -e /extra/.datto ] || fail "the COW file is still there"
+	expect_verdict 2 chain-broken cow-missing
 	;;
 *) fail "no boot $1 in this scenario" ;;
 esac

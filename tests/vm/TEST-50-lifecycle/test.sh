@@ -8,25 +8,51 @@
 # root and the new volume, and the destroyed one has left the manifest and
 # the verdict (the shutdown unit synced). Boot 4 then writes and QEMU is
 # killed during the writes: boot 5's verdict is chain-broken,
-# unclean-shutdown, for both tracked volumes, never resumed (this was
-# TEST-51-crash, which spent a setup boot of its own).
+# unclean-shutdown, for both tracked volumes, never resumed.
+# The same machine then goes on, each step once a scenario of its own
+# (TEST-51 to TEST-54, which each spent a setup boot):
+# - boot 5: the backup agent starts a new chain on the extra disk (its
+#   full backup: destroy, set up, sync); the root's chain stays broken;
+# - boot 6 runs with dbdboot=off: the extra disk chain-broken,
+#   not-reloaded, written to untracked;
+# - boot 7: reloaded again and resumed by the driver, but the verdict
+#   stays chain-broken (earlier-break): boot 6's writes were never
+#   tracked. New chains on the root and the extra disk, synced;
+# - boot 8: both resumed with the new uuids; then the double's
+#   oops_at_umount (dattobd 0.12.1's oops at the umount of a reloaded
+#   volume, imitated: the header written clean, then the umount never
+#   returns and the driver's lock stays held): the shutdown stalls at the
+#   extra disk's umount and QEMU is killed there, after the shutdown
+#   record was written;
+# - boot 9: chain-broken for the extra disk (its journal was replayed
+#   untracked, though the driver resumes it: journal-replayed) and for the
+#   root left unclosed behind it; a new chain on the extra disk, synced,
+#   and a clean reboot; while the machine is off, the host deletes its COW
+#   file (debugfs);
+# - boot 10: chain-broken, cow-missing.
 # TEST-77-dracut-lifecycle runs boots 1 and 2 of this on the dracut system
 # (LIFECYCLE_BOOTS).
-# vm-cost: 180 (seconds, for tests/check.sh: the longest scenarios start first)
+# vm-cost: 330 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 
 vm_root_copy
 vm_disk data 64
 vm_disk extra 64
-BOOTS=${LIFECYCLE_BOOTS:-1 2 3 4 5}
+BOOTS=${LIFECYCLE_BOOTS:-1 2 3 4 5 6 7 8 9 10}
 for b in $BOOTS; do
-	kill=()
-	[ "$b" != 4 ] || kill=(--kill-on DBDTEST-WRITING)
-	vm_boot "$b" --systemd --guest-initrd "${kill[@]}" data extra
+	opts=()
+	case $b in
+	4) opts=(--kill-on DBDTEST-WRITING) ;;
+	6) opts=(--append dbdboot=off) ;;
+	8) opts=(--kill-on "imitated by the test double") ;;
+	10) vm_debugfs extra -w "rm /.datto" ;;
+	esac
+	vm_boot "$b" --systemd --guest-initrd "${opts[@]}" data extra
 	vm_expect_pass "$b"
 done
 vm_expect_log 2 "dbdboot: verdict minor 0 (UUID="
 case " $BOOTS " in *" 4 "*) vm_expect_log 4 "dbdboot: minor 2: UUID=" ;; esac
 case " $BOOTS " in *" 5 "*) vm_expect_log 5 "dbdboot: verdict minor 2 (UUID=" ;; esac
+case " $BOOTS " in *" 8 "*) vm_expect_log 8 "dbdboot: shutdown recorded" ;; esac
 vm_done "tracking lifecycle with systemd: boots $BOOTS"

@@ -3,12 +3,6 @@
 # shellcheck source=tests/vm/guest/lib.sh
 . /dbdboot-tests/lib.sh
 
-real_with_fix() {
-	! is_double || fail "the test double is loaded, not the real dattobd"
-	expect_eq "dattobd's version" "$(cat /sys/module/dattobd/version 2>/dev/null)" "$(modinfo -F version dattobd)"
-	expect_eq "the loaded dattobd's dbdboot fix" "$(modinfo -F dbdboot_fix dattobd)" reload-cow-dev
-}
-
 case $1 in
 1)
 	real_with_fix

@@ -75,6 +75,14 @@ is_double() {
 	dmesg | grep -q 'dattobd: test double'
 }
 
+# The dattobd loaded is the real one, the module of this kernel, with
+# dbdboot's fix of the reload bug in it.
+real_with_fix() {
+	! is_double || fail "the test double is loaded, not the real dattobd"
+	expect_eq "dattobd's version" "$(cat /sys/module/dattobd/version 2>/dev/null)" "$(modinfo -F version dattobd)"
+	expect_eq "the loaded dattobd's dbdboot fix" "$(modinfo -F dbdboot_fix dattobd)" reload-cow-dev
+}
+
 # A field of minor MINOR's entry in a dbdboot JSON file (one key a line, as
 # dbdboot writes it): verdict.json by default.
 json_field() { # json_field MINOR FIELD [FILE]

@@ -8,7 +8,7 @@
 #   root/             the root tree: debootstrap minbase, two kernel ABIs
 #                     (6.1.0-NN-cloud-amd64, image and headers), dkms, gcc,
 #                     make, kmod, zstd, lz4, lzop, xz, bzip2, initramfs-tools,
-#                     lvm2, mdadm (TEST-64), busybox, systemd, udev
+#                     lvm2, mdadm (TEST-60), busybox, systemd, udev
 #   kernels           the two kernel releases, older first
 #   sysmap/System.map-KVER
 #                     the real System.map of each kernel, taken from its -dbg

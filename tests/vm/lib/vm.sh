@@ -52,6 +52,13 @@
 #                                   the serial log of BOOT has a line
 #                                   matching FIRST (an extended regex) before
 #                                   the first line matching THEN
+#   vm_root_mount                   mount the scenario's root image
+#                                   ($SC_DIR/root.img: vm_root_copy or
+#                                   vm_image_of) at $SC_DIR/root, with proc,
+#                                   sys and dev, for chroot work while the
+#                                   guest is off; undone by
+#                                   vm_overlay_umount and when the script
+#                                   exits
 #   vm_overlay                      mount a writable overlay of the base root
 #                                   tree at $SC_DIR/root, with proc, sys and
 #                                   dev for chroots; undone when the script
@@ -265,6 +272,13 @@ vm_overlay() {
 	mkdir -p "$SC_DIR/upper" "$SC_DIR/work" "$SC_DIR/root"
 	mount -t overlay overlay \
 		-o "lowerdir=$lower,upperdir=$SC_DIR/upper,workdir=$SC_DIR/work" "$SC_DIR/root"
+	trap vm_overlay_umount EXIT
+	chroot_mount "$SC_DIR/root"
+}
+
+vm_root_mount() {
+	mkdir -p "$SC_DIR/root"
+	mount -o loop "$SC_DIR/root.img" "$SC_DIR/root"
 	trap vm_overlay_umount EXIT
 	chroot_mount "$SC_DIR/root"
 }
