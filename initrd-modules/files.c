@@ -14,10 +14,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -262,15 +264,18 @@ int remove_path(const char *path, int dir)
 	return ret;
 }
 
-/* Who holds the lock, as it wrote it ("PID COMMAND"). */
+/* Who holds the lock: the "PID COMMAND" the last dbdboot to take it wrote,
+ * while that process lives; else not a dbdboot this can name. */
 static void holder(int fd, char *out, size_t n)
 {
 	ssize_t r = pread(fd, out, n - 1, 0);
+	long pid;
 
 	out[r > 0 ? r : 0] = '\0';
 	out[strcspn(out, "\n")] = '\0';
-	if (!out[0])
-		snprintf(out, n, "unknown");
+	pid = strtol(out, NULL, 10);
+	if (!out[0] || pid <= 0 || (kill((pid_t)pid, 0) && errno == ESRCH))
+		snprintf(out, n, "unknown, not the last dbdboot to hold it");
 }
 
 static int lock(int quiet);
@@ -304,9 +309,14 @@ static int lock(int quiet)
 		close(lock_fd);
 	lock_fd = -1;
 	dfd = dir_in_root(LOCK_DIR + 1, 0755);
-	fd = dfd < 0 ? dfd : openat(dfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	/* Root's only: flock(2) works on a read-only descriptor, so a lock any
+	 * user can open is one any user can hold, and stall every kernel
+	 * hook and the shutdown record with it. */
+	fd = dfd < 0 ? dfd : openat(dfd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 && dfd >= 0)
 		fd = -errno;
+	if (fd >= 0 && fchmod(fd, 0600))
+		warn("could not make '%s/%s' root's only: %s", LOCK_DIR, LOCK_NAME, strerror(errno));
 	if (dfd >= 0)
 		close(dfd);
 	/* A read-only root: no run can write in it, so none to keep out (a

@@ -58,15 +58,29 @@ ok "the next run succeeds" status_is 0 "$D" --root "$R" inject -k "$K" --manifes
 ok "and leaves no temporary file behind" test "$(find "$R/boot" -name '*.dbdboot-tmp-*' | wc -l)" = 0
 ok "and the manifest is the new one" out_has "manifest ok" "$D" --root "$R" status -k "$K"
 
-# The lock: held by another run, inject waits, then says who holds it.
-mkdir -p "$R/var/lib/dbdboot"
-echo "4242 rebuild" >"$R/var/lib/dbdboot/lock"
-flock "$R/var/lib/dbdboot/lock" sleep 30 &
+# The lock: root's only (flock works on a read-only descriptor: a lock any
+# user can open, any user can hold), also when an older dbdboot made it 0644.
+L=$R/var/lib/dbdboot/lock
+ok "the lock is root's only" test "$(stat -c %a "$L")" = 600
+chmod 0644 "$L"
+"$D" --root "$R" inject -k "$K" --manifest-only >/dev/null 2>&1
+ok "... also one an older dbdboot made readable" test "$(stat -c %a "$L")" = 600
+# Held by another run: inject waits, then says who holds it; the holder
+# named only while that process lives.
+flock "$L" sleep 30 &
 holder=$!
+echo "$holder rebuild" >"$L"
 sleep 0.3
 DBDBOOT_TIMEOUT_LOCK=1 "$D" --root "$R" inject -k "$K" --manifest-only >"$T/out" 2>&1
 ok "the lock held by another run: inject waits, then fails" test $? = 1
-ok "and names the run that holds it" grep -q "another dbdboot (pid 4242 rebuild) still holds it after 1 s" "$T/out"
+ok "and names the run that holds it" grep -q "another dbdboot (pid $holder rebuild) still holds it after 1 s" "$T/out"
+sh -c 'exit 0' &
+dead=$!
+wait "$dead"
+echo "$dead rebuild" >"$L"
+DBDBOOT_TIMEOUT_LOCK=1 "$D" --root "$R" inject -k "$K" --manifest-only >"$T/out" 2>&1
+ok "a holder that left no line of its own is not given a finished run's name" \
+	grep -q "another dbdboot (pid unknown, not the last dbdboot to hold it) still holds it" "$T/out"
 kill "$holder"
 wait "$holder" 2>/dev/null
 
