@@ -343,11 +343,9 @@ static unsigned int stopped_volumes(void)
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; rec.present && i < rec.nstopped; i++) {
-		unsigned int m = rec.stopped[i].minor, k;
+		unsigned int m = rec.stopped[i].minor;
 
-		for (k = 0; k < man.n && man.vol[k].minor != m; k++)
-			;
-		if (k < man.n || live_dev(m))
+		if (ev_manifest_volume(&man, m) || live_dev(m))
 			continue;
 		memset(&stopped_vol[n], 0, sizeof(stopped_vol[n]));
 		stopped_vol[n].minor = m;
