@@ -85,6 +85,9 @@ ok "a file that is no manifest is refused" out_has "it is not a dbdboot manifest
 ok "... and left as it was" grep -qx hello "$M"
 cp "$T/m.good" "$M"
 
+# The next boot: this boot's run files gone.
+next_boot() { rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json; }
+
 # 7. The shutdown record, then the verdict of the next boot (only what sync wrote).
 # Each boot's verdict runs before its shutdown (the next one trusts only a
 # judged boot), here before the backup agent's setup.
@@ -96,7 +99,7 @@ ok "record-shutdown writes the record" status_is 0 run record-shutdown
 ok "the record holds the boot id and the volume" \
 	grep -q '"boot_id": "11111111-2222-3333-4444-555555555555"' "$R/var/lib/dbdboot/shutdown.json"
 # The next boot.
-rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+next_boot
 cat >"$R/run/dbdboot/early.json" <<REPORT
 {"report_version": 1, "status": "done", "module": {"outcome": "loaded", "error": "", "message": ""},
  "volumes": [{"minor": 0, "device": "x", "outcome": "reloaded", "error": "", "message": "", "journal": "clean"}]}
@@ -107,30 +110,30 @@ ok "the record was consumed" test ! -e "$R/var/lib/dbdboot/shutdown.json"
 ok "a second verdict in the same boot judges the same" status_is 0 run verdict
 ok "verdict -J" out_has '"all_resumed": true' run verdict -J
 # The next boot, without a record (a crash): unclean; then stays broken.
-rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+next_boot
 ok "no record: chain-broken, unclean shutdown" out_has "chain-broken: the previous boot did not shut down cleanly" run verdict
 ok "... exit 1" status_is 1 run verdict
-rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+next_boot
 run verdict >/dev/null 2>&1
 run record-shutdown >/dev/null 2>&1
-rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+next_boot
 ok "a clean shutdown after it does not mend the chain" out_has "earlier-break" run verdict -J
 # A new chain (new uuid) resumes.
-rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+next_boot
 run verdict >/dev/null 2>&1
 datto_info 0 2 ffeeddccbbaa99887766554433221100 1 /dev/vdb /.datto 0
 run sync >/dev/null 2>&1
 run record-shutdown >/dev/null 2>&1
-rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+next_boot
 ok "a new chain resumes" out_has '"verdict": "resumed"' run verdict -J
 # Pending (not mounted yet), then the COW missing.
 run record-shutdown >/dev/null 2>&1
-rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+next_boot
 datto_info 0 4 - 0 /dev/vdb /.datto 0
 ok "not mounted yet: pending" out_has '"verdict": "pending"' run verdict -J
 datto_info 0 2 ffeeddccbbaa99887766554433221100 1 /dev/vdb /.datto 0
 run record-shutdown >/dev/null 2>&1
-rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json
+next_boot
 datto_info 0 4 - 0 /dev/vdb /.datto -2
 ok "activation error -2: COW missing" out_has '"reason": "cow-missing"' run verdict -J
 # A /var that cannot be written: the record says why, nothing half-written.

@@ -28,9 +28,6 @@ cat >"$R/etc/dbdboot/manifest" <<'MANIFEST'
 dbdboot-manifest 1
 volume mode=incremental device=LABEL=root cow=/.datto minor=0
 MANIFEST
-# What a package installation sees: no INITRD=No, the maintainer-script
-# environment dpkg gives.
-pkg() { in_chroot "$R" env -u INITRD "$@"; }
 
 # The system as it runs before the upgrade: OLD_KVER with dattobd built and
 # in its initrd (dbdboot rebuild recovers OLD_KVER's System.map first).
@@ -70,7 +67,7 @@ in_chroot "$R" dbdboot sysmap -k "$KVER" --force >"$SC_DIR/sysmap.log" 2>&1 ||
 [ -d "$R/var/lib/dbdboot/kernels/$KVER" ] || die "dbdboot recorded nothing for $KVER"
 
 purge() { # purge ORDER
-	pkg dpkg --purge "linux-headers-$KVER" "linux-image-$KVER" >"$SC_DIR/purge-$1.log" 2>&1 ||
+	vm_pkg dpkg --purge "linux-headers-$KVER" "linux-image-$KVER" >"$SC_DIR/purge-$1.log" 2>&1 ||
 		die "dpkg --purge failed, see $SC_DIR/purge-$1.log"
 	[ ! -e "$R/lib/modules/$KVER/System.map" ] ||
 		die "the recovered System.map of the removed $KVER is still there"
@@ -90,7 +87,7 @@ install_order() { # install_order ORDER
 		# step, dbdboot or not (dkms 3.0.10 offers no per-kernel way to hold
 		# its autoinstall off). dbdboot's hook says so beforehand; the image's
 		# hooks build it; dpkg --configure -a then ends cleanly.
-		if pkg dpkg -i "/tmp/debs/$HDR" >"$log" 2>&1; then
+		if vm_pkg dpkg -i "/tmp/debs/$HDR" >"$log" 2>&1; then
 			log "headers-first: dkms' header hook did not fail this time"
 		else
 			grep -q 'header_postinst.d/dkms exited' "$log" ||
@@ -98,10 +95,10 @@ install_order() { # install_order ORDER
 		fi
 		grep -q 'that failure is expected\|That failure is expected' "$log" ||
 			die "dbdboot's header hook did not explain dkms' coming failure"
-		pkg dpkg -i "/tmp/debs/$IMG" >>"$log" 2>&1 && pkg dpkg --configure -a >>"$log" 2>&1
+		vm_pkg dpkg -i "/tmp/debs/$IMG" >>"$log" 2>&1 && vm_pkg dpkg --configure -a >>"$log" 2>&1
 		;;
-	image-first) pkg dpkg -i "/tmp/debs/$IMG" >"$log" 2>&1 && pkg dpkg -i "/tmp/debs/$HDR" >>"$log" 2>&1 ;;
-	together) pkg dpkg -i "/tmp/debs/$HDR" "/tmp/debs/$IMG" >"$log" 2>&1 ;;
+	image-first) vm_pkg dpkg -i "/tmp/debs/$IMG" >"$log" 2>&1 && vm_pkg dpkg -i "/tmp/debs/$HDR" >>"$log" 2>&1 ;;
+	together) vm_pkg dpkg -i "/tmp/debs/$HDR" "/tmp/debs/$IMG" >"$log" 2>&1 ;;
 	esac || { tail -n 40 "$log" >&2; die "the $o installation failed, see $log"; }
 	grep 'dbdboot' "$log" | sed "s/^/  $o| /" >&2 || true
 	vm_expect_ready "$o"

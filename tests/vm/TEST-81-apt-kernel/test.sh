@@ -29,7 +29,6 @@ DEBS=$(vm_debs "$KVER" "linux-image-$KVER" "linux-headers-$KVER" "$COMMON")
 # shellcheck disable=SC2086
 REAL=$(vm_debs meta $METAS)
 deb_system
-pkg() { in_chroot "$R" env -u INITRD "$@"; }
 
 # meta_deb PKG K VERSION OUT: Debian's metapackage PKG, depending on K's
 # package at VERSION instead, into the directory OUT.
@@ -89,10 +88,10 @@ in_chroot "$R" dbdboot inject -k "$OLD_KVER" >>"$SC_DIR/old.log" 2>&1 ||
 back_to_old() { # back_to_old NAME
 	rm -f "$R/lib/modules/$KVER/System.map"
 	# shellcheck disable=SC2086
-	pkg dpkg --purge $METAS "linux-headers-$KVER" "$COMMON" "linux-image-$KVER" >"$SC_DIR/purge-$1.log" 2>&1 ||
+	vm_pkg dpkg --purge $METAS "linux-headers-$KVER" "$COMMON" "linux-image-$KVER" >"$SC_DIR/purge-$1.log" 2>&1 ||
 		die "dpkg --purge failed, see $SC_DIR/purge-$1.log"
 	[ ! -e "$R/boot/vmlinuz-$KVER" ] || die "$KVER is still installed"
-	pkg sh -c 'dpkg -i /tmp/old/*.deb' >>"$SC_DIR/purge-$1.log" 2>&1 ||
+	vm_pkg sh -c 'dpkg -i /tmp/old/*.deb' >>"$SC_DIR/purge-$1.log" 2>&1 ||
 		die "the old metapackages did not install, see $SC_DIR/purge-$1.log"
 }
 
@@ -111,7 +110,7 @@ apt_run apt install $METAS
 expect_upgraded apt "$SC_DIR/apt-apt.log"
 
 back_to_old unattended
-pkg unattended-upgrade -v >"$SC_DIR/unattended.log" 2>&1 ||
+vm_pkg unattended-upgrade -v >"$SC_DIR/unattended.log" 2>&1 ||
 	{ tail -n 30 "$SC_DIR/unattended.log" >&2; die "unattended-upgrade failed, see $SC_DIR/unattended.log"; }
 # dpkg's output, the kernel hooks' among it, goes to unattended-upgrades' own log.
 cp "$R/var/log/unattended-upgrades/unattended-upgrades-dpkg.log" "$SC_DIR/unattended-dpkg.log" 2>/dev/null ||

@@ -26,9 +26,6 @@ DEBS=$(vm_kernel_debs "$KVER")
 IMG=$(basename "$(ls "$DEBS"/linux-image-"$KVER"_*.deb)")
 HDR=$(basename "$(ls "$DEBS"/linux-headers-"$KVER"_*.deb)")
 R=$SC_DIR/root
-# What a package installation sees: no INITRD=No, the maintainer-script
-# environment dpkg gives.
-pkg() { in_chroot "$R" env -u INITRD "$@"; }
 
 # The machine before the upgrade: OLD_KVER with dattobd in its initrd.
 vm_system_overlay
@@ -36,7 +33,7 @@ in_chroot "$R" dbdboot inject -k "$OLD_KVER" >"$SC_DIR/old.log" 2>&1 ||
 	die "dbdboot inject -k $OLD_KVER failed, see $SC_DIR/old.log"
 in_chroot "$R" dbdboot status -k "$OLD_KVER" >>"$SC_DIR/old.log" 2>&1 ||
 	die "dbdboot status -k $OLD_KVER says not ready, see $SC_DIR/old.log"
-pkg dpkg --purge "linux-headers-$KVER" "linux-image-$KVER" >"$SC_DIR/purge.log" 2>&1 ||
+vm_pkg dpkg --purge "linux-headers-$KVER" "linux-image-$KVER" >"$SC_DIR/purge.log" 2>&1 ||
 	die "dpkg --purge of $KVER failed, see $SC_DIR/purge.log"
 [ ! -e "$R/lib/modules/$KVER/updates/dkms/dattobd.ko" ] || die "the purge left $KVER's dattobd.ko"
 cp "$R/boot/vmlinuz-$OLD_KVER" "$SC_DIR/vmlinuz-old"
@@ -56,7 +53,7 @@ vm_root_mount
 mkdir -p "$R/tmp/debs"
 mount --bind "$DEBS" "$R/tmp/debs"
 log=$SC_DIR/install.log
-if ! { pkg dpkg -i "/tmp/debs/$IMG" >"$log" 2>&1 && pkg dpkg -i "/tmp/debs/$HDR" >>"$log" 2>&1; }; then
+if ! { vm_pkg dpkg -i "/tmp/debs/$IMG" >"$log" 2>&1 && vm_pkg dpkg -i "/tmp/debs/$HDR" >>"$log" 2>&1; }; then
 	umount "$R/tmp/debs"
 	tail -n 40 "$log" >&2
 	die "the installation of $KVER, image first, failed, see $log"

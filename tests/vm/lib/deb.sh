@@ -34,7 +34,7 @@ deb_system() {
 apt_run() { # apt_run NAME APT-ARGS...
 	local name=$1
 	shift
-	in_chroot "$R" env -u INITRD apt-get -y -q -o APT::Sandbox::User=root "$@" \
+	vm_pkg apt-get -y -q -o APT::Sandbox::User=root "$@" \
 		>"$SC_DIR/apt-$name.log" 2>&1 || { tail -n 30 "$SC_DIR/apt-$name.log" >&2; die "apt-get $* failed"; }
 	grep 'dbdboot\|update-initramfs' "$SC_DIR/apt-$name.log" | sed "s/^/  $name| /" >&2 || true
 }

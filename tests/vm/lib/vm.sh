@@ -85,6 +85,9 @@
 #   vm_boot_tree BOOT               boot KVER as the vm_overlay root has it
 #                                   (its /boot kernel and initrd, an image of
 #                                   the tree) and expect its PASS line
+#   vm_pkg COMMAND...               COMMAND (dpkg, apt-get) in the scenario's
+#                                   root as a package installation runs:
+#                                   without the INITRD=No of in_chroot
 #   vm_apt_install PKG...           install PKGs into the vm_overlay root with
 #                                   apt; the .debs are kept in $BASE/debs/apt
 #   vm_done SUMMARY                 last line, read by tests/check.sh
@@ -334,6 +337,10 @@ vm_root_init_ms() { # vm_root_init_ms BOOT
 	ms=$(tr -d '\r' <"$SC_DIR/boot-$1.log" | sed -n 's/^bench: root-init-ms \([0-9]*\)$/\1/p')
 	[ -n "$ms" ] || die "boot $1 printed no root-init-ms"
 	echo "$ms"
+}
+
+vm_pkg() {
+	in_chroot "$SC_DIR/root" env -u INITRD "$@"
 }
 
 vm_apt_install() { # vm_apt_install PKG...
