@@ -122,6 +122,18 @@ vm_disk() { # vm_disk NAME SIZE_MIB
 # that reached the initramfs is never run again.
 KERNEL_HANG_S=60
 
+# A boot's limits: BOOT_TIMEOUT_S for the whole boot (a guest that never
+# says PASS or FAIL), and SHUTDOWN_HANG_S from the test's verdict line to
+# QEMU's exit, so that a hung shutdown is told from a slow boot. Under
+# TCG, with two guests and a host build on two cores, the first systemd
+# boot of TEST-90 has taken 140 s to its verdict line (78 s unloaded), and
+# no shutdown that finished has taken more than 25 s. A boot that passes
+# never waits for either; only a hang pays them. VM_BOOT_TIMEOUT overrides
+# the first; TEST-00 sets the second for one boot to see a lingering
+# shutdown judged hung.
+BOOT_TIMEOUT_S=${VM_BOOT_TIMEOUT:-360}
+SHUTDOWN_HANG_S=90
+
 vm_boot() {
 	_vm_boot_once "$@"
 	local log=$SC_DIR/boot-$1.log
@@ -135,7 +147,8 @@ vm_boot() {
 }
 
 _vm_boot_once() {
-	local boot=$1 timeout=150 kill_on='' append='' d pid t0 rc=0 initrd=$SYS/initrd
+	local boot=$1 timeout=$BOOT_TIMEOUT_S kill_on='' append='' d pid t0 rc=0 initrd=$SYS/initrd
+	local t_end=
 	local plug_on='' plug_disk='' root=/dev/vda system_disk=1 kernel=$SYS/vmlinuz
 	local image=$SYS/root.img init=/dbdboot-tests/init guest_initrd=0
 	shift
@@ -199,7 +212,7 @@ _vm_boot_once() {
 			socat - "UNIX-CONNECT:$SC_DIR/monitor.sock" >"$SC_DIR/monitor-$boot.log" 2>&1 ||
 			log "boot $boot: the QEMU monitor refused the hotplug (see $SC_DIR/monitor-$boot.log)"
 	fi
-	rm -f "$SC_DIR/kernel-hang"
+	rm -f "$SC_DIR/kernel-hang" "$SC_DIR/shutdown-hang-$boot"
 	while kill -0 "$pid" 2>/dev/null; do
 		if [ -n "$kill_on" ] && grep -aqF -- "$kill_on" "$log"; then
 			log "boot $boot: saw '$kill_on', killing QEMU"
@@ -211,11 +224,20 @@ _vm_boot_once() {
 			kill -9 "$(cat "$SC_DIR/qemu.pid")" 2>/dev/null || true
 			break
 		fi
+		if [ -z "$t_end" ] && grep -aqE "^DBDBOOT-TEST: (PASS|FAIL) $SC_NAME $boot" "$log"; then
+			t_end=$(date +%s)
+		elif [ -n "$t_end" ] && [ $(($(date +%s) - t_end)) -ge "$SHUTDOWN_HANG_S" ]; then
+			log "boot $boot: the shutdown did not finish within ${SHUTDOWN_HANG_S}s of the test's verdict line, killing QEMU"
+			echo "$SHUTDOWN_HANG_S" >"$SC_DIR/shutdown-hang-$boot"
+			kill -9 "$(cat "$SC_DIR/qemu.pid")" 2>/dev/null || true
+			break
+		fi
 		sleep 0.2
 	done
 	wait "$pid" || rc=$?
 	echo "$rc" >"$SC_DIR/boot-$boot.rc"
-	if [ -z "$kill_on" ] && { [ $rc = 124 ] || [ $rc = 137 ]; }; then
+	if [ -z "$kill_on" ] && [ ! -f "$SC_DIR/shutdown-hang-$boot" ] && [ ! -f "$SC_DIR/kernel-hang" ] &&
+		{ [ $rc = 124 ] || [ $rc = 137 ]; }; then
 		log "boot $boot: QEMU killed by the ${timeout}s timeout"
 	fi
 	log "boot $boot: $(since "$t0") s, QEMU exit status $rc, log $log"
@@ -237,7 +259,9 @@ vm_expect_pass() { # vm_expect_pass BOOT
 vm_expect_shutdown() { # vm_expect_shutdown BOOT
 	local log=$SC_DIR/boot-$1.log
 	if [ "$(cat "$SC_DIR/boot-$1.rc" 2>/dev/null)" != 0 ] || ! grep -aq 'reboot: Restarting system' "$log"; then
-		die "boot $1 of $SC_NAME: the shutdown did not finish on its own (QEMU exit status $(cat "$SC_DIR/boot-$1.rc" 2>/dev/null); last lines: $(tail -n 5 "$log" | tr -d '\r' | tr '\n' '|'))"
+		local why='did not finish on its own'
+		[ -f "$SC_DIR/shutdown-hang-$1" ] && why="did not finish within ${SHUTDOWN_HANG_S}s of the test's verdict line"
+		die "boot $1 of $SC_NAME: the shutdown $why (QEMU exit status $(cat "$SC_DIR/boot-$1.rc" 2>/dev/null); last lines: $(tail -n 5 "$log" | tr -d '\r' | tr '\n' '|'))"
 	fi
 	vm_expect_no_oops "$1"
 }
