@@ -115,6 +115,18 @@ static const char *no_specifiers(const char *s, char *out, size_t size)
 	return out;
 }
 
+/* Mounted by the initramfs itself (the root, /usr), by the manifest's
+ * mount= or the fstab's mount points. */
+static int initramfs_mounted(const struct dbd_volume *v, const char *const *files, unsigned int n)
+{
+	if (!strcmp(v->mount, "/") || !strcmp(v->mount, "/usr"))
+		return 1;
+	for (unsigned int i = 0; i < n; i++)
+		if (!strcmp(files[i], "/") || !strcmp(files[i], "/usr"))
+			return 1;
+	return 0;
+}
+
 static void unit_text(const struct gen_conf *c, const struct dbd_volume *v, const char *dev,
 		      const char *devunit, const char *const *files, const char *const *specs,
 		      unsigned int n, struct text *t)
@@ -128,7 +140,19 @@ static void unit_text(const struct gen_conf *c, const struct dbd_volume *v, cons
 	    v->minor, no_specifiers(v->device, shown, sizeof(shown)));
 	add(t, "Documentation=man:dbdboot-generator(8) man:dbdboot-early(8)\n"
 	       "DefaultDependencies=no\nConflicts=shutdown.target\nBefore=shutdown.target\n");
-	add(t, "BindsTo=%s\nAfter=%s\n", devunit, devunit);
+	/* The root and /usr, mounted read-only by the initramfs: their device
+	 * is there, and no device unit is waited for: in the real root of
+	 * initramfs-tools, device units come only with udev's coldplug, which
+	 * systemd orders after the read-write remount (udevd after sysusers
+	 * after systemd-remount-fs), so a wait for one before that remount
+	 * deadlocked the boot until the device timeout (90 s, then emergency
+	 * mode: TEST-50 boot 10). Reloaded before the root's fsck and the
+	 * read-write remount. Any other volume waits for its device, before
+	 * its own mounts only. */
+	if (initramfs_mounted(v, files, n))
+		add(t, "Before=systemd-fsck-root.service systemd-remount-fs.service\n");
+	else
+		add(t, "BindsTo=%s\nAfter=%s\n", devunit, devunit);
 	before_device(t, dev);
 	for (unsigned int i = 0; i < n; i++) {
 		if (strcmp(specs[i], dev))
@@ -136,10 +160,6 @@ static void unit_text(const struct gen_conf *c, const struct dbd_volume *v, cons
 		if (!dbd_unit_from_path(files[i], ".mount", mount, sizeof(mount)))
 			add(t, "Before=%s\n", mount);
 	}
-	/* The root and /usr, mounted read-only by the initramfs: before the
-	 * remount read-write. */
-	if (v->stage == DBD_STAGE_INITRAMFS)
-		add(t, "Before=systemd-remount-fs.service\n");
 	add(t, "Wants=dbdboot-rejudge@%u.service\n", v->minor);
 	add(t, "\n[Service]\nType=oneshot\nRemainAfterExit=yes\n"
 	       "ExecStart=%s --phase after-switch-root --minor %u --timeout %d\n"

@@ -104,9 +104,29 @@ fake_root "ro"
 write_manifest
 ok "no report: exit 0" gen
 ok "no report: the root gets a unit" test -f "$T/out/dbdboot-reload-0.service"
-ok "no report: the root before its read-write remount" unit_has 0 'Before=systemd-remount-fs.service'
+ok "no report: the root before its read-write remount" unit_has 0 'Before=systemd-fsck-root.service systemd-remount-fs.service'
 ok "no report: default deadline" unit_match 0 'ExecStart=/.*/dbdboot-early --phase after-switch-root --minor 0 --timeout 10'
 ok "no report: the LV before its mount" unit_has 2 'Before=data.mount'
+# The root is there (mounted read-only by the initramfs): no device unit
+# waited for, which in the real root of initramfs-tools comes only after
+# the remount (a deadlock until the device timeout, seen in TEST-50).
+ok "no report: the root waits for no device unit" unit_lacks 0 '.device'
+
+# A volume the initramfs should have reloaded (stage=initramfs), not the
+# root: after its device, before its mount, not before the root's remount.
+fake_root "ro"
+printf '%s\n' 'dbdboot-manifest 2' \
+	'volume mode=incremental device=LABEL=srv cow=/.d minor=4 stage=initramfs' \
+	'volume mode=incremental device=LABEL=usr cow=/.d minor=5 stage=initramfs mount=/usr' \
+	>"$T/r/etc/dbdboot/manifest"
+echo 'LABEL=srv /srv ext4 defaults 0 2' >"$T/r/etc/fstab"
+report 4 failed 5 no-device
+ok "stage=initramfs data volume: exit 0" gen
+ok "stage=initramfs data volume: bound to its device" unit_has 4 'BindsTo=dev-disk-by\x2dlabel-srv.device'
+ok "stage=initramfs data volume: before its mount" unit_has 4 'Before=srv.mount'
+ok "stage=initramfs data volume: not before the root's remount" unit_lacks 4 'systemd-remount-fs'
+ok "/usr (by the manifest's mount=): before the remount" unit_has 5 'Before=systemd-fsck-root.service systemd-remount-fs.service'
+ok "/usr: no device unit waited for" unit_lacks 5 'BindsTo='
 ok "the unit is written whole (no temporary left)" test -z "$(find "$T/out" -name '*dbdboot-tmp*')"
 
 # A report that is not JSON counts as none.
