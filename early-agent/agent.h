@@ -67,8 +67,14 @@ enum vol_outcome {
 	V_SKIPPED,		/* not the --minor asked for: not reported */
 };
 
+/* A volume's mount state when its reload was tried (mountinfo): a
+ * read-only mount before it (the root in the real root) may have replayed
+ * its journal untracked, and hidden that the journal needed it. */
+enum vol_mount { VM_UNCHECKED = 0, VM_NOT, VM_READ_ONLY, VM_READ_WRITE, VM_UNKNOWN };
+
 struct vol_state {
 	enum vol_outcome outcome;
+	enum vol_mount mounted;
 	int error;			/* negative errno, or 0 */
 	char path[AGENT_PATH_MAX];	/* resolved device */
 	enum dbd_fs_type fstype;

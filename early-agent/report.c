@@ -154,6 +154,14 @@ static const char *manifest_str(enum man_outcome m)
 	return m <= MF_UNREADABLE ? s[m] : "unknown";
 }
 
+static const char *mount_str(enum vol_mount m)
+{
+	static const char *const s[] = { "not-checked", "no", "read-only", "read-write",
+					 "unknown" };
+
+	return m <= VM_UNKNOWN ? s[m] : "unknown";
+}
+
 static void put_volume(struct out *o, const struct agent_conf *c, const struct agent_state *st,
 		       unsigned int i)
 {
@@ -173,8 +181,8 @@ static void put_volume(struct out *o, const struct agent_conf *c, const struct a
 	put(o, "\"line\": %u, \"outcome\": \"%s\", \"error\": \"%s\", ", v->line,
 	    agent_vol_outcome_str(vs->outcome), agent_errno_name(vs->error));
 	put_kv_str(o, "message", vs->message, ", ");
-	put(o, "\"fs\": \"%s\", \"journal\": \"%s\", ", dbd_fs_type_str(vs->fstype),
-	    dbd_journal_str(vs->journal));
+	put(o, "\"fs\": \"%s\", \"journal\": \"%s\", \"mounted_at_reload\": \"%s\", ",
+	    dbd_fs_type_str(vs->fstype), dbd_journal_str(vs->journal), mount_str(vs->mounted));
 	put(o, "\"found_ms\": %ld, \"reload_ms\": %ld, \"done_ms\": %ld}", vs->found_ms,
 	    vs->reload_ms, vs->done_ms);
 }

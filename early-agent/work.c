@@ -206,11 +206,13 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 	unsigned long held = 0;
 	struct stat sb;
 	long t0;
-	int mounted = 0, err;
+	int mounted = -ENOTBLK, err;
 
 	vs->found_ms = since(st);
 	if (stat(vs->path, &sb) == 0 && S_ISBLK(sb.st_mode))
 		mounted = agent_mount_state(c->proc, major(sb.st_rdev), minor(sb.st_rdev));
+	vs->mounted = mounted == 0 ? VM_NOT : mounted == 1 ? VM_READ_ONLY :
+		      mounted == 2 ? VM_READ_WRITE : VM_UNKNOWN;
 	if (mounted == 2) {
 		agent_log(LOG_ERR, "minor %u: %s (%s) is already mounted read-write: too late to reload, "
 			  "changes are untracked: a full backup is needed", v->minor, v->device, vs->path);
@@ -251,6 +253,9 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 	if (fs.journal == DBD_JOURNAL_NEEDS_RECOVERY)
 		dbd_snprintf(msg, sizeof(msg), "reloaded; journal needs recovery: what the mount replays "
 			 "is not tracked");
+	else if (vs->mounted == VM_READ_ONLY && fs.journal != DBD_JOURNAL_NONE)
+		dbd_snprintf(msg, sizeof(msg), "reloaded while mounted read-only: a journal that "
+			 "mount replayed was not tracked, and is no longer seen");
 	else if (vs->fstype == DBD_FS_UNKNOWN)
 		dbd_snprintf(msg, sizeof(msg), "reloaded; no ext or XFS filesystem found on it: its "
 			 "journal was not checked");

@@ -134,6 +134,8 @@ int ev_read_report(struct ev_report *r)
 		get_str(&j, v, "outcome", r->vol[r->n].outcome, sizeof(r->vol[0].outcome));
 		get_str(&j, v, "error", r->vol[r->n].error, sizeof(r->vol[0].error));
 		get_str(&j, v, "journal", r->vol[r->n].journal, sizeof(r->vol[0].journal));
+		get_str(&j, v, "phase", r->vol[r->n].phase, sizeof(r->vol[0].phase));
+		get_str(&j, v, "mounted_at_reload", r->vol[r->n].mounted, sizeof(r->vol[0].mounted));
 		get_str(&j, v, "message", r->vol[r->n].message, sizeof(r->vol[0].message));
 		if (dbd_json_get_int(&j, v, "seqid", &r->vol[r->n].seqid))
 			r->vol[r->n].seqid = -1;

@@ -22,6 +22,8 @@ struct ev_report {
 	struct {
 		unsigned int minor;
 		char outcome[32], error[32], journal[32], message[160];
+		char phase[32];		/* initramfs, after-switch-root */
+		char mounted[32];	/* mounted_at_reload; "" when absent */
 		long long seqid;	/* the manifest's, reloaded; -1 unknown */
 	} vol[EV_MAX];
 };

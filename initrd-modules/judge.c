@@ -3,7 +3,8 @@
  * dbdboot verdict: the witnesses and the rule (verdict.h). "resumed" only
  * when every witness positively agrees: the previous verdict read and no
  * break of this chain in it; the agent's report read, the volume reloaded
- * before any read-write mount, its journal clean (or none); the previous
+ * before any mount (a read-only one may replay the journal), its journal
+ * clean (or none); the previous
  * shutdown's record read, the volume in it with a state and no error; the
  * driver now: a state dbdboot knows, active, no error, the uuid and seqid
  * of that record. Anything else: chain-broken with the first reason found,
@@ -112,6 +113,30 @@ static int judge_left(struct judged *j)
 		      "its mounts if it appears, and judges again)", j->v->minor);
 }
 
+/* Reloaded (report entry I): was it mounted before? A read-only mount (the
+ * root, reloaded in the real root after the initramfs did not) may have
+ * replayed its journal untracked, and the journal then looks clean at the
+ * reload. Only "no" vouches; an older agent's entry without the key
+ * vouches in the initramfs, where nothing mounts a volume before it; a
+ * filesystem without a journal has nothing to replay. 1 when broken. */
+static int judge_mount(struct judged *j, int i)
+{
+	const char *m = rep.vol[i].mounted;
+
+	if (!strcmp(m, "no") || !strcmp(j->journal, "none") ||
+	    (!m[0] && !strcmp(rep.vol[i].phase, "initramfs")))
+		return 0;
+	if (!strcmp(m, "read-only"))
+		return broken(j, "mounted-read-only-before-reload", "it was mounted read-only "
+			      "before its reload (%s phase): that mount may have replayed its "
+			      "journal untracked, and the journal no longer shows whether it did",
+			      rep.vol[i].phase[0] ? rep.vol[i].phase : "unnamed");
+	return broken(j, "mounted-read-only-before-reload", "the agent's report does not say "
+		      "whether it was mounted before its reload (mounted_at_reload '%s', %s "
+		      "phase): a read-only mount may have replayed its journal untracked", m,
+		      rep.vol[i].phase[0] ? rep.vol[i].phase : "unnamed");
+}
+
 /* What the agent did for the volume; 1 when that broke the chain. */
 static int judge_agent(struct judged *j)
 {
@@ -142,7 +167,7 @@ static int judge_agent(struct judged *j)
 	snprintf(j->agent, sizeof(j->agent), "%s", rep.vol[i].outcome);
 	snprintf(j->journal, sizeof(j->journal), "%s", rep.vol[i].journal);
 	if (ev_outcome_reloaded(rep.vol[i].outcome))
-		return 0;
+		return judge_mount(j, i);
 	if (!strcmp(rep.vol[i].outcome, "left-to-root"))
 		return judge_left(j);
 	if (!strcmp(rep.vol[i].outcome, "too-late"))

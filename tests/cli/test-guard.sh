@@ -69,7 +69,7 @@ dev() { # dev MINOR STATE UUID SEQID BDEV: one device as dattobd writes it
 	dev 3 2 $U2 5 /dev/vde
 	printf '\n\t]\n}\n'
 } >"$R/proc/datto-info"
-vol() { printf '{"minor": %s, "device": "x", "seqid": %s, "outcome": "%s", "error": "", "message": "", "journal": "clean"}' "$@"; }
+vol() { printf '{"minor": %s, "phase": "initramfs", "mounted_at_reload": "no", "device": "x", "seqid": %s, "outcome": "%s", "error": "", "message": "", "journal": "clean"}' "$@"; }
 report() { # report SEQID0: the agent's report (SEQID0 "": an agent that wrote no seqid)
 	{
 		printf '{"report_version": 1, "status": "done", "module": {"outcome": "loaded"}, "volumes": [\n'

@@ -102,7 +102,7 @@ ok "the record holds the boot id and the volume" \
 next_boot
 cat >"$R/run/dbdboot/early.json" <<REPORT
 {"report_version": 1, "status": "done", "module": {"outcome": "loaded", "error": "", "message": ""},
- "volumes": [{"minor": 0, "device": "x", "outcome": "reloaded", "error": "", "message": "", "journal": "clean"}]}
+ "volumes": [{"minor": 0, "phase": "initramfs", "device": "x", "outcome": "reloaded", "error": "", "message": "", "journal": "clean", "mounted_at_reload": "no"}]}
 REPORT
 ok "verdict: resumed, exit 0" status_is 0 run verdict
 ok "the verdict is kept" grep -q '"verdict": "resumed"' "$R/var/lib/dbdboot/verdict.json"

@@ -22,12 +22,15 @@ echo 11111111-2222-3333-4444-555555555555 >"$R/proc/sys/kernel/random/boot_id"
 : >"$R/proc/self/mountinfo"
 mke2fs -q -F -t ext4 -U 0b5c5a3e-1111-2222-3333-444455556666 "$R/dev/vdb" 8M >/dev/null 2>&1
 run() { "$D" --root "$R" "$@"; }
-# report JOURNAL: the agent's report: minor 0 reloaded, its journal JOURNAL ("-": no such key).
+# report JOURNAL [MOUNTED [PHASE]]: the agent's report: minor 0 reloaded in
+# PHASE (initramfs), its journal JOURNAL, mounted MOUNTED (no) at the
+# reload ("-": no such key).
 report() {
-	local j=", \"journal\": \"$1\""
+	local j=", \"journal\": \"$1\"" m=", \"mounted_at_reload\": \"${2-no}\""
 	[ "$1" != - ] || j=''
-	printf '{"report_version": 1, "status": "done", "module": {"outcome": "loaded"}, "volumes": [{"minor": 0, "device": "x", "seqid": 4, "outcome": "reloaded", "error": "", "message": ""%s}]}\n' "$j" \
-		>"$R/run/dbdboot/early.json"
+	[ "${2:-}" != - ] || m=''
+	printf '{"report_version": 1, "status": "done", "module": {"outcome": "loaded"}, "volumes": [{"minor": 0, "phase": "%s", "device": "x", "seqid": 4, "outcome": "reloaded", "error": "", "message": ""%s%s}]}\n' \
+		"${3:-initramfs}" "$j" "$m" >"$R/run/dbdboot/early.json"
 }
 # shutdown [ERROR]: the previous boot shut down cleanly, minor 0 active (with ERROR).
 shutdown() {
@@ -108,6 +111,38 @@ shutdown
 boot
 report none
 ok "no journal (ext2): resumed" status_is 0 run verdict
+
+# 7. Mounted read-only before the reload (the root, reloaded in the real
+# root after the initramfs did not): that mount may have replayed the
+# journal, which then looks clean.
+shutdown
+boot
+report clean read-only after-switch-root
+ok "mounted read-only before the reload: chain-broken, mounted-read-only-before-reload" \
+	reason mounted-read-only-before-reload
+for m in unknown not-checked weird ''; do
+	shutdown
+	boot
+	report clean "$m" after-switch-root
+	ok "mounted '$m' at the reload: chain-broken, mounted-read-only-before-reload" \
+		reason mounted-read-only-before-reload
+done
+shutdown
+boot
+report clean - after-switch-root
+ok "no word on it from the real root's run: chain-broken" reason mounted-read-only-before-reload
+shutdown
+boot
+report clean - initramfs
+ok "no word on it from an older agent in the initramfs: resumed" status_is 0 run verdict
+shutdown
+boot
+report none read-only after-switch-root
+ok "mounted read-only, no journal to replay (ext2): resumed" status_is 0 run verdict
+shutdown
+boot
+report clean no after-switch-root
+ok "not mounted at its reload in the real root: resumed" status_is 0 run verdict
 
 # 5. The driver's state: missing, out of range, dormant.
 shutdown

@@ -20,6 +20,11 @@ static unsigned int hang_secs = 600;
 module_param(hang_secs, uint, 0644);
 MODULE_PARM_DESC(hang_secs, "fault test: how long hang_ioctl sleeps, uninterruptibly (default 600)");
 
+static int refuse_reload_minor = -1;
+module_param(refuse_reload_minor, int, 0644);
+MODULE_PARM_DESC(refuse_reload_minor, "fault test: the next reload of this minor fails with EBUSY, "
+		 "as for a minor in use (then -1)");
+
 static const char *const dbd_call_names[] = {
 	[1] = "setup-snapshot", [2] = "reload-snapshot", [3] = "reload-incremental",
 	[4] = "destroy", [5] = "transition-to-incremental", [6] = "transition-to-snapshot",
@@ -194,6 +199,11 @@ static int dbd_reload(struct dbd_reload __user *up, bool snapshot)
 
 	if (copy_from_user(&a, up, sizeof(a)))
 		return -EFAULT;
+	if (refuse_reload_minor >= 0 && a.minor == (unsigned int)refuse_reload_minor) {
+		refuse_reload_minor = -1;
+		pr_warn("fault test: %s minor %u refused once (EBUSY)\n", call, a.minor);
+		return -EBUSY;
+	}
 	ret = dbd_check_free(a.minor);
 	if (ret)
 		goto out_log;

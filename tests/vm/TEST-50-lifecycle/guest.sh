@@ -72,12 +72,26 @@ case $1 in
 	expect_verdict 2 chain-broken journal-replayed
 	[ "$(json_field 0 verdict)" = chain-broken ] || fail "the root left unclosed is not chain-broken"
 	note "root: $(json_field 0 reason)"
+	new_chain /dev/vda / 0
 	new_chain /dev/vdc /extra 2
 	;;
 10)
 	cat /run/dbdboot/verdict.json
 	[ ! -e /extra/.datto ] || fail "the COW file is still there"
 	expect_verdict 2 chain-broken cow-missing
+	# The root: refused once in the initramfs (the double's fault switch),
+	# mounted read-only there, which replayed its journal (marked as
+	# needing recovery by the host), then reloaded in the real root with
+	# the journal clean by then.
+	dmesg | grep -q "reload-incremental minor 0 refused once" ||
+		fail "the initramfs's reload of the root was not refused"
+	dmesg | grep -q 'EXT4-fs (vda): recovery complete' ||
+		fail "the initramfs's read-only mount did not replay the root's journal"
+	expect_eq "the root's reload: phase" "$(report_field 0 phase)" after-switch-root
+	expect_eq "the root's reload: outcome" "$(report_field 0 outcome)" reloaded
+	expect_eq "the root at its reload: mounted" "$(report_field 0 mounted_at_reload)" read-only
+	expect_eq "the root at its reload: journal" "$(report_field 0 journal)" clean
+	expect_verdict 0 chain-broken mounted-read-only-before-reload
 	;;
 *) fail "no boot $1 in this scenario" ;;
 esac
