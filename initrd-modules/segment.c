@@ -84,11 +84,23 @@ struct seg_scan {
 	struct dbd_initrd_segment last, before_last;
 	unsigned int nsegments;
 	long mark_segment;
+	long foreign_segment;	/* the last segment with an entry not ours */
 	const unsigned char *agent;	/* the installed one, to compare */
 	size_t agent_len;
 	int agent_seen, agent_same;
 	int cut;		/* some segment was only partly unpacked */
 };
+
+/* Is NAME one of the entries our segment holds: the manifest, the mark,
+ * or a directory above the manifest? */
+static int ours(const char *name)
+{
+	const char *m = MANIFEST_PATH + 1;
+	size_t n = strlen(name);
+
+	return !strcmp(name, segment_mark()) || !strcmp(name, m) ||
+	       (n && !strncmp(name, m, n) && m[n] == '/');
+}
 
 static int seg_visit(void *ctx, const struct dbd_initrd_entry *e)
 {
@@ -96,6 +108,11 @@ static int seg_visit(void *ctx, const struct dbd_initrd_entry *e)
 
 	if (!strcmp(e->name, segment_mark()) && e->comp == DBD_COMP_NONE)
 		s->mark_segment = e->segment;
+	/* A segment is ours only when it holds nothing else: an initrd
+	 * repacked whole after a manifest-only run has the mark among
+	 * everything, and cutting it there would drop everything. */
+	if (!ours(e->name))
+		s->foreign_segment = e->segment;
 	if (initrd_is_agent(e->name)) {
 		s->agent_seen = 1;	/* the last copy wins, as in the kernel */
 		s->agent_same = e->size == s->agent_len && !memcmp(e->data, s->agent, e->size);
@@ -127,7 +144,8 @@ static int seg_end(void *ctx, const struct dbd_initrd_segment *seg)
 static int layout_walk(const unsigned char *buf, size_t len, const unsigned char *agent,
 		       size_t alen, struct layout *l, int *agent_ok, char *why, size_t whylen)
 {
-	struct seg_scan s = { .mark_segment = -1, .agent = agent, .agent_len = alen };
+	struct seg_scan s = { .mark_segment = -1, .foreign_segment = -1, .agent = agent,
+				 .agent_len = alen };
 	int ret;
 
 	ret = dbd_initrd_walk_prefix(buf, len, WALK_PREFIX, seg_visit, seg_end, &s, why, whylen);
@@ -135,7 +153,8 @@ static int layout_walk(const unsigned char *buf, size_t len, const unsigned char
 		s.cut ? "zstd ends read from its frame headers" : "all unpacked",
 		s.agent_seen ? "found" : "not found");
 	if (!ret && s.cut && !s.agent_seen) {
-		s = (struct seg_scan){ .mark_segment = -1, .agent = agent, .agent_len = alen };
+		s = (struct seg_scan){ .mark_segment = -1, .foreign_segment = -1, .agent = agent,
+				 .agent_len = alen };
 		inject_whole_walks++;
 		ret = dbd_initrd_walk_segments(buf, len, seg_visit, seg_end, &s, why, whylen);
 	} else if (!s.cut) {
@@ -143,7 +162,8 @@ static int layout_walk(const unsigned char *buf, size_t len, const unsigned char
 	}
 	if (ret < 0)
 		return ret;
-	if (s.nsegments && s.mark_segment >= 0 && (unsigned int)s.mark_segment == s.last.index) {
+	if (s.nsegments && s.mark_segment >= 0 && (unsigned int)s.mark_segment == s.last.index &&
+	    s.foreign_segment != s.mark_segment) {
 		l->cut = s.last.start;
 		l->prev_end = s.nsegments > 1 ? s.before_last.end : 0;
 	} else {
@@ -224,43 +244,69 @@ static int back_visit(void *ctx, const struct dbd_initrd_entry *e)
 
 /* Read back what was written at PATH from START: LEN bytes in all, our
  * archive to the end, holding the mark and the manifest MAN. 0 or <0. */
-static int read_back(const char *path, size_t start, size_t len, const unsigned char *man,
-		     size_t mlen, char *why, size_t whylen)
+/* PATH read back whole through one descriptor: the LEN bytes WROTE, our
+ * segment at START holding the manifest MAN; *ST the identity of the file
+ * so verified (not of whatever the path names a moment later: a generator
+ * may replace it). 0, or <0 with WHY. */
+/* LEN bytes from FD's start into BUF: the count read, or -1. */
+static ssize_t read_all_at(int fd, unsigned char *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, buf + done, len - done, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -1 : (ssize_t)done;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+static int read_back(const char *path, const unsigned char *wrote, size_t start, size_t len,
+		     const unsigned char *man, size_t mlen, struct stat *st, char *why,
+		     size_t whylen)
 {
 	struct back b = { .man = man, .mlen = mlen };
-	unsigned char *tail;
-	struct stat st;
+	unsigned char *all;
 	ssize_t got;
 	int fd, ret;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 || fstat(fd, &st)) {
+	if (fd < 0 || fstat(fd, st)) {
 		ret = -errno;
 		snprintf(why, whylen, "could not read it back: %s", strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return ret;
 	}
-	if ((uintmax_t)st.st_size != len) {
+	if ((uintmax_t)st->st_size != len) {
 		close(fd);
-		snprintf(why, whylen, "it is %jd bytes, not the %zu written", (intmax_t)st.st_size,
+		snprintf(why, whylen, "it is %jd bytes, not the %zu written", (intmax_t)st->st_size,
 			 len);
 		return -EBADMSG;
 	}
-	tail = malloc(len - start);
-	got = tail ? pread(fd, tail, len - start, (off_t)start) : -1;
+	all = malloc(len ? len : 1);
+	got = all ? read_all_at(fd, all, len) : -1;
 	close(fd);
-	if (got != (ssize_t)(len - start)) {
-		free(tail);
+	if (got != (ssize_t)len) {
+		free(all);
 		snprintf(why, whylen, "could not read it back");
-		return tail ? -EIO : -ENOMEM;
+		return all ? -EIO : -ENOMEM;
 	}
-	ret = dbd_initrd_walk(tail, len - start, back_visit, &b, why, whylen);
+	if (memcmp(all, wrote, len)) {
+		free(all);
+		snprintf(why, whylen, "it does not hold the bytes written (another program wrote it?)");
+		return -EBADMSG;
+	}
+	ret = dbd_initrd_walk(all + start, len - start, back_visit, &b, why, whylen);
 	if (!ret && (!b.mark || !b.manifest)) {
 		snprintf(why, whylen, "its last segment does not hold the manifest written");
 		ret = -EBADMSG;
 	}
-	free(tail);
+	free(all);
 	return ret;
 }
 
@@ -312,6 +358,12 @@ static int write_segment(const char *kver, const char *initrd, const char *p,
 	}
 	/* Only over the file read: a generator may have made a new one since. */
 	ret = write_atomic_expect(p, out, *len, st->st_mode & 07777, st);
+	if (!ret && read_back(p, out, start, *len, man, mlen, &nst, why, sizeof(why))) {
+		free(out);
+		ERR("could not verify '%s': %s; run dbdboot inject -k %s to make "
+		    "it anew", initrd, why, kver);
+		return -EBADMSG;
+	}
 	free(out);
 	if (ret == -ESTALE) {
 		ERR("could not write '%s': it changed while dbdboot read it (an initrd "
@@ -324,14 +376,11 @@ static int write_segment(const char *kver, const char *initrd, const char *p,
 		    strerror(-ret));
 		return ret;
 	}
-	ret = read_back(p, start, *len, man, mlen, why, sizeof(why));
-	if (ret) {
-		ERR("could not verify '%s': %s; run dbdboot inject -k %s to make "
-		    "it anew", initrd, why, kver);
-		return -EBADMSG;
-	}
 	now.cut = start;
-	if (sha[0] && !stat(p, &nst)) {
+	/* The identity of the file verified (its descriptor's), not a stat of
+	 * the path: a generator that replaced it since is not paired with
+	 * this layout. */
+	if (sha[0]) {
 		record_text(&nst, initrd, &now, sha, rec, sizeof(rec));
 		if (state_write(kver, RECORD, rec))
 			warn("%s: could not record '%s' as verified: the next --manifest-only "
