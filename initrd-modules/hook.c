@@ -56,7 +56,7 @@ static int initrd_made(const char *kver)
 		return 0;
 	if (f.mod.found && !f.mod.problem[0] && !f.sig.will_load)
 		warn("%s: dattobd %s", kver, f.sig.why);
-	if (facts_initrd_complete(&f)) {
+	if (facts_initrd_complete(&f) && f.mod.found && !f.mod.problem[0]) {
 		info("%s: '%s' holds dattobd, the agent and the manifest", kver, f.initrd.path);
 		return 0;
 	}

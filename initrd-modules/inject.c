@@ -22,13 +22,28 @@
 #include "manifest.h"
 #include "run.h"
 
-static int check(const char *kver, const struct facts *f)
+/* The initrd as AFTER read it, and the installed module as MOD (its facts
+ * before the generator ran): 0 when verified. */
+static int check(const char *kver, const struct facts *mod, const struct facts *f)
 {
 	const struct initrd_facts *i = &f->initrd;
 	char miss[256] = "";
 
 	if (i->problem[0]) {
 		ERR("%s", i->problem);
+		return -EBADMSG;
+	}
+	/* The initrd's module is compared with the installed one: one built
+	 * for another kernel, or unreadable, verifies nothing. */
+	if (mod->mod.found && mod->mod.problem[0]) {
+		ERR("could not verify '%s': the installed dattobd %s: %s", i->path,
+		    mod->mod.path, mod->mod.problem);
+		ERR("  run dbdboot rebuild -k %s --force, then dbdboot inject -k %s", kver, kver);
+		return -EBADMSG;
+	}
+	if (!mod->mod.found && i->module == INITRD_OK) {
+		ERR("could not verify '%s': it holds a dattobd, but none is installed for %s "
+		    "to compare it with: run dbdboot rebuild -k %s", i->path, kver, kver);
 		return -EBADMSG;
 	}
 	if (i->module != INITRD_OK)
@@ -134,7 +149,7 @@ int inject_one(const char *kver, int manifest_only)
 	if (ret)
 		return ret;
 	facts_get(kver, FACT_INITRD, &after);
-	ret = check(kver, &after);
+	ret = check(kver, &f, &after);
 	if (!ret)
 		info("%s: '%s' holds the module, the agent, the boot script and the manifest",
 		     kver, after.initrd.path);

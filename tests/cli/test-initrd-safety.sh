@@ -1,9 +1,11 @@
 #!/bin/bash
-# The host utility never loses what an initrd holds (issue 26), on a fake
-# root: a segment is dbdboot's own manifest segment only when it holds
-# nothing else, so an initrd repacked whole after a manifest-only run
-# (our mark among everything, in one uncompressed segment) keeps every
-# file when the manifest is injected again.
+# The host utility never loses what an initrd holds and never calls it
+# verified against nothing (issue 26), on a fake root: 1. a segment is
+# dbdboot's own manifest segment only when it holds nothing else; 2. the
+# record of a verified layout names the file verified, not the one a
+# generator put there a moment later; 3. inject verifies the initrd's
+# module only against an installed one that is readable and built for
+# that kernel.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/cli/tap.sh
@@ -65,4 +67,48 @@ ok "... walks the generator's file (not the file recorded)" grep -q 'is not the 
 ok "... keeps every byte of it" cmp -n "$(stat -c %s "$T/gen.img")" "$T/gen.img" "$I"
 ok "... its zstd stream whole" sh -c "head -c $(stat -c %s "$T/gen.img") '$I' | zstd -q -t"
 ok "... the manifest after it" grep -aq 'LABEL=newer' "$I"
+
+# 3. inject (and the kernel hooks) never call an initrd verified while the
+# installed dattobd is built for another kernel, cannot be read, or is not
+# there: the initrd's copy is then compared with nothing.
+command -v depmod >/dev/null || { tap_end; exit 0; }
+fake_program copy-initrd update-initramfs
+mkdir -p "$R/usr/share/initramfs-tools" "$R/lib/modules/$K/updates/dkms" "$T/full/etc/dbdboot" \
+	"$T/full/scripts/local-premount" "$T/full/usr/lib/modules/$K/updates/dkms" \
+	"$T/full$(dirname "$AGENT")"
+: >"$R/usr/share/initramfs-tools/hook-functions"
+# module RELEASE: a stand-in dattobd.ko whose vermagic names RELEASE.
+module() {
+	printf '__attribute__((section(".modinfo"), used)) static const char vm[] =\n"vermagic=%s SMP preempt mod_unload modversions ";\n__attribute__((section(".modinfo"), used)) static const char nm[] = "name=dattobd";\n' \
+		"$1" >"$T/mod.c"
+	cc -c -o "$R/lib/modules/$K/updates/dkms/dattobd.ko" "$T/mod.c" &&
+		: >"$R/lib/modules/$K/modules.order" && : >"$R/lib/modules/$K/modules.builtin" &&
+		: >"$R/lib/modules/$K/modules.builtin.modinfo" && depmod -b "$R" "$K"
+}
+module 6.1.0-98-other-amd64 || echo "Bail out! could not make the stand-in module"
+cp "$R/lib/modules/$K/updates/dkms/dattobd.ko" "$T/full/usr/lib/modules/$K/updates/dkms/"
+cp "$R$AGENT" "$T/full$AGENT"
+cp "$R/etc/dbdboot/manifest" "$T/full/etc/dbdboot/manifest"
+echo "#!/bin/sh" >"$T/full/scripts/local-premount/dbdboot"
+(cd "$T/full" && find . -mindepth 1 | sort | cpio --quiet -o -H newc | zstd -q -1) >"$R/prepared-initrd"
+"$D" --root "$R" inject -k "$K" >"$T/out" 2>&1
+ok "a module built for another kernel: inject fails" test $? = 1
+ok "... and says why" grep -q "could not verify '/boot/initrd.img-$K': the installed dattobd" "$T/out"
+ok "... never verified" sh -c "! grep -q 'holds the module, the agent' '$T/out'"
+"$D" --root "$R" inject -J -k "$K" >"$T/out" 2>/dev/null
+ok "... -J: not verified" sh -c "! grep -q '\"verified\"' '$T/out'"
+head -c 100 "$T/full/usr/lib/modules/$K/updates/dkms/dattobd.ko" >"$R/lib/modules/$K/updates/dkms/dattobd.ko"
+"$D" --root "$R" inject -k "$K" >"$T/out" 2>&1
+ok "an installed module that cannot be read: inject fails" test $? = 1
+ok "... and says why" grep -q "could not verify '/boot/initrd.img-$K': the installed dattobd" "$T/out"
+rm "$R/lib/modules/$K/updates/dkms/dattobd.ko"
+depmod -b "$R" "$K"
+"$D" --root "$R" inject -k "$K" >"$T/out" 2>&1
+ok "none installed, one in the initrd: inject fails" test $? = 1
+ok "... and says why" grep -q "none is installed for $K to compare it with" "$T/out"
+module "$K"
+cp "$R/lib/modules/$K/updates/dkms/dattobd.ko" "$T/full/usr/lib/modules/$K/updates/dkms/"
+(cd "$T/full" && find . -mindepth 1 | sort | cpio --quiet -o -H newc | zstd -q -1) >"$R/prepared-initrd"
+"$D" --root "$R" inject -k "$K" >"$T/out" 2>&1
+ok "the module for this kernel: inject verifies" test $? = 0
 tap_end
