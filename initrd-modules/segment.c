@@ -415,6 +415,21 @@ int inject_manifest(const char *kver, const char *initrd, int *agent_stale)
 		warn("'%s' has %u bad lines: the agent will skip them", MANIFEST_PATH, m.errors);
 	if (!read_file(rpath(p, AGENT_PATH), 16u << 20, &agent, &alen))
 		sha256_hex(agent, alen, sha);
+	/* The file is replaced whole, never written through a link (which
+	 * could lead out of the root, or into another kernel's initrd). */
+	if (!lstat(rpath(p, "%s", initrd), &st) && S_ISLNK(st.st_mode)) {
+		char to[PATH_MAX];
+		ssize_t n = readlink(p, to, sizeof(to) - 1);
+
+		to[n > 0 ? n : 0] = '\0';
+		ERR("could not add the manifest to '%s': it is a symbolic link (to '%s'), and "
+		    "dbdboot replaces an initrd whole rather than write through a link; make "
+		    "it the file itself (cp --remove-destination '%s' '%s'), or run "
+		    "dbdboot inject -k %s to have the generator make it", initrd, to, to,
+		    initrd, kver);
+		ret = -ELOOP;
+		goto out;
+	}
 	ret = read_file_st(rpath(p, "%s", initrd), 2u << 30, &old, &olen, &st);
 	if (ret) {
 		ERR("could not read '%s': %s", initrd, strerror(-ret));

@@ -5,7 +5,7 @@
 # record of a verified layout names the file verified, not the one a
 # generator put there a moment later; 3. inject verifies the initrd's
 # module only against an installed one that is readable and built for
-# that kernel.
+# that kernel; 6. an initrd that is a symbolic link is refused, saying so.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/cli/tap.sh
@@ -67,6 +67,17 @@ ok "... walks the generator's file (not the file recorded)" grep -q 'is not the 
 ok "... keeps every byte of it" cmp -n "$(stat -c %s "$T/gen.img")" "$T/gen.img" "$I"
 ok "... its zstd stream whole" sh -c "head -c $(stat -c %s "$T/gen.img") '$I' | zstd -q -t"
 ok "... the manifest after it" grep -aq 'LABEL=newer' "$I"
+
+# 6. An initrd that is a symbolic link: refused, saying so, on every run
+# (it was "it changed while dbdboot read it ... run again" forever).
+mv "$I" "$R/boot/real-initrd"
+ln -s real-initrd "$I"
+"$D" --root "$R" inject -k "$K" --manifest-only >"$T/out" 2>&1
+ok "an initrd that is a link: --manifest-only fails" test $? = 1
+ok "... saying it is a link, and to what" grep -q "it is a symbolic link (to 'real-initrd')" "$T/out"
+ok "... the link and its target untouched" test -L "$I" -a "$(readlink "$I")" = real-initrd
+rm "$I"
+mv "$R/boot/real-initrd" "$I"
 
 # 3. inject (and the kernel hooks) never call an initrd verified while the
 # installed dattobd is built for another kernel, cannot be read, or is not
