@@ -157,15 +157,48 @@ static int import_check(const char *file, const char *want, struct dbd_bundle *b
 	return 0;
 }
 
+/* The compressed names dkms may have installed the module under (Debian
+ * 13's dkms compresses what it installs), beside the plain one. */
+static const char *const packed[] = { KO ".xz", KO ".zst", KO ".gz" };
+
+/* A compressed dattobd in updates/dkms: refused without FORCE (the kernel
+ * would go on loading it: depmod prefers none of the two), removed after
+ * the import with it. 0, or -EEXIST after saying so. */
+static int packed_installed(const char *file, const struct dbd_bundle *b, int force, int drop)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(packed) / sizeof(packed[0]); i++) {
+		rpath(p, "/lib/modules/%s/updates/dkms/%s", b->kernel, packed[i]);
+		if (lstat(p, &st))
+			continue;
+		if (drop) {
+			if (!remove_path(p, 0))
+				info("%s: removed '/lib/modules/%s/updates/dkms/%s', replaced by the "
+				     "imported module", b->kernel, b->kernel, packed[i]);
+		} else if (!force) {
+			ERR("could not import '%s': a dattobd is installed for %s at "
+			    "'/lib/modules/%s/updates/dkms/%s' (--force replaces it)", file,
+			    b->kernel, b->kernel, packed[i]);
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
 /* Install the checked module where dkms would, depmod, verify, record. */
 static int import_install(const char *file, const struct dbd_bundle *b, int force)
 {
-	char p[PATH_MAX], note[512];
+	char p[PATH_MAX], note[512], want[PATH_MAX];
 	struct facts f;
 	unsigned char *old = NULL;
 	size_t olen;
 	int ret;
 
+	ret = packed_installed(file, b, force, 0);
+	if (ret)
+		return ret;
 	rpath(p, "/lib/modules/%s/updates/dkms/" KO, b->kernel);
 	if (!read_file(p, 64u << 20, &old, &olen)) {
 		int same = olen == b->ko_size && !memcmp(old, b->ko, olen);
@@ -183,6 +216,7 @@ static int import_install(const char *file, const struct dbd_bundle *b, int forc
 		ERR("could not write '%s': %s", p, strerror(-ret));
 		return ret;
 	}
+	packed_installed(file, b, force, 1);
 	ret = run_depmod(b->kernel);
 	if (ret)
 		return ret;
@@ -190,6 +224,15 @@ static int import_install(const char *file, const struct dbd_bundle *b, int forc
 		ERR("could not verify the imported module for %s: %s", b->kernel,
 		    f.mod.found ? f.mod.problem : "not found after depmod");
 		return -EINVAL;
+	}
+	/* The module the kernel will load is the one written, not another
+	 * dattobd that depmod resolves first. */
+	snprintf(want, sizeof(want), "/lib/modules/%s/updates/dkms/" KO, b->kernel);
+	if (strcmp(f.mod.path, want)) {
+		ERR("could not verify the imported module for %s: depmod resolves dattobd to "
+		    "'%s', not to '%s': remove that one, then import again", b->kernel,
+		    f.mod.path, want);
+		return -EEXIST;
 	}
 	snprintf(note, sizeof(note), "imported from %s: dattobd %s, sha256 %s\n", file,
 		 b->version, b->sha256);

@@ -5,7 +5,9 @@
 # record of a verified layout names the file verified, not the one a
 # generator put there a moment later; 3. inject verifies the initrd's
 # module only against an installed one that is readable and built for
-# that kernel; 6. an initrd that is a symbolic link is refused, saying so.
+# that kernel; 4. bundle import never leaves a compressed dattobd beside
+# the imported one (what depmod would resolve); 6. an initrd that is a
+# symbolic link is refused, saying so.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/cli/tap.sh
@@ -122,4 +124,29 @@ cp "$R/lib/modules/$K/updates/dkms/dattobd.ko" "$T/full/usr/lib/modules/$K/updat
 (cd "$T/full" && find . -mindepth 1 | sort | cpio --quiet -o -H newc | zstd -q -1) >"$R/prepared-initrd"
 "$D" --root "$R" inject -k "$K" >"$T/out" 2>&1
 ok "the module for this kernel: inject verifies" test $? = 0
+
+# 4. bundle import beside a compressed dattobd (Debian 13's dkms installs
+# dattobd.ko.xz): refused without --force (depmod would go on resolving
+# the old one); with it, the old one goes and the imported one is what
+# depmod resolves.
+# The host's depmod in the root, with its libraries (dbdboot runs it in a
+# chroot there).
+kmod=$(readlink -f "$(command -v depmod)")
+for lib in $(ldd "$kmod" | grep -o '/[^ ]*'); do cp --parents -L "$lib" "$R"; done
+cp "$kmod" "$R/usr/sbin/depmod"
+"$D" --root "$R" bundle export -k "$K" "$T/b.tar.gz" >"$T/out" 2>&1 ||
+	echo "Bail out! could not export a bundle: $(cat "$T/out")"
+sum=$(sha256sum "$T/b.tar.gz" | cut -d' ' -f1)
+M=$R/lib/modules/$K/updates/dkms
+mv "$M/dattobd.ko" "$T/dattobd.ko"
+module 6.1.0-97-older-amd64 && xz "$M/dattobd.ko" && depmod -b "$R" "$K"
+"$D" --root "$R" bundle import --sha256 "$sum" "$T/b.tar.gz" >"$T/out" 2>&1
+ok "import beside an installed dattobd.ko.xz: refused" test $? = 1
+ok "... naming it" grep -q "a dattobd is installed for $K at '/lib/modules/$K/updates/dkms/dattobd.ko.xz' (--force replaces it)" "$T/out"
+ok "... nothing written" test ! -e "$M/dattobd.ko" -a -e "$M/dattobd.ko.xz"
+"$D" --root "$R" bundle import --force --sha256 "$sum" "$T/b.tar.gz" >"$T/out" 2>&1
+ok "with --force: imported" test $? = 0
+ok "... the compressed one gone" test ! -e "$M/dattobd.ko.xz"
+ok "... depmod resolves the imported one" grep -q "^updates/dkms/dattobd.ko:" "$R/lib/modules/$K/modules.dep"
+ok "... the module is the exported one" cmp -s "$T/dattobd.ko" "$M/dattobd.ko"
 tap_end
