@@ -112,6 +112,14 @@ static int removed(const char *kver)
 	if (state_has(kver, "System.map") &&
 	    remove_path(rpath(p, "/lib/modules/%s/System.map", kver), 0) == 0)
 		info("%s: removed the recovered '/lib/modules/%s/System.map'", kver, kver);
+	/* A module a bundle import wrote outside dkms: the kernel is gone. */
+	if (state_has(kver, "bundle") &&
+	    remove_path(rpath(p, "/lib/modules/%s/updates/dkms/dattobd.ko", kver), 0) == 0) {
+		info("%s: removed '/lib/modules/%s/updates/dkms/dattobd.ko', which a bundle "
+		     "import installed", kver, kver);
+		remove_path(rpath(p, "/lib/modules/%s/updates/dkms", kver), 1);
+		remove_path(rpath(p, "/lib/modules/%s/updates", kver), 1);
+	}
 	dir = opendir(state_path(d, kver, ""));
 	if (dir) {
 		while ((e = readdir(dir)))

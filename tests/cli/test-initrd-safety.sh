@@ -149,4 +149,9 @@ ok "with --force: imported" test $? = 0
 ok "... the compressed one gone" test ! -e "$M/dattobd.ko.xz"
 ok "... depmod resolves the imported one" grep -q "^updates/dkms/dattobd.ko:" "$R/lib/modules/$K/modules.dep"
 ok "... the module is the exported one" cmp -s "$T/dattobd.ko" "$M/dattobd.ko"
+# Its kernel removed: the kernel hook takes the imported module away (no
+# package owns it: the kernel's purge would find its folder not empty).
+"$D" --root "$R" kernel-hook removed "$K" >"$T/out" 2>&1
+ok "the kernel removed: the imported module goes with it" test ! -e "$M/dattobd.ko" -a ! -e "$M"
+ok "... said" grep -q "which a bundle import installed" "$T/out"
 tap_end

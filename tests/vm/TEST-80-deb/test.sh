@@ -13,7 +13,8 @@
 #  - apt-get remove: the initrd is rebuilt without any dbdboot piece, the
 #    kernel hooks left behind (conffiles) do nothing; boot 2, the removed
 #    system itself with systemd as PID 1: it boots, with no dbdboot;
-#  - apt-get purge: the records, the manifest and the hooks are gone.
+#  - apt-get purge: the records, the manifest and the hooks are gone, and
+#    the System.map dbdboot recovered (no package owns it).
 #  - dbdboot's fix of the driver's reload bug, as rebuild leaves it for
 #    dkms (an override in /etc/dkms marked as dbdboot's, its patch in the
 #    source's patches/): kept by the upgrade, gone after the removal (the
@@ -80,6 +81,9 @@ lost=$(comm -23 "$SC_DIR/records.before" "$SC_DIR/records.after")
 in_chroot "$R" dbdboot status -k "$KVER" >"$SC_DIR/status-upgrade.log" 2>&1 ||
 	die "status says $KVER is not ready after the upgrade, see $SC_DIR/status-upgrade.log"
 cp "$R/boot/initrd.img-$KVER" "$SC_DIR/initrd-upgraded"
+# A System.map that dbdboot recovers (and records): the purge takes it.
+in_chroot "$R" dbdboot sysmap -k "$KVER" --force >"$SC_DIR/sysmap.log" 2>&1 ||
+	die "dbdboot sysmap -k $KVER failed, see $SC_DIR/sysmap.log"
 
 apt_run remove remove dbdboot
 expect_builds remove 1
@@ -105,6 +109,8 @@ for f in /var/lib/dbdboot /etc/dbdboot /etc/kernel/postinst.d/dbdboot /etc/kerne
 	/etc/systemd/system/multi-user.target.wants/dbdboot-verdict.service; do
 	[ ! -e "$R$f" ] || die "$f is still there after the purge"
 done
+[ ! -e "$R/lib/modules/$KVER/System.map" ] ||
+	die "the System.map dbdboot recovered is still there after the purge (no package owns it)"
 vm_overlay_umount
 
 vm_boot 1 --initrd upgraded
