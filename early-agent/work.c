@@ -340,6 +340,23 @@ static int defer(const struct agent_conf *c, struct agent_state *st, unsigned in
 	return 1;
 }
 
+/* dattobd not loaded (or its control device not there): no reload is
+ * possible, so the devices still absent are not waited for (CTL: why). */
+static void no_driver(struct agent_state *st, int ctl)
+{
+	const char *why = st->module == M_FAILED ? "dattobd is not loaded" :
+			  "dattobd's control device could not be opened";
+
+	for (unsigned int i = 0; i < st->manifest.n; i++) {
+		if (st->vol[i].outcome != V_WAITING)
+			continue;
+		volume_done(st, i, V_FAILED, ctl, why);
+		agent_log(LOG_ERR, "minor %u: %s not reloaded (%s): not waited for, a full backup "
+			  "will be needed", st->manifest.vol[i].minor, st->manifest.vol[i].device,
+			  why);
+	}
+}
+
 void agent_work(const struct agent_conf *c, struct agent_state *st)
 {
 	unsigned int i, left;
@@ -386,6 +403,10 @@ void agent_work(const struct agent_conf *c, struct agent_state *st)
 		}
 		if (!left)
 			break;
+		if (ctl < 0) {
+			no_driver(st, ctl);
+			break;
+		}
 		if (past_deadline(c, st)) {
 			for (i = 0; i < st->manifest.n; i++)
 				if (st->vol[i].outcome == V_WAITING)

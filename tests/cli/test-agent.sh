@@ -81,6 +81,14 @@ manifest "volume mode=incremental device=/dev/vdb cow=/.datto minor=0"
 ok "no control device: exit 0" agent --timeout 1 --ctl "$T/r/dev/nonexistent-ctl"
 ok "no control device: named" log_has "could not open '$T/r/dev/nonexistent-ctl'"
 ok "no control device: volume not reloaded" report_has '"message": "dattobd'"'"'s control device could not be opened"'
+# dattobd could not be loaded: no reload is possible, and a device still
+# absent is not waited for.
+fake_root "ro dbdboot.timeout=5"
+rmdir "$T/r/sys/module/dattobd"
+manifest "volume mode=incremental device=/dev/vdz cow=/.datto minor=0"
+ok "no dattobd, a device absent: exit 0" agent --modules "$T/r/lib/modules"
+ok "... not waited for (done in $(elapsed_ms) ms of a 5 s deadline)" test "$(elapsed_ms)" -lt 2000
+ok "... and reported not reloaded, saying why" report_has '"outcome": "failed", "error": "ENODEV", "message": "dattobd is not loaded"'
 
 # Two devices with the volume's label (a cloned disk): neither is taken.
 fake_root "ro"
