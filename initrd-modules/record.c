@@ -167,7 +167,9 @@ static void help(void)
 	      "What dbdboot-shutdown.service runs at shutdown, before the tracked volumes are\n"
 	      "unmounted: dbdboot sync, then " STATE_DIR "/shutdown.json, the record that\n"
 	      "this boot shut down cleanly with each volume's uuid and seqid. The next boot's\n"
-	      "dbdboot verdict reads it. See dbdboot-verdict(5).\n", stdout);
+	      "dbdboot verdict reads it. When another dbdboot holds the lock past the wait\n"
+	      "(DBDBOOT_TIMEOUT_LOCK), the record is written without it and the sync only\n"
+	      "checks. See dbdboot-verdict(5).\n", stdout);
 }
 
 int cmd_record_shutdown(int argc, char **argv)
@@ -176,16 +178,26 @@ int cmd_record_shutdown(int argc, char **argv)
 	static struct guard g;
 	char p[PATH_MAX], *text;
 	size_t len;
-	int ret, sync_ret;
+	int ret, sync_ret, check = 0;
 
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
 		return help(), EXIT_OK;
 	if (argc > 1)
 		return unexpected_arg(argv[1]);
+	/* A lock held past the wait (a root process: apt, a kernel hook's
+	 * rebuild) must not cost every chain its record: the driver is read
+	 * and the record written without it; only the manifest and the
+	 * initrds, which the lock guards, are left as they are. */
+	if (dbd_lock_quiet()) {
+		warn("another dbdboot still holds the lock: recording without it (the manifest "
+		     "and the initrds are not synced)");
+		dbd_lock_waive();
+		check = 1;
+	}
 	/* Before the sync: the manifest and the initrds then leave them out. */
 	if (!guard_assess(&g))
 		guard_stop(&g);
-	sync_ret = sync_run(0, &r);
+	sync_ret = sync_run(check, &r);
 	text = record_text(&r, sync_ret, &g, &len);
 	if (!text) {
 		ERR("could not write '%s': out of memory", RECORD_PATH);

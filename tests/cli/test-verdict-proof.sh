@@ -255,4 +255,17 @@ ok "the lock held: the verdict judges without it, and says so" grep -q 'judging 
 ok "... and wrote its verdict" grep -q '"verdict": "resumed"' "$R/run/dbdboot/verdict.json"
 kill "$held" 2>/dev/null
 wait "$held" 2>/dev/null
+# The lock held at shutdown (a root process: apt, a kernel hook): the
+# record is written without it, with every volume, and the chain goes on.
+datto_info 0 2 $U1 4 /dev/vdb /.datto 0
+flock "$R/var/lib/dbdboot/lock" sleep 20 &
+held=$!
+sleep 0.3
+DBDBOOT_TIMEOUT_LOCK=1 "$D" --root "$R" record-shutdown >"$T/held.out" 2>&1
+ok "the lock held at shutdown: recorded without it, and says so" grep -q 'recording without it' "$T/held.out"
+ok "... with the volume" grep -q '"minor": 0' "$REC"
+kill "$held" 2>/dev/null
+wait "$held" 2>/dev/null
+boot
+ok "... the next boot resumes" status_is 0 run verdict
 tap_end
