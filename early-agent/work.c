@@ -193,6 +193,13 @@ static void reload_refused(const struct agent_conf *c, struct agent_state *st, u
 		  dbd_mode_str(v->mode), st->vol[i].path, msg);
 }
 
+/* Why no reload is possible when the control device is not open. */
+static const char *no_driver_why(const struct agent_state *st)
+{
+	return st->module == M_FAILED ? "dattobd is not loaded" :
+	       "dattobd's control device could not be opened";
+}
+
 /* The device is there: check it, then reload. */
 static void volume_reload(const struct agent_conf *c, struct agent_state *st, unsigned int i,
 			  int ctl)
@@ -227,8 +234,7 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 			  "knows: its journal cannot be checked", v->minor, v->device, vs->path);
 	}
 	if (ctl < 0) {
-		const char *why = st->module == M_FAILED ? "dattobd is not loaded" :
-				  "dattobd's control device could not be opened";
+		const char *why = no_driver_why(st);
 
 		volume_done(st, i, V_FAILED, ctl, why);
 		agent_log(LOG_ERR, "minor %u: %s not reloaded: %s", v->minor, v->device, why);
@@ -344,8 +350,7 @@ static int defer(const struct agent_conf *c, struct agent_state *st, unsigned in
  * possible, so the devices still absent are not waited for (CTL: why). */
 static void no_driver(struct agent_state *st, int ctl)
 {
-	const char *why = st->module == M_FAILED ? "dattobd is not loaded" :
-			  "dattobd's control device could not be opened";
+	const char *why = no_driver_why(st);
 
 	for (unsigned int i = 0; i < st->manifest.n; i++) {
 		if (st->vol[i].outcome != V_WAITING)

@@ -161,10 +161,10 @@ static int import_check(const char *file, const char *want, struct dbd_bundle *b
  * 13's dkms compresses what it installs), beside the plain one. */
 static const char *const packed[] = { KO ".xz", KO ".zst", KO ".gz" };
 
-/* A compressed dattobd in updates/dkms: refused without FORCE (the kernel
- * would go on loading it: depmod prefers none of the two), removed after
- * the import with it. 0, or -EEXIST after saying so. */
-static int packed_installed(const char *file, const struct dbd_bundle *b, int force, int drop)
+/* A compressed dattobd in updates/dkms (the kernel would go on loading it:
+ * depmod prefers none of the two): with FORCE removed (after the import),
+ * without it refused. 0, or -EEXIST after saying so. */
+static int packed_installed(const char *file, const struct dbd_bundle *b, int force)
 {
 	char p[PATH_MAX];
 	struct stat st;
@@ -173,16 +173,15 @@ static int packed_installed(const char *file, const struct dbd_bundle *b, int fo
 		rpath(p, "/lib/modules/%s/updates/dkms/%s", b->kernel, packed[i]);
 		if (lstat(p, &st))
 			continue;
-		if (drop) {
-			if (!remove_path(p, 0))
-				info("%s: removed '/lib/modules/%s/updates/dkms/%s', replaced by the "
-				     "imported module", b->kernel, b->kernel, packed[i]);
-		} else if (!force) {
+		if (!force) {
 			ERR("could not import '%s': a dattobd is installed for %s at "
 			    "'/lib/modules/%s/updates/dkms/%s' (--force replaces it)", file,
 			    b->kernel, b->kernel, packed[i]);
 			return -EEXIST;
 		}
+		if (!remove_path(p, 0))
+			info("%s: removed '/lib/modules/%s/updates/dkms/%s', replaced by the "
+			     "imported module", b->kernel, b->kernel, packed[i]);
 	}
 	return 0;
 }
@@ -196,7 +195,8 @@ static int import_install(const char *file, const struct dbd_bundle *b, int forc
 	size_t olen;
 	int ret;
 
-	ret = packed_installed(file, b, force, 0);
+	/* Refused before anything is written; removed only after. */
+	ret = force ? 0 : packed_installed(file, b, 0);
 	if (ret)
 		return ret;
 	rpath(p, "/lib/modules/%s/updates/dkms/" KO, b->kernel);
@@ -216,7 +216,8 @@ static int import_install(const char *file, const struct dbd_bundle *b, int forc
 		ERR("could not write '%s': %s", p, strerror(-ret));
 		return ret;
 	}
-	packed_installed(file, b, force, 1);
+	if (force)
+		packed_installed(file, b, 1);
 	ret = run_depmod(b->kernel);
 	if (ret)
 		return ret;

@@ -91,6 +91,13 @@ struct seg_scan {
 	int cut;		/* some segment was only partly unpacked */
 };
 
+/* A scan before its walk: no mark, no foreign entry seen yet. */
+static void seg_scan_start(struct seg_scan *s, const unsigned char *agent, size_t alen)
+{
+	*s = (struct seg_scan){ .mark_segment = -1, .foreign_segment = -1, .agent = agent,
+				.agent_len = alen };
+}
+
 /* Is NAME one of the entries our segment holds: the manifest, the mark,
  * or a directory above the manifest? */
 static int ours(const char *name)
@@ -144,17 +151,16 @@ static int seg_end(void *ctx, const struct dbd_initrd_segment *seg)
 static int layout_walk(const unsigned char *buf, size_t len, const unsigned char *agent,
 		       size_t alen, struct layout *l, int *agent_ok, char *why, size_t whylen)
 {
-	struct seg_scan s = { .mark_segment = -1, .foreign_segment = -1, .agent = agent,
-				 .agent_len = alen };
+	struct seg_scan s;
 	int ret;
 
+	seg_scan_start(&s, agent, alen);
 	ret = dbd_initrd_walk_prefix(buf, len, WALK_PREFIX, seg_visit, seg_end, &s, why, whylen);
 	VERBOSE("%u segments, %s; the agent %s", s.nsegments,
 		s.cut ? "zstd ends read from its frame headers" : "all unpacked",
 		s.agent_seen ? "found" : "not found");
 	if (!ret && s.cut && !s.agent_seen) {
-		s = (struct seg_scan){ .mark_segment = -1, .foreign_segment = -1, .agent = agent,
-				 .agent_len = alen };
+		seg_scan_start(&s, agent, alen);
 		inject_whole_walks++;
 		ret = dbd_initrd_walk_segments(buf, len, seg_visit, seg_end, &s, why, whylen);
 	} else if (!s.cut) {
@@ -242,12 +248,6 @@ static int back_visit(void *ctx, const struct dbd_initrd_entry *e)
 	return 0;
 }
 
-/* Read back what was written at PATH from START: LEN bytes in all, our
- * archive to the end, holding the mark and the manifest MAN. 0 or <0. */
-/* PATH read back whole through one descriptor: the LEN bytes WROTE, our
- * segment at START holding the manifest MAN; *ST the identity of the file
- * so verified (not of whatever the path names a moment later: a generator
- * may replace it). 0, or <0 with WHY. */
 /* LEN bytes from FD's start into BUF: the count read, or -1. */
 static ssize_t read_all_at(int fd, unsigned char *buf, size_t len)
 {
@@ -265,6 +265,10 @@ static ssize_t read_all_at(int fd, unsigned char *buf, size_t len)
 	return (ssize_t)done;
 }
 
+/* PATH read back whole through one descriptor: the LEN bytes WROTE, our
+ * segment at START holding the manifest MAN; *ST the identity of the file
+ * so verified (not of whatever the path names a moment later: a generator
+ * may replace it). 0, or <0 with WHY. */
 static int read_back(const char *path, const unsigned char *wrote, size_t start, size_t len,
 		     const unsigned char *man, size_t mlen, struct stat *st, char *why,
 		     size_t whylen)
