@@ -19,6 +19,7 @@
 #include "generator.h"
 #include "initrd.h"
 #include "inject.h"
+#include "keep.h"
 #include "manifest.h"
 #include "run.h"
 
@@ -116,6 +117,10 @@ int inject_one(const char *kver, int manifest_only)
 	ret = dbd_lock();
 	if (ret)
 		return ret;
+	/* A module a killed rebuild took away comes back before an initrd
+	 * is made without it. */
+	if (!manifest_only)
+		keep_recover(kver);
 	/* Not what the initrd holds: that is about to change, and reading it
 	 * is the costly part; it is read once, after. The module's checks
 	 * only for the generator's run. */

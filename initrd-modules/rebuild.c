@@ -14,6 +14,7 @@
 #include "facts.h"
 #include "files.h"
 #include "fix.h"
+#include "keep.h"
 #include "rebuild.h"
 #include "rootpath.h"
 #include "run.h"
@@ -102,53 +103,6 @@ static int dkms_step(enum run_step step, const char *ver, const char *kver, cons
 	}
 	info("%s: dkms %s done in %.1f s", kver, what, now_s() - t0);
 	return 0;
-}
-
-/* The module installed before a rebuild, kept to be put back on failure. */
-struct kept {
-	char path[PATH_MAX];	/* in the root */
-	unsigned char *data;
-	size_t len;
-};
-
-static void keep_module(const struct module_facts *m, struct kept *k)
-{
-	char p[PATH_MAX];
-
-	memset(k, 0, sizeof(*k));
-	if (!m->found || read_file(rpath(p, "%s", m->path), 64u << 20, &k->data, &k->len))
-		return;
-	snprintf(k->path, sizeof(k->path), "%s", m->path);
-}
-
-/* After a failed build, install or check: the kernel keeps the module it had. */
-static void put_back(const char *kver, struct kept *k)
-{
-	char p[PATH_MAX];
-	unsigned char *now = NULL;
-	size_t nlen = 0;
-	int ret;
-
-	if (!k->data) {
-		ERR("%s: no dattobd was installed for it before this build: it has none now", kver);
-		return;
-	}
-	if (!read_file(rpath(p, "%s", k->path), 64u << 20, &now, &nlen) && nlen == k->len &&
-	    !memcmp(now, k->data, nlen)) {
-		info("%s: the dattobd installed before is still in place at '%s'", kver, k->path);
-		goto out;
-	}
-	ret = write_atomic(p, k->data, k->len, 0644);
-	if (ret) {
-		ERR("could not put the dattobd installed before back at '%s': %s; %s has no "
-		    "working dattobd now", k->path, strerror(-ret), kver);
-		goto out;
-	}
-	run_depmod(kver);	/* says what to run when it fails */
-	ERR("%s: the dattobd installed before this build is back at '%s': the kernel keeps "
-	    "it until a build succeeds (dkms may no longer list it as installed)", kver, k->path);
-out:
-	free(now);
 }
 
 #define NOTHING_TO_DO 2	/* from preflight: verified already */
@@ -240,6 +194,12 @@ static int build(const char *kver, const char *ver, struct facts *f, const char 
 		if (ret)
 			warn("%s: dkms unbuild %s (its output: %s); building anyway", kver,
 			     run_failure(RUN_DKMS_UNBUILD, ret, why, sizeof(why)), log);
+		/* It removed the module: the kernel has it back during the build. */
+		ret = keep_restore(kver, KEEP_BUILDING);
+		if (ret) {
+			r->outcome = "build-failed";
+			return ret;
+		}
 	}
 	ret = dkms_step(RUN_DKMS_BUILD, ver, kver, log);
 	if (ret) {
@@ -250,7 +210,11 @@ static int build(const char *kver, const char *ver, struct facts *f, const char 
 		r->outcome = "build-failed";
 		return ret;
 	}
-	ret = dkms_step(RUN_DKMS_INSTALL, ver, kver, log);
+	/* dkms 3.0 does not install over a module of the same version (it says
+	 * so and exits 0): the kept one makes way, and comes back if need be. */
+	ret = keep_take_away(kver);
+	if (!ret)
+		ret = dkms_step(RUN_DKMS_INSTALL, ver, kver, log);
 	if (ret) {
 		r->outcome = "install-failed";
 		return ret;
@@ -305,10 +269,15 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 	char log[PATH_MAX], p[PATH_MAX];
 	double t0 = now_s();
 	struct facts f;
-	struct kept old;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
+	/* Before dkms' state is read: a second run sees what the first left. */
+	ret = dbd_lock();
+	if (ret)
+		return ret;
+	/* What a killed run left: the module back, or its copy dropped. */
+	keep_recover(kver);
 	ret = preflight(kver, force, &f, r);
 	if (ret == NOTHING_TO_DO) {
 		ret = signature(kver, &f, r);
@@ -324,15 +293,20 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 	}
 	snprintf(log, sizeof(log), "%s", state_path(p, kver, "dkms.log"));
 	write_atomic(log, "", 0, 0644);
-	/* Nothing that was installed goes before its successor is verified. */
-	keep_module(&f.mod, &old);
-	ret = build(kver, r->version, &f, log, r);
+	/* Nothing that was installed goes before its successor is verified,
+	 * on disk: a kill at any point leaves it in place or its copy. */
+	ret = keep_save(kver, &f.mod);
 	if (ret) {
-		put_back(kver, &old);
-		free(old.data);
+		r->outcome = "build-failed";
 		return ret;
 	}
-	free(old.data);
+	ret = build(kver, r->version, &f, log, r);
+	if (ret) {
+		if (!keep_restore(kver, KEEP_FAILED))
+			keep_drop(kver);
+		return ret;
+	}
+	keep_drop(kver);
 	r->seconds = now_s() - t0;
 	r->built = 1;
 	if (f.fix_missing) {

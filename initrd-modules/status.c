@@ -2,6 +2,7 @@
 /* dbdboot status [-k KVER | --all] [-J]: what each kernel has. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -10,6 +11,7 @@
 #include "dbdboot.h"
 #include "facts.h"
 #include "guard.h"
+#include "keep.h"
 
 static void help(void)
 {
@@ -43,7 +45,7 @@ static void show_text(const struct facts *f, int running)
 {
 	const struct module_facts *m = &f->mod;
 	const struct initrd_facts *i = &f->initrd;
-	char checked[160];
+	char checked[160], kept[PATH_MAX];
 
 	printf("%s%s: %s\n", f->k.kver, running ? " (running)" : "",
 	       f->ready ? "ready" : !f->k.image ? "no image installed" : "NOT READY");
@@ -58,6 +60,9 @@ static void show_text(const struct facts *f, int running)
 	else
 		printf("  module        %s: %s\n", m->path, m->problem[0] ? m->problem :
 		       module_checked(m, checked, sizeof(checked)));
+	if (keep_pending(f->k.kver, kept, sizeof(kept)))
+		printf("  kept module   %s: a rebuild was interrupted before its successor was "
+		       "verified; run: dbdboot rebuild -k %s\n", kept, f->k.kver);
 	if (m->found)
 		printf("  signature     %s%s%s%s\n", f->sig.why, m->signer[0] ? " [signer: " : "",
 		       m->signer, m->signer[0] ? "]" : "");
@@ -125,6 +130,7 @@ static void show_json(const struct facts *f, int running)
 {
 	const struct module_facts *m = &f->mod;
 	const struct initrd_facts *i = &f->initrd;
+	char kept[PATH_MAX];
 
 	json_open(NULL);
 	json_str("kernel", f->k.kver);
@@ -150,6 +156,7 @@ static void show_json(const struct facts *f, int running)
 	json_bool("crcs_checked", m->symvers);
 	json_bool("depmod", m->depmod_listed);
 	json_str("problem", m->problem[0] ? m->problem : NULL);
+	json_str("kept", keep_pending(f->k.kver, kept, sizeof(kept)) ? kept : NULL);
 	json_close();
 	show_sig_json(f);
 	show_fix_json(f);

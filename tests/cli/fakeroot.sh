@@ -36,6 +36,39 @@ fake_program() {
 	done
 }
 
+# fake_module OUT [KEY=VALUE...]: a stand-in dattobd.ko at OUT, an ELF object
+# with the sections kmod reads: .modinfo (name=dattobd, vermagic for K unless
+# a vermagic=... is given, then each KEY=VALUE) and __versions (one CRC:
+# printk 0x1234abcd); PAD=N bytes of data more (default none).
+fake_module() {
+	local out=$1 kv i=0 vermagic="vermagic=$K SMP preempt mod_unload modversions "
+	shift
+	{
+		echo 'struct modversion_info { unsigned long crc; char name[64 - sizeof(unsigned long)]; };'
+		echo '__attribute__((section("__versions"), used)) static const struct modversion_info v[] = { { 0x1234abcd, "printk" } };'
+		echo '__attribute__((section(".modinfo"), used)) static const char nm[] = "name=dattobd";'
+		for kv in "$@"; do
+			case $kv in
+			vermagic=*) vermagic=$kv ;;
+			PAD=*) echo "__attribute__((used)) static const char pad[${kv#PAD=}] = { 1 };" ;;
+			*) echo "__attribute__((section(\".modinfo\"), used)) static const char m$((i += 1))[] = \"$kv\";" ;;
+			esac
+		done
+		echo "__attribute__((section(\".modinfo\"), used)) static const char vm[] = \"$vermagic\";"
+	} >"$T/fake-module.c"
+	mkdir -p "$(dirname "$out")"
+	cc -c -o "$out" "$T/fake-module.c" || { echo "Bail out! could not build a stand-in module"; exit 1; }
+}
+
+# fake_depmod: K's module index in R, made by the real depmod.
+fake_depmod() {
+	local m=$R/lib/modules/$K
+	: >"$m/modules.order"
+	: >"$m/modules.builtin"
+	: >"$m/modules.builtin.modinfo"
+	depmod -b "$R" "$K" || { echo "Bail out! depmod failed"; exit 1; }
+}
+
 # datto_info [MINOR STATE UUID SEQID BDEV COW ERROR]...: write R/proc/datto-info
 # as dattobd 0.12.1 writes it (UUID "-": none, as while unverified; STATE
 # "-": no state line).

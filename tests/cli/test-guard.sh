@@ -15,7 +15,6 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/cli/fakeroot.sh
 . "$TOP/tests/cli/fakeroot.sh"
 command -v depmod >/dev/null || { echo "1..0 # SKIP no depmod"; exit 0; }
-DEPMOD=$(command -v depmod)
 U1=00112233445566778899aabbccddeeff
 U2=ffeeddccbbaa99887766554433221100
 SYS=$R/sys/module/dattobd
@@ -34,21 +33,10 @@ for d in vdb vdc vdd vde; do truncate -s 1M "$R/dev/$d"; done
 
 # module FIX SRCVERSION: the build on disk, tagged with dbdboot's fix or not ("").
 module() {
-	local tag=""
-	[ -z "$1" ] || tag="__attribute__((section(\".modinfo\"), used)) static const char fx[] = \"dbdboot_fix=$1\";"
-	cat >"$T/mod.c" <<C
-__attribute__((section(".modinfo"), used)) static const char vm[] = "vermagic=$K SMP mod_unload ";
-__attribute__((section(".modinfo"), used)) static const char nm[] = "name=dattobd";
-__attribute__((section(".modinfo"), used)) static const char vr[] = "version=0.12.1";
-__attribute__((section(".modinfo"), used)) static const char sv[] = "srcversion=$2";
-$tag
-C
-	cc -c -o "$R/lib/modules/$K/updates/dkms/dattobd.ko" "$T/mod.c" ||
-		{ echo "Bail out! could not build the module"; exit 1; }
-	: >"$R/lib/modules/$K/modules.order"
-	: >"$R/lib/modules/$K/modules.builtin"
-	: >"$R/lib/modules/$K/modules.builtin.modinfo"
-	"$DEPMOD" -b "$R" "$K" || { echo "Bail out! depmod failed"; exit 1; }
+	local -a tag=()
+	[ -z "$1" ] || tag=("dbdboot_fix=$1")
+	fake_module "$R/lib/modules/$K/updates/dkms/dattobd.ko" version=0.12.1 "srcversion=$2" "${tag[@]}"
+	fake_depmod
 }
 # loaded VERSION SRCVERSION: what /sys/module/dattobd says.
 loaded() { echo "$1" >"$SYS/version"; echo "$2" >"$SYS/srcversion"; }

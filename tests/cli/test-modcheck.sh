@@ -10,23 +10,10 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/cli/fakeroot.sh
 . "$TOP/tests/cli/fakeroot.sh"
 command -v depmod >/dev/null || { echo "1..0 # SKIP no depmod"; exit 0; }
-DEPMOD=$(command -v depmod)
 
 fake_kernel
-mkdir -p "$R/lib/modules/$K/updates/dkms"
-cat >"$T/mod.c" <<C
-struct modversion_info { unsigned long crc; char name[64 - sizeof(unsigned long)]; };
-__attribute__((section(".modinfo"), used)) static const char vm[] =
-	"vermagic=$K SMP preempt mod_unload modversions ";
-__attribute__((section(".modinfo"), used)) static const char nm[] = "name=dattobd";
-__attribute__((section("__versions"), used)) static const struct modversion_info v[] = {
-	{ 0x1234abcd, "printk" },
-};
-C
-cc -c -o "$R/lib/modules/$K/updates/dkms/dattobd.ko" "$T/mod.c" ||
-	{ echo "Bail out! could not build the module"; exit 1; }
-: >"$R/lib/modules/$K/modules.order"; : >"$R/lib/modules/$K/modules.builtin"; : >"$R/lib/modules/$K/modules.builtin.modinfo"
-"$DEPMOD" -b "$R" "$K" || { echo "Bail out! depmod failed"; exit 1; }
+fake_module "$R/lib/modules/$K/updates/dkms/dattobd.ko"
+fake_depmod
 SYMVERS=$R/lib/modules/$K/build/Module.symvers
 
 ok "no Module.symvers: the CRCs are said not checked" \

@@ -94,4 +94,67 @@ touch -d '1 hour ago' "$T/outside"/*
 ok "an absolute link out of the root: nothing written outside it" \
 	test "$(find "$T/outside" -type f -newer "$R/etc/dbdboot/manifest" | wc -l)" = 0
 ok "and the failure is said" grep -q "could not write '/boot/initrd.img-$K'" "$T/out"
+
+# rebuild killed at 20 random points (a fake dkms that takes its time to
+# build and to install): the kernel has a module that status calls
+# verified, the old or the new one; else the next run puts the old one back.
+if command -v depmod >/dev/null; then
+	A=$(uname -m)
+	KO=$R/lib/modules/$K/updates/dkms/dattobd.ko
+	fake_kernel
+	fake_program fake-dkms dkms depmod
+	mkdir -p "$R/usr/src/dattobd-1.0" "$R/var/lib/dkms/dattobd/1.0"
+	echo 'PACKAGE_NAME=dattobd' >"$R/usr/src/dattobd-1.0/dkms.conf"
+	ln -sfn /usr/src/dattobd-1.0 "$R/var/lib/dkms/dattobd/1.0/source"
+	printf '0x1234abcd\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n' >"$R/lib/modules/$K/build/Module.symvers"
+	fake_module "$R/new.ko" version=2.0 PAD=65536
+	fake_module "$KO" version=1.0
+	fake_depmod
+	cp "$KO" "$T/old.ko"
+	old=$(sha256sum <"$KO") new=$(sha256sum <"$R/new.ko")
+	as_installed() { # the old module, installed as dkms says
+		cp "$T/old.ko" "$KO"
+		mkdir -p "$R/var/lib/dkms/dattobd/1.0/$K/$A/module"
+		ln -sfn "1.0/$K/$A" "$R/var/lib/dkms/dattobd/kernel-$K-$A"
+	}
+	verified() { "$D" --root "$R" status -k "$K" 2>&1 | grep -q "^  module        .*: vermagic, 1 modversions CRCs and depmod agree"; }
+	export FAKE_BUILD=ok FAKE_INSTALL_FILE=/new.ko FAKE_SLOW_MS=300
+	as_installed
+	t0=$(date +%s%N)
+	"$D" --root "$R" rebuild -k "$K" --force >"$T/out" 2>&1
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	echo "# a whole rebuild --force: $ms ms"
+	ok "an uninterrupted rebuild installs the new module, verified" \
+		sh -c "[ \"\$(sha256sum <'$KO')\" = '$new' ]"
+	bad=0 back=0
+	for i in $(seq 1 20); do
+		as_installed
+		delay=$((RANDOM % (ms + 20)))
+		"$D" --root "$R" rebuild -k "$K" --force >/dev/null 2>&1 &
+		pid=$!
+		sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+		# dbdboot stopped, then killed with what it runs (dkms has a
+		# process group of its own), as by a power cut.
+		kill -STOP "$pid" 2>/dev/null
+		pkill -9 -P "$pid"
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		now=$(sha256sum <"$KO" 2>/dev/null)
+		if verified && { [ "$now" = "$old" ] || [ "$now" = "$new" ]; }; then
+			continue
+		fi
+		# Not verified in place: the next run puts the old one back.
+		FAKE_BUILD=no "$D" --root "$R" rebuild -k "$K" >/dev/null 2>&1
+		if [ "$(sha256sum <"$KO" 2>/dev/null)" = "$old" ] && verified; then
+			back=$((back + 1))
+		else
+			echo "# kill $i at ${delay} ms: $("$D" --root "$R" status -k "$K" 2>&1 | grep '^  module')"
+			bad=$((bad + 1))
+		fi
+	done
+	echo "# kills after which the next run put the old module back: $back of 20"
+	ok "20 kills of rebuild: a verified module, old or new, or the old one back at the next run" \
+		test "$bad" = 0
+	unset FAKE_BUILD FAKE_INSTALL_FILE FAKE_SLOW_MS
+fi
 tap_end
