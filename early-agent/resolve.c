@@ -4,8 +4,10 @@
  * UUID=, LABEL=, PARTUUID= through DEV/disk/by-*; UUID= and LABEL= also by
  * reading the superblock of every block device in SYS/class/block, so that
  * a missing udev rule does not hide a volume: never a member of something
- * stacked on it, never one of two matches. MAJOR:MINOR through
- * DEV/block/M:m, else SYS/dev/block/M:m/uevent.
+ * stacked on it, never one of two matches. A udev link names one device
+ * only (the last udev saw): udev's database (RUN/udev/data) is asked
+ * whether another holds the same name, and two are refused there too.
+ * MAJOR:MINOR through DEV/block/M:m, else SYS/dev/block/M:m/uevent.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -189,6 +191,103 @@ static int scan_block(const struct agent_conf *c, const struct dbd_volume *v, ch
 	return first[0] ? canonical(first, out, size) : -ENOENT;
 }
 
+/* Up to SIZE - 1 bytes of PATH into BUF, NUL-terminated: its length, or -1. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/* The value of udev database line KEY (as "E:NAME=") in DB, cut at its
+ * newline (DB changed in place); NULL when absent. */
+static const char *db_value(char *db, const char *key)
+{
+	for (char *line = db; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (!strncmp(line, key, strlen(key))) {
+			char *val = line + strlen(key);
+
+			val[strcspn(val, "\n")] = '\0';
+			return val;
+		}
+	return NULL;
+}
+
+/* Does udev's database say block device NAME holds V's UUID, label or
+ * partition UUID, and is no member of something stacked on it? */
+static int udev_same(const struct agent_conf *c, const char *name, const struct dbd_volume *v)
+{
+	static const char *const keys[] = {
+		[DBD_DEV_UUID] = "E:ID_FS_UUID=", [DBD_DEV_LABEL] = "E:ID_FS_LABEL=",
+		[DBD_DEV_PARTUUID] = "E:ID_PART_ENTRY_UUID=",
+	};
+	char p[PATH_MAX], num[32], db[4096], copy[4096];
+	const char *val, *type;
+
+	dbd_snprintf(p, sizeof(p), "%s/class/block/%s/dev", c->sys, name);
+	if (read_small(p, num, sizeof(num)) <= 0)
+		return 0;
+	num[strcspn(num, "\n")] = '\0';
+	dbd_snprintf(p, sizeof(p), "%s/udev/data/b%s", c->run, num);
+	if (read_small(p, db, sizeof(db)) <= 0)
+		return 0;
+	memcpy(copy, db, sizeof(db));
+	val = db_value(db, keys[v->dev_kind]);
+	if (!val || (v->dev_kind == DBD_DEV_LABEL ? strcmp(val, v->dev_value) :
+		     strcasecmp(val, v->dev_value)))
+		return 0;
+	type = db_value(copy, "E:ID_FS_TYPE=");
+	if (type && strlen(type) > 7 && !strcmp(type + strlen(type) - 7, "_member"))
+		return 0;
+	return !has_holders(c, name);
+}
+
+/*
+ * V was found through udev's link at TARGET (canonical): another block
+ * device that udev's database says holds the same name makes it ambiguous:
+ * -EEXIST with both named in OUT; else 0. Only udev's records are read,
+ * never a disk, so that no device's reads can hold this up.
+ */
+static int udev_twin(const struct agent_conf *c, const struct dbd_volume *v, const char *target,
+		     char *out, size_t size)
+{
+	char dir[PATH_MAX], buf[4096], other[PATH_MAX], first[PATH_MAX];
+	const char *base;
+	long n;
+	int fd;
+
+	if (!c->run)
+		return 0;
+	dbd_snprintf(first, sizeof(first), "%s", target);	/* TARGET may be OUT */
+	base = strrchr(first, '/') ? strrchr(first, '/') + 1 : first;
+	dbd_snprintf(dir, sizeof(dir), "%s/class/block", c->sys);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+
+			off += d->d_reclen;
+			if (d->d_name[0] == '.' || !strcmp(d->d_name, base) ||
+			    !udev_same(c, d->d_name, v))
+				continue;
+			close(fd);
+			dev_path(c, d->d_name, other, sizeof(other));
+			dbd_snprintf(out, size, "%.100s and %.100s", first, other);
+			return -EEXIST;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
 const char *agent_uevent_devname(char *text)
 {
 	char *line = text, *name, *s;
@@ -256,8 +355,11 @@ int agent_resolve(const struct agent_conf *c, const struct dbd_volume *v, char *
 	case DBD_DEV_PARTUUID:
 	case DBD_DEV_LABEL:
 		dbd_snprintf(p, sizeof(p), "%s/%s/%s", c->dev, dirs[v->dev_kind], v->dev_value);
-		if (exists(p))
-			return canonical(p, out, size);
+		if (exists(p)) {
+			int ret = canonical(p, out, size);
+
+			return ret ? ret : udev_twin(c, v, out, out, size);
+		}
 		if (v->dev_kind == DBD_DEV_PARTUUID)
 			return -ENOENT;
 		return scan_block(c, v, out, size);
@@ -291,15 +393,54 @@ static int proc_read(const char *proc, const char *name, char **text, size_t *le
 	return *len == sizeof(buf) - 1 ? -EFBIG : 0;
 }
 
+/*
+ * Read whole, whatever its length (hosts with many mounts: containers,
+ * snaps), through a buffer of 64 KiB: each run of whole lines judged as it
+ * comes. A line longer than the buffer, or a read that fails midway, and
+ * the state is not known (-EFBIG, -errno): never "not mounted" from a part.
+ */
 int agent_mount_state(const char *proc, unsigned int maj, unsigned int min)
 {
-	char *text;
-	size_t len;
-	int err = proc_read(proc, "self/mountinfo", &text, &len);
+	static char buf[65536];
+	char path[PATH_MAX];
+	size_t have = 0, upto;
+	int fd, state = 0, s;
+	ssize_t n;
 
-	if (err && err != -EFBIG)
-		return err;
-	return dbd_mountinfo_state(text, maj, min);
+	dbd_snprintf(path, sizeof(path), "%s/self/mountinfo", proc);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		n = read(fd, buf + have, sizeof(buf) - 1 - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			state = -errno;
+			break;
+		}
+		have += (size_t)n;
+		for (upto = have; n > 0 && upto > 0 && buf[upto - 1] != '\n'; upto--)
+			;
+		if (!upto && have == sizeof(buf) - 1) {
+			state = -EFBIG;
+			break;
+		}
+		if (upto) {
+			char keep = buf[upto];
+
+			buf[upto] = '\0';
+			s = dbd_mountinfo_state(buf, maj, min);
+			state = s > state ? s : state;
+			buf[upto] = keep;
+			memmove(buf, buf + upto, have - upto);
+			have -= upto;
+		}
+		if (!n || state == 2)
+			break;
+	}
+	close(fd);
+	return state;
 }
 
 int agent_minor_listed(const char *proc, unsigned int minor)

@@ -226,6 +226,15 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 		volume_done(st, i, V_TOO_LATE, 0, "already mounted read-write");
 		return;
 	}
+	/* Not known (mountinfo unreadable, or a line past the buffer): never
+	 * a reload that may come after a read-write mount. */
+	if (mounted < 0 && mounted != -ENOTBLK) {
+		agent_log(LOG_ERR, "minor %u: %s (%s) not reloaded: could not tell from '%s/self/"
+			  "mountinfo' whether it is mounted read-write (%s): a full backup is needed",
+			  v->minor, v->device, vs->path, c->proc, agent_errno_name(mounted));
+		volume_done(st, i, V_FAILED, mounted, "could not tell whether it is mounted read-write");
+		return;
+	}
 	if (!dbd_fs_read(vs->path, &fs)) {
 		vs->fstype = fs.type;
 		vs->journal = fs.journal;

@@ -309,6 +309,69 @@ static void resolve_never_ambiguous(void **state)
 	assert_non_null(strstr(out, "/vdd"));
 }
 
+/* Found through udev's link: another device udev's database gives the same
+ * UUID (a clone) makes it ambiguous, both named; a member (ID_FS_TYPE
+ * ..._member, or holders) or a device udev has no record of does not. */
+static void resolve_link_twins(void **state)
+{
+	struct agent_conf c = { 0 };
+	struct dbd_volume v = { .dev_kind = DBD_DEV_UUID };
+	char dev[512], sys[512], rundir[512], out[AGENT_PATH_MAX];
+
+	(void)state;
+	fake_dev_sys(&c, dev, sys, sizeof(dev), "dev3", "sys3");
+	snprintf(rundir, sizeof(rundir), "%s/run3", root);
+	c.run = rundir;
+	sh("cd %s && mkdir -p dev3/disk/by-uuid sys3/class/block/sda1 sys3/class/block/sdb1 "
+	   "sys3/class/block/sdc run3/udev/data && : >dev3/sda1 && : >dev3/sdb1 && : >dev3/sdc && "
+	   "ln -s ../../sda1 dev3/disk/by-uuid/1111-aa && echo 8:1 >sys3/class/block/sda1/dev && "
+	   "echo 8:17 >sys3/class/block/sdb1/dev && echo 8:32 >sys3/class/block/sdc/dev && "
+	   "printf 'S:disk/by-uuid/1111-aa\\nE:ID_FS_UUID=1111-aa\\nE:ID_FS_TYPE=ext4\\n' >run3/udev/data/b8:1 && "
+	   "printf 'E:ID_FS_TYPE=linux_raid_member\\nE:ID_FS_UUID=1111-AA\\n' >run3/udev/data/b8:32", root);
+	strcpy(v.device, "UUID=1111-aa");
+	v.dev_value = v.device + 5;
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "/sda1"));
+	sh("printf 'E:ID_FS_TYPE=ext4\\nE:ID_FS_UUID=1111-AA\\n' >%s/run3/udev/data/b8:17", root);
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), -EEXIST);
+	assert_non_null(strstr(out, "/sda1 and "));
+	assert_non_null(strstr(out, "/sdb1"));
+	sh("mkdir -p %s/sys3/class/block/sdb1/holders/dm-0", root);
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "/sda1"));
+}
+
+/* mountinfo is read whole, however long: a read-write mount after 64 KiB
+ * of others is seen; a line longer than the buffer makes the state
+ * unknown, never "not mounted". */
+static void mount_states_long(void **state)
+{
+	char proc[512], line[160], *text = malloc(300000), *big = malloc(70000);
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(text);
+	assert_non_null(big);
+	for (int i = 0; n < 200000; i++)
+		n += (size_t)snprintf(text + n, 300000 - n, "%d 20 0:%d / /snap/app/%d ro,relatime - "
+				      "squashfs /dev/loop%d ro\n", 100 + i, 40 + i, i, i);
+	snprintf(line, sizeof(line), "99 20 254:16 / /data rw,relatime - ext4 /dev/vdb rw\n");
+	strcat(text, line);
+	snprintf(proc, sizeof(proc), "%s/proc-long", root);
+	sh("mkdir -p %s/self", proc);
+	put_file("proc-long/self/mountinfo", text);
+	assert_int_equal(agent_mount_state(proc, 254, 16), 2);
+	assert_int_equal(agent_mount_state(proc, 254, 32), 0);
+	memset(big, 'a', 69999);
+	big[0] = '/';
+	big[69999] = '\0';
+	snprintf(text, 300000, "20 1 254:0 / %s rw - ext4 /dev/vda rw\n", big);
+	put_file("proc-long/self/mountinfo", text);
+	assert_int_equal(agent_mount_state(proc, 254, 16), -EFBIG);
+	free(text);
+	free(big);
+}
+
 static void mount_states(void **state)
 {
 	char proc[512];
@@ -489,6 +552,8 @@ int main(void)
 		cmocka_unit_test(resolve_devices),
 		cmocka_unit_test(resolve_never_ambiguous),
 		cmocka_unit_test(mount_states),
+		cmocka_unit_test(mount_states_long),
+		cmocka_unit_test(resolve_link_twins),
 		cmocka_unit_test(boot_mounts_and_spec_paths),
 		cmocka_unit_test(uevent_devname),
 		cmocka_unit_test(report_escapes_and_is_atomic),
