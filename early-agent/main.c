@@ -146,7 +146,12 @@ static pid_t start_worker(const struct agent_conf *c, struct agent_state *st, in
 			st->end_ms = agent_now_ms() - st->start_ms;
 			agent_log(LOG_WARN, "finished late, after the deadline: %s",
 				  summary(st, buf, sizeof(buf)));
-			agent_report_write(c, st, "late");
+			/* --minor: merged under the lock, as the parent does, never
+			 * the other volumes' entries lost. */
+			if (c->only_minor >= 0)
+				agent_report_merge(c, st, "late");
+			else
+				agent_report_write(c, st, "late");
 		}
 		_exit(0);
 	}

@@ -200,6 +200,21 @@ echo garbage >"$T/r/run/dbdboot/early.json"
 ok "--minor, garbage report: exit 0" agent --phase after-switch-root --minor 7 --timeout 1
 ok "--minor, garbage report: said" log_has "is not a report this agent can add to"
 ok "--minor, garbage report: replaced by JSON" json_ok "$T/r/run/dbdboot/early.json"
+# A --minor run whose worker finishes after the deadline (the control
+# device blocks until a writer opens it): what it found late is merged as
+# the parent's report was, the other volumes' entries and the header kept.
+cp "$T/initramfs.json" "$T/r/run/dbdboot/early.json"
+rm "$T/r/dev/datto-ctl"
+mkfifo "$T/r/dev/datto-ctl"
+ok "--minor, late worker: exit 0 at the deadline" agent --phase after-switch-root --minor 0 --timeout 1
+exec 4<>"$T/r/dev/datto-ctl"	# lets the worker go
+for _ in $(seq 100); do grep -q '"minor": 0, "phase": "after-switch-root".*ENOTTY' "$T/r/run/dbdboot/early.json" && break; sleep 0.05; done
+exec 4<&-
+ok "--minor, late worker: its finding merged" report_has '"minor": 0, "phase": "after-switch-root"'
+ok "--minor, late worker: minor 1 kept" test "$(grep '"minor": 1,' "$T/initramfs.json")" = "$(grep '"minor": 1,' "$T/r/run/dbdboot/early.json")"
+ok "--minor, late worker: the initramfs phase's header kept" report_has '"phase": "initramfs",'
+rm "$T/r/dev/datto-ctl"
+: >"$T/r/dev/datto-ctl"
 # dbdboot=off: the real root's run leaves the report alone.
 cp "$T/r/run/dbdboot/early.json" "$T/before.json"
 echo "ro dbdboot=off" >"$T/r/proc/cmdline"
