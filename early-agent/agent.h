@@ -26,6 +26,9 @@
 #define AGENT_FORK_TRIES	3	/* a fork failing with EAGAIN or ENOMEM, 10 ms apart */
 #define AGENT_MODPARAMS_MAX	511	/* bytes of dattobd.* parameters passed on */
 #define AGENT_PATH_MAX		256	/* bytes of a resolved device path */
+#define AGENT_READ_STALL_MS	3000	/* a device read that takes longer: device left out */
+#define AGENT_SCAN_MAX		128	/* block devices a UUID=/LABEL= search reads */
+#define AGENT_STALLED_MAX	16	/* devices left out for not answering */
 
 /* Kernel command line, as far as the agent cares. */
 struct agent_cmdline {
@@ -118,6 +121,24 @@ long agent_now_ms(void);
 
 /* resolve.c: manifest device spec -> device node under conf->dev. */
 int agent_resolve(const struct agent_conf *c, const struct dbd_volume *v, char *out, size_t size);
+/* The same within the worker's round: SCAN 0 never reads a disk (links,
+ * numbers, paths only: -ENOENT when the search would be needed); 1 also
+ * searches, with the round's one pass (agent_scan_invalidate starts a
+ * round). -EAGAIN when this round's pass was cut short by a stalled read. */
+int agent_resolve_in_round(const struct agent_conf *c, const struct dbd_volume *v, char *out,
+			   size_t size, int scan);
+
+/* scan.c: reads of block devices in a child, a stalled one left out. */
+void agent_scan_invalidate(void);
+/* The one device of this round's pass whose superblock has V's UUID or
+ * label, members left out, into OUT: 0, -ENOENT, -EEXIST (both named in
+ * OUT), -EAGAIN (the pass did not read every device). */
+int agent_scan_match(const struct agent_conf *c, const struct dbd_volume *v, char *out,
+		     size_t size);
+/* dbd_fs_read of PATH, in a child: -ETIMEDOUT (said) when it stalls. */
+int agent_fs_read_guarded(const struct agent_conf *c, const char *path, struct dbd_fs_info *fs);
+/* Something stacked on block device NAME (SYS/class/block/NAME/holders)? */
+int agent_has_holders(const struct agent_conf *c, const char *name);
 /* The DEVNAME= of a sysfs uevent file's TEXT (changed in place), or NULL
  * when there is none or it is absolute or climbs out with "..". */
 const char *agent_uevent_devname(char *text);

@@ -51,146 +51,6 @@ static int dev_path(const struct agent_conf *c, const char *rel, char *out, size
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-#define MD_MAGIC 0xa92b4efcu
-
-/* A sysfs attribute of block device NAME, as a number; -1 when absent. */
-static long long sys_number(const struct agent_conf *c, const char *name, const char *attr)
-{
-	char p[PATH_MAX], buf[32];
-	ssize_t n;
-	int fd;
-
-	dbd_snprintf(p, sizeof(p), "%s/class/block/%s/%s", c->sys, name, attr);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return strtoll(buf, NULL, 10);
-}
-
-/* Something stacked on NAME (md, dm, LVM, multipath): it is a member. */
-static int has_holders(const struct agent_conf *c, const char *name)
-{
-	char p[PATH_MAX];
-	struct dirent *e;
-	DIR *d;
-	int any = 0;
-
-	dbd_snprintf(p, sizeof(p), "%s/class/block/%s/holders", c->sys, name);
-	d = opendir(p);
-	if (!d)
-		return 0;
-	while (!any && (e = readdir(d)))
-		any = e->d_name[0] != '.';
-	closedir(d);
-	return any;
-}
-
-static int le32_at(int fd, long long off, unsigned int *v)
-{
-	unsigned char b[4];
-
-	if (off < 0 || pread(fd, b, 4, off) != 4)
-		return -1;
-	*v = (unsigned int)b[0] | (unsigned int)b[1] << 8 | (unsigned int)b[2] << 16 |
-	     (unsigned int)b[3] << 24;
-	return 0;
-}
-
-/*
- * NODE carries an md RAID superblock (0.90 and 1.0 near the end, 1.1 at
- * the start, 1.2 at 4 KiB) or an LVM2 physical volume label (one of the
- * first four sectors): a member, whose filesystem (RAID1, an origin) is
- * also seen on the device built from it. Not assembled yet, it has no
- * holders to tell.
- */
-static int is_member(const char *node)
-{
-	char sec[2048];
-	unsigned int m;
-	long long size, sectors;
-	int fd = open(node, O_RDONLY | O_CLOEXEC | O_NONBLOCK), hit = 0;
-
-	if (fd < 0)
-		return 0;
-	if (pread(fd, sec, sizeof(sec), 0) == (ssize_t)sizeof(sec))
-		for (int i = 0; i < 4 && !hit; i++)
-			hit = !memcmp(sec + 512 * i, "LABELONE", 8) &&
-			      !memcmp(sec + 512 * i + 24, "LVM2 001", 8);
-	size = lseek(fd, 0, SEEK_END);
-	sectors = size > 0 ? size / 512 : 0;
-	if (!hit && sectors > 128) {
-		hit = (!le32_at(fd, 0, &m) && m == MD_MAGIC) ||
-		      (!le32_at(fd, 4096, &m) && m == MD_MAGIC) ||
-		      (!le32_at(fd, ((sectors & ~127ll) - 128) * 512, &m) && m == MD_MAGIC) ||
-		      (!le32_at(fd, ((sectors - 16) & ~7ll) * 512, &m) && m == MD_MAGIC);
-	}
-	close(fd);
-	return hit;
-}
-
-/* Devices never read for a UUID= or LABEL= scan: loops and RAM disks, and
- * the slow ones (optical, floppy), and any of size 0 (an nbd with no
- * server, an empty drive), so that no poll waits on them. */
-static int skip_device(const struct agent_conf *c, const char *name)
-{
-	static const char *const prefixes[] = { "loop", "ram", "sr", "fd", "zram" };
-
-	if (name[0] == '.')
-		return 1;
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
-			return 1;
-	return sys_number(c, name, "size") == 0;
-}
-
-/*
- * Walk SYS/class/block for the one device whose superblock has V's UUID or
- * label, leaving out members (holders, md or LVM signatures). Two matches
- * are refused: -EEXIST, with both named in OUT (a clone, a snapshot and its
- * origin, multipath paths not assembled yet); the caller waits, and says so.
- */
-static int scan_block(const struct agent_conf *c, const struct dbd_volume *v, char *out,
-		      size_t size)
-{
-	char dir[PATH_MAX], buf[4096], node[PATH_MAX], first[PATH_MAX] = "";
-	struct dbd_fs_info fs;
-	long n;
-	int fd;
-
-	dbd_snprintf(dir, sizeof(dir), "%s/class/block", c->sys);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -ENOENT;
-	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
-		for (long off = 0; off < n;) {
-			struct dirent64 *d = (struct dirent64 *)(buf + off);
-
-			off += d->d_reclen;
-			if (skip_device(c, d->d_name) ||
-			    dev_path(c, d->d_name, node, sizeof(node)) || dbd_fs_read(node, &fs))
-				continue;
-			if (!((v->dev_kind == DBD_DEV_UUID && !strcasecmp(fs.uuid_str, v->dev_value)) ||
-			      (v->dev_kind == DBD_DEV_LABEL && !strcmp(fs.label, v->dev_value))))
-				continue;
-			if (has_holders(c, d->d_name) || is_member(node))
-				continue;
-			if (first[0]) {
-				close(fd);
-				dbd_snprintf(out, size, "%.100s and %.100s", first, node);
-				return -EEXIST;
-			}
-			dbd_snprintf(first, sizeof(first), "%s", node);
-		}
-	}
-	close(fd);
-	return first[0] ? canonical(first, out, size) : -ENOENT;
-}
-
 /* Up to SIZE - 1 bytes of PATH into BUF, NUL-terminated: its length, or -1. */
 static ssize_t read_small(const char *path, char *buf, size_t size)
 {
@@ -245,7 +105,7 @@ static int udev_same(const struct agent_conf *c, const char *name, const struct 
 	type = db_value(copy, "E:ID_FS_TYPE=");
 	if (type && strlen(type) > 7 && !strcmp(type + strlen(type) - 7, "_member"))
 		return 0;
-	return !has_holders(c, name);
+	return !agent_has_holders(c, name);
 }
 
 /*
@@ -335,6 +195,13 @@ static int by_number(const struct agent_conf *c, const struct dbd_volume *v, cha
 
 int agent_resolve(const struct agent_conf *c, const struct dbd_volume *v, char *out, size_t size)
 {
+	agent_scan_invalidate();
+	return agent_resolve_in_round(c, v, out, size, 1);
+}
+
+int agent_resolve_in_round(const struct agent_conf *c, const struct dbd_volume *v, char *out,
+			   size_t size, int scan)
+{
 	static const char *const dirs[] = {
 		[DBD_DEV_UUID] = "disk/by-uuid", [DBD_DEV_PARTUUID] = "disk/by-partuuid",
 		[DBD_DEV_LABEL] = "disk/by-label",
@@ -360,9 +227,16 @@ int agent_resolve(const struct agent_conf *c, const struct dbd_volume *v, char *
 
 			return ret ? ret : udev_twin(c, v, out, out, size);
 		}
-		if (v->dev_kind == DBD_DEV_PARTUUID)
+		if (v->dev_kind == DBD_DEV_PARTUUID || !scan)
 			return -ENOENT;
-		return scan_block(c, v, out, size);
+		{
+			char found[AGENT_PATH_MAX];
+			int ret = agent_scan_match(c, v, found, sizeof(found));
+
+			if (ret == -EEXIST)
+				dbd_snprintf(out, size, "%s", found);
+			return ret ? ret : canonical(found, out, size);
+		}
 	case DBD_DEV_NUMBER:
 		return by_number(c, v, out, size);
 	}

@@ -235,7 +235,14 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 		volume_done(st, i, V_FAILED, mounted, "could not tell whether it is mounted read-write");
 		return;
 	}
-	if (!dbd_fs_read(vs->path, &fs)) {
+	err = agent_fs_read_guarded(c, vs->path, &fs);
+	if (err == -ETIMEDOUT) {
+		volume_done(st, i, V_FAILED, err, "its device did not answer a read");
+		agent_log(LOG_ERR, "minor %u: %s (%s) not reloaded: its device did not answer a "
+			  "read: a full backup will be needed", v->minor, v->device, vs->path);
+		return;
+	}
+	if (!err) {
 		vs->fstype = fs.type;
 		vs->journal = fs.journal;
 	} else {
@@ -371,6 +378,54 @@ static void no_driver(struct agent_state *st, int ctl)
 	}
 }
 
+/* Volume I was not found this round (RET): waited for, deferred, or
+ * ambiguous. 1 when it is still waited for. */
+static int not_yet(const struct agent_conf *c, struct agent_state *st, unsigned int i, int ret)
+{
+	struct vol_state *vs = &st->vol[i];
+
+	if (vs->outcome == V_PENDING && defer(c, st, i))
+		return 0;
+	if (ret == -EEXIST)
+		ambiguous(st, i);
+	else if (vs->outcome == V_PENDING)
+		agent_log(LOG_DEBUG, "minor %u: %s not there yet: waiting up to %d s",
+			  st->manifest.vol[i].minor, st->manifest.vol[i].device, c->timeout);
+	vs->outcome = V_WAITING;
+	return 1;
+}
+
+/*
+ * One look at every volume not done: first those found without reading a
+ * disk (udev's links, numbers, paths), reloaded at once; then the search
+ * of superblocks for the rest, so that no volume that is there waits
+ * behind the search for one that is not. How many are still waited for.
+ */
+static unsigned int look_once(const struct agent_conf *c, struct agent_state *st, int ctl)
+{
+	unsigned int i, left = 0;
+
+	for (int scan = 0; scan < 2; scan++)
+		for (i = 0; i < st->manifest.n; i++) {
+			struct vol_state *vs = &st->vol[i];
+			int ret;
+
+			if (vs->outcome != V_PENDING && vs->outcome != V_WAITING)
+				continue;
+			ret = agent_resolve_in_round(c, &st->manifest.vol[i], vs->path,
+						     sizeof(vs->path), scan);
+			if (ret && !scan)
+				continue;	/* the search, after the others */
+			if (ret) {
+				left += (unsigned int)not_yet(c, st, i, ret);
+				continue;
+			}
+			vs->error = 0;
+			volume_reload(c, st, i, ctl);
+		}
+	return left;
+}
+
 void agent_work(const struct agent_conf *c, struct agent_state *st)
 {
 	unsigned int i, left;
@@ -391,30 +446,8 @@ void agent_work(const struct agent_conf *c, struct agent_state *st)
 		}
 	}
 	for (;;) {
-		left = 0;
-		for (i = 0; i < st->manifest.n; i++) {
-			struct vol_state *vs = &st->vol[i];
-			int ret;
-
-			if (vs->outcome != V_PENDING && vs->outcome != V_WAITING)
-				continue;
-			ret = agent_resolve(c, &st->manifest.vol[i], vs->path, sizeof(vs->path));
-			if (ret && vs->outcome == V_PENDING && defer(c, st, i))
-				continue;
-			if (ret) {
-				if (ret == -EEXIST)
-					ambiguous(st, i);
-				else if (vs->outcome == V_PENDING)
-					agent_log(LOG_DEBUG, "minor %u: %s not there yet: waiting up to "
-						  "%d s", st->manifest.vol[i].minor,
-						  st->manifest.vol[i].device, c->timeout);
-				vs->outcome = V_WAITING;
-				left++;
-				continue;
-			}
-			vs->error = 0;
-			volume_reload(c, st, i, ctl);
-		}
+		agent_scan_invalidate();
+		left = look_once(c, st, ctl);
 		if (!left)
 			break;
 		if (ctl < 0) {

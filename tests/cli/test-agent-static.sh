@@ -21,4 +21,23 @@ ok "malloc is the agent's failing stub" own_malloc
 ok "musl's allocator is not linked" no_musl_allocator
 ok "libc's printf is not linked" no_libc_printf
 ok "runs: --version" out_has "dbdboot-early" "$A" --version
+# musl's opendir allocates: with the stubs it would always fail.
+no_opendir() { ! nm "$A.debug" | grep -qE ' [TW] (opendir|readdir)$'; }
+ok "opendir (which allocates in musl) is not linked" no_opendir
+
+# What allocation would break, run for real: two devices with the volume's
+# label, one of them stacked on (holders): the other is the volume.
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+mkdir -p "$T/proc/self" "$T/sys/module/dattobd" "$T/sys/class/block/vdd" "$T/sys/class/block/vde/holders/dm-0" \
+	"$T/dev" "$T/run" "$T/etc"
+echo ro >"$T/proc/cmdline"
+: >"$T/proc/self/mountinfo"
+: >"$T/dev/datto-ctl"
+for d in vdd vde; do mke2fs -q -F -t ext4 -L twin "$T/dev/$d" 8M >/dev/null 2>&1; done
+printf 'dbdboot-manifest 1\nvolume mode=incremental device=LABEL=twin cow=/.datto minor=0\n' >"$T/etc/manifest"
+"$A" --proc "$T/proc" --sys "$T/sys" --dev "$T/dev" --run "$T/run" --manifest "$T/etc/manifest" \
+	--kmsg - --timeout 2 >"$T/log" 2>&1
+ok "holders seen: the device not stacked on is taken and tried" \
+	grep -q '"device": "LABEL=twin", "path": "'"$T"'/dev/vdd".*"error": "ENOTTY"' "$T/run/dbdboot/early.json"
 tap_end

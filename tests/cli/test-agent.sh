@@ -100,6 +100,32 @@ ok "ambiguous label: said while waiting" log_has "LABEL=twin matches more than o
 ok "ambiguous label: reported with both names" report_has 'LABEL=twin matches two devices ('
 ok "ambiguous label: not reloaded" report_has '"outcome": "failed", "error": "EEXIST"'
 
+# Devices whose reads never return (FIFOs with no writer: their open blocks,
+# as a read of a multipath map with no path left does): vdq in the search,
+# vdr a volume's own device. The volumes that are there are reloaded all
+# the same (a path, and a label found by the search); the search leaves vdq
+# out, said; vdr's volume fails, said.
+fake_root "ro dbdboot.timeout=9"
+mkdir -p "$T/r/sys/class/block/vdb" "$T/r/sys/class/block/vdq"
+mke2fs -q -F -t ext4 -L present "$T/r/dev/vdb" 8M >/dev/null 2>&1
+mkfifo "$T/r/dev/vdq" "$T/r/dev/vdr"
+: >"$T/r/dev/vdc"
+manifest "volume mode=incremental device=LABEL=absent cow=/.datto minor=0
+volume mode=incremental device=/dev/vdr cow=/.datto minor=3
+volume mode=incremental device=LABEL=present cow=/.datto minor=1
+volume mode=incremental device=/dev/vdc cow=/.datto minor=2"
+ok "stalled devices: exit 0" agent
+for m in 1 2; do
+	ok "stalled devices: minor $m reloaded all the same" \
+		report_has "{\"minor\": $m, \"phase\": \"initramfs\""
+	ok "... tried (the fake driver says ENOTTY)" \
+		sh -c "grep -F '{\"minor\": $m, ' '$T/r/run/dbdboot/early.json' | grep -q '\"error\": \"ENOTTY\"'"
+done
+ok "stalled devices: the search left vdq out, said" log_has "$T/r/dev/vdq did not answer a read within 3000 ms: left out of the search"
+ok "stalled devices: the absent volume not found" report_has '"outcome": "no-device"'
+ok "stalled devices: vdr's volume failed, said" report_has '"error": "ETIMEDOUT", "message": "its device did not answer a read"'
+ok "stalled devices: the report is done, not cut by the deadline" report_has '"status": "done"'
+
 # A control device that blocks: the worker hangs, the parent must not.
 fake_root "ro dbdboot.timeout=1"
 rm "$T/r/dev/datto-ctl"
