@@ -29,7 +29,11 @@
 #include "run.h"
 
 #define LOCK_DIR STATE_DIR
-#define LOCK_NAME "lock"
+/* Not "lock", the name of versions that made it 0644: a descriptor another
+ * user opened on that file while it was readable would hold it for ever,
+ * whatever its mode now. This one was never anyone's but root's. */
+#define LOCK_NAME "writer.lock"
+#define LOCK_OLD_NAME "lock"
 #define LOCK_WAIT_S 2400	/* longer than a build, an install and an initrd together */
 
 static int lock_fd = -1;
@@ -94,7 +98,7 @@ static int dir_in_root(const char *rel, unsigned int mode)
 	memcpy(buf, rel, n + 1);
 	for (i = 0; i <= n; i++) {
 		char *comp;
-		int parent;
+		int parent, made;
 
 		if (buf[i] != '/' && buf[i] != '\0')
 			continue;
@@ -109,12 +113,17 @@ static int dir_in_root(const char *rel, unsigned int mode)
 				*comp = '/';
 			if (parent < 0)
 				return parent;
-			if (mkdirat(parent, comp ? comp + 1 : buf, mode) && errno != EEXIST) {
+			made = !mkdirat(parent, comp ? comp + 1 : buf, mode);
+			if (!made && errno != EEXIST) {
 				close(parent);
 				return -errno;
 			}
 			close(parent);
 			fd = open_in_root(buf);
+			/* MODE whatever the umask (a hand run under umask 077 must not
+			 * hide /run/dbdboot from the backup agent). */
+			if (made && fd >= 0)
+				fchmod(fd, mode);
 		}
 		if (fd < 0)
 			return fd;
@@ -317,8 +326,10 @@ static int lock(int quiet)
 		fd = -errno;
 	if (fd >= 0 && fchmod(fd, 0600))
 		warn("could not make '%s/%s' root's only: %s", LOCK_DIR, LOCK_NAME, strerror(errno));
-	if (dfd >= 0)
+	if (dfd >= 0) {
+		unlinkat(dfd, LOCK_OLD_NAME, 0);	/* the old one, if any: used no more */
 		close(dfd);
+	}
 	/* A read-only root: no run can write in it, so none to keep out (a
 	 * file outside it, such as a bundle export's, is still written). */
 	if (fd == -EROFS)

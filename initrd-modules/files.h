@@ -35,7 +35,7 @@ int remove_path(const char *path, int dir);
 int mkdir_p(const char *path, unsigned int mode);
 
 /*
- * The lock of the root's /var/lib/dbdboot/lock: one dbdboot run writes at a
+ * The lock of the root's /var/lib/dbdboot/writer.lock: one dbdboot run writes at a
  * time. Waits for another run up to DBDBOOT_TIMEOUT_LOCK seconds (default
  * 2400), saying whom it waits for; 0, or -ETIME and says so. Held until the
  * process ends; taking it again is a no-op.

@@ -17,7 +17,13 @@ no_placeholder() { ! grep -rlq '@AGENT@\|@MANIFEST@\|@DBDBOOT@' "$D"; }
 leftovers() { find "$D" \( -type f -o -type l \) | sed "s|^$D||"; }
 nothing_left() { [ -z "$(leftovers)" ]; }
 
-ok "make install" mk install
+# Under umask 077 (a root shell's, on hardened hosts): every file and
+# folder installed gets its mode on purpose, not the umask's.
+ok "make install (under umask 077)" sh -c "umask 077; $(declare -f mk); T='$T' D='$D' TOP='$TOP' B='$B' mk install"
+odd_modes() { find "$D" -mindepth 1 \( -type f -o -type d \) -printf '%m %u %P\n' | awk '($1 != 755 && $1 != 644) || $2 != "root"'; }
+ok "every file installed is 0644 or 0755 and root's, whatever the umask" test -z "$(odd_modes)"
+odd_modes | sed 's/^/# mode: /'
+ok "the programs and hooks are executable" test "$(stat -c %a "$D/usr/sbin/dbdboot" "$D/usr/lib/dbdboot/dbdboot-early" "$D/etc/kernel/postinst.d/dbdboot" | sort -u)" = 755
 for f in /usr/sbin/dbdboot /usr/lib/dbdboot/dbdboot-early \
 	/usr/lib/systemd/system-generators/dbdboot-generator \
 	/usr/share/initramfs-tools/hooks/dbdboot /usr/share/initramfs-tools/scripts/local-premount/dbdboot \

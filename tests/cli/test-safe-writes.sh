@@ -60,11 +60,31 @@ ok "and the manifest is the new one" out_has "manifest ok" "$D" --root "$R" stat
 
 # The lock: root's only (flock works on a read-only descriptor: a lock any
 # user can open, any user can hold), also when an older dbdboot made it 0644.
-L=$R/var/lib/dbdboot/lock
+L=$R/var/lib/dbdboot/writer.lock
 ok "the lock is root's only" test "$(stat -c %a "$L")" = 600
 chmod 0644 "$L"
 "$D" --root "$R" inject -k "$K" --manifest-only >/dev/null 2>&1
 ok "... also one an older dbdboot made readable" test "$(stat -c %a "$L")" = 600
+# Another user cannot delay a run: not by holding the lock (it cannot open
+# it), nor through the old lock file, which an older dbdboot made 0644 and a
+# descriptor opened on then still holds (run as nobody).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chmod 0755 "$T"
+	nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	ok "as nobody: the lock cannot be opened, so not held" \
+		sh -c "! setpriv --reuid=65534 --regid=65534 --clear-groups flock -n '$L' true 2>/dev/null"
+	: >"$R/var/lib/dbdboot/lock"
+	chmod 0644 "$R/var/lib/dbdboot/lock"
+	nobody flock -s "$R/var/lib/dbdboot/lock" sleep 30 &
+	squatter=$!
+	sleep 0.3
+	DBDBOOT_TIMEOUT_LOCK=2 "$D" --root "$R" inject -k "$K" --manifest-only >"$T/out" 2>&1
+	ok "nobody holding the old 0644 lock file does not delay a run" test $? = 0
+	ok "the old lock file is removed" test ! -e "$R/var/lib/dbdboot/lock"
+	kill "$squatter" 2>/dev/null
+	wait "$squatter" 2>/dev/null
+	chmod 0700 "$T"
+fi
 # Held by another run: inject waits, then says who holds it; the holder
 # named only while that process lives.
 flock "$L" sleep 30 &
@@ -139,7 +159,7 @@ if command -v depmod >/dev/null; then
 		pkill -9 -P "$pid"
 		kill -9 "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
-		now=$(sha256sum <"$KO" 2>/dev/null)
+		now=$({ sha256sum <"$KO"; } 2>/dev/null)
 		if verified && { [ "$now" = "$old" ] || [ "$now" = "$new" ]; }; then
 			continue
 		fi

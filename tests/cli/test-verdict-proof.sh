@@ -247,7 +247,7 @@ run verdict >/dev/null 2>&1
 # without it, and says so.
 shutdown
 boot
-flock "$R/var/lib/dbdboot/lock" sleep 20 &
+flock "$R/var/lib/dbdboot/writer.lock" sleep 20 &
 held=$!
 sleep 0.3
 DBDBOOT_TIMEOUT_LOCK=1 "$D" --root "$R" verdict >"$T/held.out" 2>&1
@@ -258,7 +258,7 @@ wait "$held" 2>/dev/null
 # The lock held at shutdown (a root process: apt, a kernel hook): the
 # record is written without it, with every volume, and the chain goes on.
 datto_info 0 2 $U1 4 /dev/vdb /.datto 0
-flock "$R/var/lib/dbdboot/lock" sleep 20 &
+flock "$R/var/lib/dbdboot/writer.lock" sleep 20 &
 held=$!
 sleep 0.3
 DBDBOOT_TIMEOUT_LOCK=1 "$D" --root "$R" record-shutdown >"$T/held.out" 2>&1
