@@ -29,9 +29,13 @@ enum gen_done { GEN_TODO = 0, GEN_DONE, GEN_HOPELESS };
 
 /* units.c: write VOLUME's unit and its links. FSTAB_FILES: the mount
  * points of the fstab entries naming its device, FSTAB_SPECS their device
- * paths. 0, or a negative errno (said). */
+ * paths; MORE: there were more than GEN_FSTAB_MAX. Never dropped for its
+ * size: when its mounts cannot all be named (MORE, or a unit past
+ * GEN_UNIT_MAX bytes), it goes before every local mount (said). 0, or a
+ * negative errno (said). */
 int gen_write_unit(const struct gen_conf *c, const struct dbd_volume *v,
-		   const char *const *fstab_files, const char *const *fstab_specs, unsigned int nfstab);
+		   const char *const *fstab_files, const char *const *fstab_specs, unsigned int nfstab,
+		   int more);
 /* The target that pulls the units into the boot without waiting for them. */
 int gen_write_target(const struct gen_conf *c);
 

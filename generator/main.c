@@ -129,24 +129,32 @@ static void one_volume(const struct gen_conf *c, const struct dbd_volume *v, lon
 	struct dbd_fstab_entry e;
 	char dev[PATH_MAX];
 	unsigned int n = 0;
+	int more = 0;
 
 	if (dbd_devspec_path(v, dev, sizeof(dev)))
 		dev[0] = '\0';
 	if (fstab_len > 0) {
 		memcpy(copy, fstab_text, (size_t)fstab_len);
 		dbd_fstab_open(&f, copy, (unsigned long)fstab_len);
-		while (n < GEN_FSTAB_MAX && dbd_fstab_next(&f, &e)) {
-			if (e.file[0] != '/' || spec_path(e.spec, devs[n], sizeof(devs[n])))
+		while (!more && dbd_fstab_next(&f, &e)) {
+			char path[PATH_MAX];
+
+			if (e.file[0] != '/' || spec_path(e.spec, path, sizeof(path)))
 				continue;
-			if ((!dev[0] || strcmp(devs[n], dev)) && strcmp(e.spec, v->device) &&
+			if ((!dev[0] || strcmp(path, dev)) && strcmp(e.spec, v->device) &&
 			    (!v->mount[0] || strcmp(e.file, v->mount)))
 				continue;
+			if (n == GEN_FSTAB_MAX) {
+				more = 1;	/* not all named: the unit goes before all */
+				break;
+			}
+			memcpy(devs[n], path, sizeof(path));
 			files[n] = e.file;
 			specs[n] = devs[n];
 			n++;
 		}
 	}
-	gen_write_unit(c, v, files, specs, n);
+	gen_write_unit(c, v, files, specs, n, more);
 }
 
 static int parse_args(int argc, char **argv, struct gen_conf *c)

@@ -101,13 +101,18 @@ static void before_device(struct text *t, const char *dev)
 	add(t, "Before=blockdev@%s.target systemd-fsck@%s.service\n", esc, esc);
 }
 
-/* S with each % doubled (a unit file's specifier sign), into OUT. */
-static const char *no_specifiers(const char *s, char *out, size_t size)
+/* S as a value systemd reads as text and nothing else, into OUT: each %
+ * doubled (a specifier's sign); every byte that is not printable ASCII
+ * (a newline would start a line of its own: "[Service]", "ExecStartPre=")
+ * and each backslash (one at the end continues the line) shown as '?'. */
+static const char *unit_text_value(const char *s, char *out, size_t size)
 {
 	size_t n = 0;
 
 	for (; *s && n + 2 < size; s++) {
-		out[n++] = *s;
+		unsigned char b = (unsigned char)*s;
+
+		out[n++] = b < 0x20 || b > 0x7e || b == '\\' ? '?' : *s;
 		if (*s == '%')
 			out[n++] = '%';
 	}
@@ -127,9 +132,11 @@ static int initramfs_mounted(const struct dbd_volume *v, const char *const *file
 	return 0;
 }
 
+/* The unit's text into T. WHOLE 0: its fstab mounts too many to name in
+ * GEN_UNIT_MAX bytes, it goes before every local mount instead. */
 static void unit_text(const struct gen_conf *c, const struct dbd_volume *v, const char *dev,
 		      const char *devunit, const char *const *files, const char *const *specs,
-		      unsigned int n, struct text *t)
+		      unsigned int n, int whole, struct text *t)
 {
 	char mount[PATH_MAX], shown[PATH_MAX];
 
@@ -137,7 +144,7 @@ static void unit_text(const struct gen_conf *c, const struct dbd_volume *v, cons
 	       "# did not reload minor %u, so it is reloaded here, before any mount of its\n"
 	       "# device. Fails open: a failure is reported, the mounts go on.\n", v->line, v->minor);
 	add(t, "[Unit]\nDescription=dbdboot: reload dattobd minor %u before %s is mounted\n",
-	    v->minor, no_specifiers(v->device, shown, sizeof(shown)));
+	    v->minor, unit_text_value(v->device, shown, sizeof(shown)));
 	add(t, "Documentation=man:dbdboot-generator(8) man:dbdboot-early(8)\n"
 	       "DefaultDependencies=no\nConflicts=shutdown.target\nBefore=shutdown.target\n");
 	/* The root and /usr, mounted read-only by the initramfs: their device
@@ -154,7 +161,10 @@ static void unit_text(const struct gen_conf *c, const struct dbd_volume *v, cons
 	else
 		add(t, "BindsTo=%s\nAfter=%s\n", devunit, devunit);
 	before_device(t, dev);
-	for (unsigned int i = 0; i < n; i++) {
+	if (!whole)
+		add(t, "# Its fstab entries are too many to name here: before every local mount.\n"
+		       "Before=local-fs-pre.target\n");
+	for (unsigned int i = 0; whole && i < n; i++) {
 		if (strcmp(specs[i], dev))
 			before_device(t, specs[i]);
 		if (!dbd_unit_from_path(files[i], ".mount", mount, sizeof(mount)))
@@ -168,7 +178,7 @@ static void unit_text(const struct gen_conf *c, const struct dbd_volume *v, cons
 }
 
 int gen_write_unit(const struct gen_conf *c, const struct dbd_volume *v,
-		   const char *const *files, const char *const *specs, unsigned int n)
+		   const char *const *files, const char *const *specs, unsigned int n, int more)
 {
 	static struct text t;
 	char dev[PATH_MAX], devunit[PATH_MAX], name[64];
@@ -182,7 +192,16 @@ int gen_write_unit(const struct gen_conf *c, const struct dbd_volume *v,
 	}
 	t.len = 0;
 	t.overflow = 0;
-	unit_text(c, v, dev, devunit, files, specs, n, &t);
+	unit_text(c, v, dev, devunit, files, specs, n, !more, &t);
+	if (more || t.overflow) {
+		/* Never dropped: fewer lines, the same safety (later mounts wait). */
+		gen_say("minor %u: %s%u fstab entries name its device, too many for one unit of "
+			"%d bytes: its unit goes before every local mount instead", v->minor,
+			more ? "over " : "", n, GEN_UNIT_MAX);
+		t.len = 0;
+		t.overflow = 0;
+		unit_text(c, v, dev, devunit, files, specs, n, 0, &t);
+	}
 	snprintf(name, sizeof(name), "dbdboot-reload-%u.service", v->minor);
 	ret = write_file(c, name, &t);
 	if (!ret)

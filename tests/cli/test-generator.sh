@@ -167,6 +167,38 @@ ok "% doubled in the description" grep -q 'Description=dbdboot: reload dattobd m
 	"$T/out/dbdboot-reload-5.service"
 ok "% escaped in the device unit" unit_has 5 'BindsTo=dev-disk-by\x2dlabel-100\x5cx25.device'
 
+# A device spec with a newline (an escaped one in the manifest): never a
+# line of its own in the unit (it would inject "[Service]" and commands).
+fake_root "ro"
+printf 'dbdboot-manifest 2\nvolume mode=incremental device=/dev/vdb\\012[Service]\\012ExecStartPre=/bin/evil\\134 cow=/.d minor=6 stage=root\n' \
+	>"$T/r/etc/dbdboot/manifest"
+ok "control characters: exit 0" gen
+ok "control characters: no line injected" sh -c "! grep -q '^ExecStartPre=' '$T/out/dbdboot-reload-6.service'"
+ok "... the description shows them as '?'" unit_has 6 'Description=dbdboot: reload dattobd minor 6 before /dev/vdb?[Service]?ExecStartPre=/bin/evil? is mounted'
+ok "... one [Service] section" test "$(grep -c '^\[Service\]' "$T/out/dbdboot-reload-6.service")" = 1
+
+# More fstab entries on one device than one unit of 16 KiB names: the unit
+# is written all the same, before every local mount, said.
+fake_root "ro"
+printf 'dbdboot-manifest 2\nvolume mode=incremental device=LABEL=many cow=/.d minor=8 stage=root\n' \
+	>"$T/r/etc/dbdboot/manifest"
+long=$(printf 'd%.0s' $(seq 200))
+for i in $(seq 100); do echo "LABEL=many /srv/$long/$i ext4 defaults 0 2"; done >"$T/r/etc/fstab"
+ok "too many mounts for one unit: exit 0" gen
+ok "... the unit written all the same" test -f "$T/out/dbdboot-reload-8.service"
+ok "... before every local mount" unit_has 8 'Before=local-fs-pre.target'
+ok "... still bound to its device" unit_has 8 'BindsTo=dev-disk-by\x2dlabel-many.device'
+ok "... said" out_has "too many for one unit of 16384 bytes" cat "$T/log"
+# Short ones, but more than the 128 it keeps: the same (none left out unsaid).
+for i in $(seq 130); do echo "LABEL=many /m$i ext4 defaults 0 2"; done >"$T/r/etc/fstab"
+ok "over 128 mounts: exit 0" gen
+ok "... before every local mount" unit_has 8 'Before=local-fs-pre.target'
+ok "... said" out_has "over 128 fstab entries name its device" cat "$T/log"
+for i in $(seq 100); do echo "LABEL=many /m$i ext4 defaults 0 2"; done >"$T/r/etc/fstab"
+ok "100 short ones: exit 0" gen
+ok "... each named" unit_has 8 'Before=m100.mount'
+ok "... and not before every local mount" unit_lacks 8 'local-fs-pre'
+
 # An unwritable directory: said, exit 0.
 fake_root "ro"
 write_manifest
