@@ -3,8 +3,10 @@
 # 20 random points leaves the initrd either the old one (the same bytes) or
 # the new one (it holds the new manifest), complete and readable by the
 # kernel's rules; the next run removes what a killed run left behind. One
-# run writes at a time (the lock), and a symlink in the tree never leads a
-# write out of --root.
+# run writes at a time (the lock, which no other user can hold), and a
+# symlink in the tree never leads a write out of --root. rebuild and bundle
+# import, killed at 20 random points each, leave a verified module: the old
+# one or the new one (or, for rebuild, the old one put back by the next run).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/cli/tap.sh
@@ -176,5 +178,36 @@ if command -v depmod >/dev/null; then
 	ok "20 kills of rebuild: a verified module, old or new, or the old one back at the next run" \
 		test "$bad" = 0
 	unset FAKE_BUILD FAKE_INSTALL_FILE FAKE_SLOW_MS
+
+	# bundle import --force of another module, killed at 20 random points:
+	# the module is the old one or the imported one, verified.
+	cp "$R/new.ko" "$KO"
+	"$D" --root "$R" bundle export -k "$K" "$T/new.tar.gz" >"$T/out" 2>&1 ||
+		echo "Bail out! could not export a bundle: $(cat "$T/out")"
+	sum=$(sha256sum "$T/new.tar.gz" | cut -d' ' -f1)
+	import() { "$D" --root "$R" bundle import --force --sha256 "$sum" "$T/new.tar.gz"; }
+	as_installed
+	t0=$(date +%s%N)
+	import >/dev/null 2>&1
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	echo "# a whole bundle import: $ms ms"
+	bad=0
+	for i in $(seq 1 20); do
+		as_installed
+		delay=$((RANDOM % (ms + 20)))
+		import >/dev/null 2>&1 &
+		pid=$!
+		sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+		kill -STOP "$pid" 2>/dev/null
+		pkill -9 -P "$pid"
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		now=$({ sha256sum <"$KO"; } 2>/dev/null)
+		if ! verified || { [ "$now" != "$old" ] && [ "$now" != "$new" ]; }; then
+			echo "# import killed at ${delay} ms: $("$D" --root "$R" status -k "$K" 2>&1 | grep '^  module')"
+			bad=$((bad + 1))
+		fi
+	done
+	ok "20 kills of bundle import: the old module or the imported one, verified" test "$bad" = 0
 fi
 tap_end
