@@ -85,6 +85,8 @@ struct vol_state {
 	long found_ms;			/* since start, when the device was there */
 	long done_ms;			/* since start, when the outcome was known */
 	long reload_ms;			/* the ioctl's own duration */
+	int unanswered;			/* reads of its device that stalled */
+	unsigned int stalled_round;	/* the worker's round of the last one */
 	char message[160];
 };
 
@@ -135,8 +137,10 @@ void agent_scan_invalidate(void);
  * OUT), -EAGAIN (the pass did not read every device). */
 int agent_scan_match(const struct agent_conf *c, const struct dbd_volume *v, char *out,
 		     size_t size);
-/* dbd_fs_read of PATH, in a child: -ETIMEDOUT (said) when it stalls. */
-int agent_fs_read_guarded(const struct agent_conf *c, const char *path, struct dbd_fs_info *fs);
+/* dbd_fs_read of PATH, in a child: -ETIMEDOUT when no answer came within
+ * LIMIT_MS (at most AGENT_READ_STALL_MS). */
+int agent_fs_read_guarded(const struct agent_conf *c, const char *path, struct dbd_fs_info *fs,
+			  long limit_ms);
 /* Something stacked on block device NAME (SYS/class/block/NAME/holders)? */
 int agent_has_holders(const struct agent_conf *c, const char *name);
 /* The DEVNAME= of a sysfs uevent file's TEXT (changed in place), or NULL

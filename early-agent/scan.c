@@ -226,13 +226,12 @@ static void scan_single(const struct agent_conf *c, const char *path)
 	read_one(c, "", path);
 }
 
-/* A device that did not answer: left out from now on, said once. */
+/* A device that did not answer the search: left out from now on, said. */
 static void stall(const char *name, const char *what)
 {
-	agent_log(LOG_WARN, "%s did not answer a read within %d ms: %s", what,
-		  AGENT_READ_STALL_MS, name[0] ? "left out of the search for volumes by UUID or "
-		  "LABEL for the rest of this boot" : "its volume is not reloaded");
-	if (name[0] && !is_stalled(name) && nstalled < AGENT_STALLED_MAX)
+	agent_log(LOG_WARN, "%s did not answer a read within %d ms: left out of the search for "
+		  "volumes by UUID or LABEL for the rest of this boot", what, AGENT_READ_STALL_MS);
+	if (!is_stalled(name) && nstalled < AGENT_STALLED_MAX)
 		dbd_snprintf(stalled[nstalled++], sizeof(stalled[0]), "%s", name);
 }
 
@@ -244,7 +243,7 @@ static void stall(const char *name, const char *what)
  * failed) FN runs here, as before there were children.
  */
 static int guarded(const struct agent_conf *c, void (*fn)(const struct agent_conf *, const char *),
-		   const char *arg, char *last, size_t n)
+		   const char *arg, long limit_ms, char *last, size_t n)
 {
 	int fds[2];
 	pid_t pid;
@@ -266,7 +265,7 @@ static int guarded(const struct agent_conf *c, void (*fn)(const struct agent_con
 		struct pollfd p = { .fd = fds[0], .events = POLLIN };
 		ssize_t got;
 
-		if (poll(&p, 1, AGENT_READ_STALL_MS) == 0) {
+		if (poll(&p, 1, (int)limit_ms) == 0) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, WNOHANG);
 			close(fds[0]);
@@ -299,7 +298,7 @@ static void scan_pass(const struct agent_conf *c)
 	if (pass_state)
 		return;
 	ntable = 0;
-	if (guarded(c, scan_all, NULL, last, sizeof(last)) == -ETIMEDOUT) {
+	if (guarded(c, scan_all, NULL, AGENT_READ_STALL_MS, last, sizeof(last)) == -ETIMEDOUT) {
 		dbd_snprintf(what, sizeof(what), "%s/%s", c->dev, last);
 		stall(last, what);
 		pass_state = -1;	/* the devices after it were not read */
@@ -336,19 +335,22 @@ int agent_scan_match(const struct agent_conf *c, const struct dbd_volume *v, cha
 	return 0;
 }
 
-int agent_fs_read_guarded(const struct agent_conf *c, const char *path, struct dbd_fs_info *fs)
+int agent_fs_read_guarded(const struct agent_conf *c, const char *path, struct dbd_fs_info *fs,
+			  long limit_ms)
 {
 	struct scan_rec r = { 0 };
 	char last[64];
 	int ret;
 
+	if (limit_ms > AGENT_READ_STALL_MS)
+		limit_ms = AGENT_READ_STALL_MS;
+	if (limit_ms < 1)
+		limit_ms = 1;
 	single = &r;
-	ret = guarded(c, scan_single, path, last, sizeof(last));
+	ret = guarded(c, scan_single, path, limit_ms, last, sizeof(last));
 	single = NULL;
-	if (ret == -ETIMEDOUT) {
-		stall("", path);
+	if (ret == -ETIMEDOUT)
 		return ret;
-	}
 	*fs = r.fs;
 	return r.found ? 0 : -ENODATA;
 }

@@ -200,9 +200,10 @@ static const char *no_driver_why(const struct agent_state *st)
 	       "dattobd's control device could not be opened";
 }
 
-/* The device is there: check it, then reload. */
-static void volume_reload(const struct agent_conf *c, struct agent_state *st, unsigned int i,
-			  int ctl)
+/* The device is there: check it, then reload. 1 when its device did not
+ * answer a read: tried again after the others, until the deadline. */
+static int volume_reload(const struct agent_conf *c, struct agent_state *st, unsigned int i,
+			 int ctl)
 {
 	const struct dbd_volume *v = &st->manifest.vol[i];
 	struct vol_state *vs = &st->vol[i];
@@ -215,7 +216,8 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 	long t0;
 	int mounted = -ENOTBLK, err;
 
-	vs->found_ms = since(st);
+	if (!vs->unanswered)
+		vs->found_ms = since(st);
 	if (stat(vs->path, &sb) == 0 && S_ISBLK(sb.st_mode))
 		mounted = agent_mount_state(c->proc, major(sb.st_rdev), minor(sb.st_rdev));
 	vs->mounted = mounted == 0 ? VM_NOT : mounted == 1 ? VM_READ_ONLY :
@@ -224,7 +226,7 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 		agent_log(LOG_ERR, "minor %u: %s (%s) is already mounted read-write: too late to reload, "
 			  "changes are untracked: a full backup is needed", v->minor, v->device, vs->path);
 		volume_done(st, i, V_TOO_LATE, 0, "already mounted read-write");
-		return;
+		return 0;
 	}
 	/* Not known (mountinfo unreadable, or a line past the buffer): never
 	 * a reload that may come after a read-write mount. */
@@ -233,14 +235,18 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 			  "mountinfo' whether it is mounted read-write (%s): a full backup is needed",
 			  v->minor, v->device, vs->path, c->proc, agent_errno_name(mounted));
 		volume_done(st, i, V_FAILED, mounted, "could not tell whether it is mounted read-write");
-		return;
+		return 0;
 	}
-	err = agent_fs_read_guarded(c, vs->path, &fs);
+	err = agent_fs_read_guarded(c, vs->path, &fs,
+				    (long)c->timeout * 1000 - AGENT_WORKER_MARGIN_MS - since(st));
 	if (err == -ETIMEDOUT) {
-		volume_done(st, i, V_FAILED, err, "its device did not answer a read");
-		agent_log(LOG_ERR, "minor %u: %s (%s) not reloaded: its device did not answer a "
-			  "read: a full backup will be needed", v->minor, v->device, vs->path);
-		return;
+		if (!vs->unanswered++)
+			agent_log(LOG_WARN, "minor %u: %s (%s) did not answer a read within %d ms: "
+				  "tried again after the other volumes, until the deadline",
+				  v->minor, v->device, vs->path, AGENT_READ_STALL_MS);
+		vs->outcome = V_WAITING;
+		vs->error = err;
+		return 1;
 	}
 	if (!err) {
 		vs->fstype = fs.type;
@@ -254,7 +260,7 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 
 		volume_done(st, i, V_FAILED, ctl, why);
 		agent_log(LOG_ERR, "minor %u: %s not reloaded: %s", v->minor, v->device, why);
-		return;
+		return 0;
 	}
 	vs->outcome = V_RELOADING;
 	if (already_held(c, ctl, v, vs->path, &held)) {
@@ -262,7 +268,7 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 			 "(state %lu)", v->minor, vs->path, held);
 		volume_done(st, i, V_ALREADY, 0, msg);
 		agent_log(LOG_INFO, "minor %u: %s %s", v->minor, v->device, msg);
-		return;
+		return 0;
 	}
 	t0 = since(st);
 	err = ioctl(ctl, v->mode == DBD_MODE_SNAPSHOT ? DBD_IOC_RELOAD_SNAP : DBD_IOC_RELOAD_INC, &r);
@@ -270,7 +276,7 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 	vs->reload_ms = since(st) - t0;
 	if (err) {
 		reload_refused(c, st, i, err);
-		return;
+		return 0;
 	}
 	if (fs.journal == DBD_JOURNAL_NEEDS_RECOVERY)
 		dbd_snprintf(msg, sizeof(msg), "reloaded; journal needs recovery: what the mount replays "
@@ -289,6 +295,7 @@ static void volume_reload(const struct agent_conf *c, struct agent_state *st, un
 		  dbd_mode_str(v->mode), vs->path, vs->done_ms,
 		  vs->journal == DBD_JOURNAL_NEEDS_RECOVERY ?
 		  "; its journal needs recovery: writes replayed at mount are not tracked" : "");
+	return 0;
 }
 
 /* Volume I's name matches two devices (their names in its path): said once,
@@ -315,6 +322,13 @@ static void not_found(const struct agent_conf *c, struct agent_state *st, unsign
 	const struct dbd_volume *v = &st->manifest.vol[i];
 	char msg[160];
 
+	if (st->vol[i].error == -ETIMEDOUT) {
+		volume_done(st, i, V_FAILED, -ETIMEDOUT, "its device did not answer a read");
+		agent_log(LOG_ERR, "minor %u: %s (%s) not reloaded: its device did not answer a "
+			  "read before the deadline: a full backup will be needed", v->minor,
+			  v->device, st->vol[i].path);
+		return;
+	}
 	if (st->vol[i].error == -EEXIST) {
 		dbd_snprintf(msg, sizeof(msg), "%s", st->vol[i].message);
 		volume_done(st, i, V_FAILED, -EEXIST, msg);
@@ -398,30 +412,44 @@ static int not_yet(const struct agent_conf *c, struct agent_state *st, unsigned 
 /*
  * One look at every volume not done: first those found without reading a
  * disk (udev's links, numbers, paths), reloaded at once; then the search
- * of superblocks for the rest, so that no volume that is there waits
- * behind the search for one that is not. How many are still waited for.
+ * of superblocks for the rest; last, the volumes whose device did not
+ * answer a read before: so that no volume that is there waits behind one
+ * that is not, or that does not answer. How many are still waited for.
  */
 static unsigned int look_once(const struct agent_conf *c, struct agent_state *st, int ctl)
 {
+	static unsigned int round;
 	unsigned int i, left = 0;
 
-	for (int scan = 0; scan < 2; scan++)
+	round++;
+	for (int pass = 0; pass < 3; pass++)
 		for (i = 0; i < st->manifest.n; i++) {
 			struct vol_state *vs = &st->vol[i];
 			int ret;
 
-			if (vs->outcome != V_PENDING && vs->outcome != V_WAITING)
+			if ((vs->outcome != V_PENDING && vs->outcome != V_WAITING) ||
+			    (pass == 2) != (vs->unanswered > 0))
 				continue;
+			if (pass == 2) {	/* its path known: its read again, a round later */
+				if (vs->stalled_round < round &&
+				    volume_reload(c, st, i, ctl))
+					vs->stalled_round = round;
+				left += vs->outcome == V_WAITING;
+				continue;
+			}
 			ret = agent_resolve_in_round(c, &st->manifest.vol[i], vs->path,
-						     sizeof(vs->path), scan);
-			if (ret && !scan)
+						     sizeof(vs->path), pass);
+			if (ret && !pass)
 				continue;	/* the search, after the others */
 			if (ret) {
 				left += (unsigned int)not_yet(c, st, i, ret);
 				continue;
 			}
 			vs->error = 0;
-			volume_reload(c, st, i, ctl);
+			if (volume_reload(c, st, i, ctl)) {
+				vs->stalled_round = round;
+				left++;
+			}
 		}
 	return left;
 }

@@ -124,7 +124,21 @@ done
 ok "stalled devices: the search left vdq out, said" log_has "$T/r/dev/vdq did not answer a read within 3000 ms: left out of the search"
 ok "stalled devices: the absent volume not found" report_has '"outcome": "no-device"'
 ok "stalled devices: vdr's volume failed, said" report_has '"error": "ETIMEDOUT", "message": "its device did not answer a read"'
+ok "... tried again after the others, said" log_has "did not answer a read within 3000 ms: tried again after the other volumes"
 ok "stalled devices: the report is done, not cut by the deadline" report_has '"status": "done"'
+
+# A volume's device slow to answer (its first read stalls, a later one
+# answers): tried again, and reloaded (here: tried, ENOTTY), not failed.
+fake_root "ro dbdboot.timeout=9"
+mkfifo "$T/r/dev/vds"
+manifest "volume mode=incremental device=/dev/vds cow=/.datto minor=4"
+(sleep 4; exec 5>"$T/r/dev/vds"; sleep 6) &
+slow=$!
+ok "slow device: exit 0" agent
+ok "slow device: tried again and reloaded" report_has '"outcome": "failed", "error": "ENOTTY"'
+ok "slow device: said" log_has "minor 4: /dev/vds ($T/r/dev/vds) did not answer a read within 3000 ms: tried again"
+kill "$slow" 2>/dev/null
+wait "$slow" 2>/dev/null
 
 # A control device that blocks: the worker hangs, the parent must not.
 fake_root "ro dbdboot.timeout=1"
