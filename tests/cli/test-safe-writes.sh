@@ -139,6 +139,19 @@ if command -v depmod >/dev/null; then
 		mkdir -p "$R/var/lib/dkms/dattobd/1.0/$K/$A/module"
 		ln -sfn "1.0/$K/$A" "$R/var/lib/dkms/dattobd/kernel-$K-$A"
 	}
+	# killed_at MS CMD...: CMD stopped after MS ms, then killed with what
+	# it runs (dkms has a process group of its own), as by a power cut.
+	killed_at() {
+		local ms=$1 pid
+		shift
+		"$@" >/dev/null 2>&1 &
+		pid=$!
+		sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+		kill -STOP "$pid" 2>/dev/null
+		pkill -9 -P "$pid"
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	}
 	verified() { "$D" --root "$R" status -k "$K" 2>&1 | grep -q "^  module        .*: vermagic, 1 modversions CRCs and depmod agree"; }
 	export FAKE_BUILD=ok FAKE_INSTALL_FILE=/new.ko FAKE_SLOW_MS=300
 	as_installed
@@ -152,15 +165,7 @@ if command -v depmod >/dev/null; then
 	for i in $(seq 1 20); do
 		as_installed
 		delay=$((RANDOM % (ms + 20)))
-		"$D" --root "$R" rebuild -k "$K" --force >/dev/null 2>&1 &
-		pid=$!
-		sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-		# dbdboot stopped, then killed with what it runs (dkms has a
-		# process group of its own), as by a power cut.
-		kill -STOP "$pid" 2>/dev/null
-		pkill -9 -P "$pid"
-		kill -9 "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		killed_at "$delay" "$D" --root "$R" rebuild -k "$K" --force
 		now=$({ sha256sum <"$KO"; } 2>/dev/null)
 		if verified && { [ "$now" = "$old" ] || [ "$now" = "$new" ]; }; then
 			continue
@@ -185,23 +190,17 @@ if command -v depmod >/dev/null; then
 	"$D" --root "$R" bundle export -k "$K" "$T/new.tar.gz" >"$T/out" 2>&1 ||
 		echo "Bail out! could not export a bundle: $(cat "$T/out")"
 	sum=$(sha256sum "$T/new.tar.gz" | cut -d' ' -f1)
-	import() { "$D" --root "$R" bundle import --force --sha256 "$sum" "$T/new.tar.gz"; }
+	import=("$D" --root "$R" bundle import --force --sha256 "$sum" "$T/new.tar.gz")
 	as_installed
 	t0=$(date +%s%N)
-	import >/dev/null 2>&1
+	"${import[@]}" >/dev/null 2>&1
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	echo "# a whole bundle import: $ms ms"
 	bad=0
 	for i in $(seq 1 20); do
 		as_installed
 		delay=$((RANDOM % (ms + 20)))
-		import >/dev/null 2>&1 &
-		pid=$!
-		sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-		kill -STOP "$pid" 2>/dev/null
-		pkill -9 -P "$pid"
-		kill -9 "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		killed_at "$delay" "${import[@]}"
 		now=$({ sha256sum <"$KO"; } 2>/dev/null)
 		if ! verified || { [ "$now" != "$old" ] && [ "$now" != "$new" ]; }; then
 			echo "# import killed at ${delay} ms: $("$D" --root "$R" status -k "$K" 2>&1 | grep '^  module')"
