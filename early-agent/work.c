@@ -28,9 +28,14 @@ static long since(const struct agent_state *st)
  * The worker stops waiting a little before the parent's deadline, so that
  * the parent can report a finished worker, not a stuck one.
  */
+static long time_left(const struct agent_conf *c, const struct agent_state *st)
+{
+	return (long)c->timeout * 1000 - AGENT_WORKER_MARGIN_MS - since(st);
+}
+
 static int past_deadline(const struct agent_conf *c, const struct agent_state *st)
 {
-	return since(st) >= (long)c->timeout * 1000 - AGENT_WORKER_MARGIN_MS;
+	return time_left(c, st) <= 0;
 }
 
 static void sleep_ms(long ms)
@@ -200,6 +205,56 @@ static const char *no_driver_why(const struct agent_state *st)
 	       "dattobd's control device could not be opened";
 }
 
+/* Before volume I's reload: its mount state and its filesystem (FS). 0 to
+ * go on; 1 when its device did not answer a read (waited for again); -1
+ * when it is done (too late, or its mount state not known). */
+static int volume_check(const struct agent_conf *c, struct agent_state *st, unsigned int i,
+			struct dbd_fs_info *fs)
+{
+	const struct dbd_volume *v = &st->manifest.vol[i];
+	struct vol_state *vs = &st->vol[i];
+	struct stat sb;
+	int mounted = -ENOTBLK, err;
+
+	if (stat(vs->path, &sb) == 0 && S_ISBLK(sb.st_mode))
+		mounted = agent_mount_state(c->proc, major(sb.st_rdev), minor(sb.st_rdev));
+	vs->mounted = mounted == 0 ? VM_NOT : mounted == 1 ? VM_READ_ONLY :
+		      mounted == 2 ? VM_READ_WRITE : VM_UNKNOWN;
+	if (mounted == 2) {
+		agent_log(LOG_ERR, "minor %u: %s (%s) is already mounted read-write: too late to reload, "
+			  "changes are untracked: a full backup is needed", v->minor, v->device, vs->path);
+		volume_done(st, i, V_TOO_LATE, 0, "already mounted read-write");
+		return -1;
+	}
+	/* Not known (mountinfo unreadable, or a line past the buffer): never
+	 * a reload that may come after a read-write mount. */
+	if (mounted < 0 && mounted != -ENOTBLK) {
+		agent_log(LOG_ERR, "minor %u: %s (%s) not reloaded: could not tell from '%s/self/"
+			  "mountinfo' whether it is mounted read-write (%s): a full backup is needed",
+			  v->minor, v->device, vs->path, c->proc, agent_errno_name(mounted));
+		volume_done(st, i, V_FAILED, mounted, "could not tell whether it is mounted read-write");
+		return -1;
+	}
+	err = agent_fs_read_guarded(c, vs->path, fs, time_left(c, st));
+	if (err == -ETIMEDOUT) {
+		if (!vs->unanswered++)
+			agent_log(LOG_WARN, "minor %u: %s (%s) did not answer a read within %d ms: "
+				  "tried again after the other volumes, until the deadline",
+				  v->minor, v->device, vs->path, AGENT_READ_STALL_MS);
+		vs->outcome = V_WAITING;
+		vs->error = err;
+		return 1;
+	}
+	if (!err) {
+		vs->fstype = fs->type;
+		vs->journal = fs->journal;
+	} else {
+		agent_log(LOG_WARN, "minor %u: %s (%s) holds no ext or XFS filesystem the agent "
+			  "knows: its journal cannot be checked", v->minor, v->device, vs->path);
+	}
+	return 0;
+}
+
 /* The device is there: check it, then reload. 1 when its device did not
  * answer a read: tried again after the others, until the deadline. */
 static int volume_reload(const struct agent_conf *c, struct agent_state *st, unsigned int i,
@@ -212,49 +267,14 @@ static int volume_reload(const struct agent_conf *c, struct agent_state *st, uns
 	struct dbd_fs_info fs = { 0 };
 	char msg[160];
 	unsigned long held = 0;
-	struct stat sb;
 	long t0;
-	int mounted = -ENOTBLK, err;
+	int err;
 
 	if (!vs->unanswered)
 		vs->found_ms = since(st);
-	if (stat(vs->path, &sb) == 0 && S_ISBLK(sb.st_mode))
-		mounted = agent_mount_state(c->proc, major(sb.st_rdev), minor(sb.st_rdev));
-	vs->mounted = mounted == 0 ? VM_NOT : mounted == 1 ? VM_READ_ONLY :
-		      mounted == 2 ? VM_READ_WRITE : VM_UNKNOWN;
-	if (mounted == 2) {
-		agent_log(LOG_ERR, "minor %u: %s (%s) is already mounted read-write: too late to reload, "
-			  "changes are untracked: a full backup is needed", v->minor, v->device, vs->path);
-		volume_done(st, i, V_TOO_LATE, 0, "already mounted read-write");
-		return 0;
-	}
-	/* Not known (mountinfo unreadable, or a line past the buffer): never
-	 * a reload that may come after a read-write mount. */
-	if (mounted < 0 && mounted != -ENOTBLK) {
-		agent_log(LOG_ERR, "minor %u: %s (%s) not reloaded: could not tell from '%s/self/"
-			  "mountinfo' whether it is mounted read-write (%s): a full backup is needed",
-			  v->minor, v->device, vs->path, c->proc, agent_errno_name(mounted));
-		volume_done(st, i, V_FAILED, mounted, "could not tell whether it is mounted read-write");
-		return 0;
-	}
-	err = agent_fs_read_guarded(c, vs->path, &fs,
-				    (long)c->timeout * 1000 - AGENT_WORKER_MARGIN_MS - since(st));
-	if (err == -ETIMEDOUT) {
-		if (!vs->unanswered++)
-			agent_log(LOG_WARN, "minor %u: %s (%s) did not answer a read within %d ms: "
-				  "tried again after the other volumes, until the deadline",
-				  v->minor, v->device, vs->path, AGENT_READ_STALL_MS);
-		vs->outcome = V_WAITING;
-		vs->error = err;
-		return 1;
-	}
-	if (!err) {
-		vs->fstype = fs.type;
-		vs->journal = fs.journal;
-	} else {
-		agent_log(LOG_WARN, "minor %u: %s (%s) holds no ext or XFS filesystem the agent "
-			  "knows: its journal cannot be checked", v->minor, v->device, vs->path);
-	}
+	err = volume_check(c, st, i, &fs);
+	if (err)
+		return err > 0;
 	if (ctl < 0) {
 		const char *why = no_driver_why(st);
 
