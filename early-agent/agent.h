@@ -141,6 +141,9 @@ int agent_scan_match(const struct agent_conf *c, const struct dbd_volume *v, cha
  * LIMIT_MS (at most AGENT_READ_STALL_MS). */
 int agent_fs_read_guarded(const struct agent_conf *c, const char *path, struct dbd_fs_info *fs,
 			  long limit_ms);
+/* FN(NAME, CTX) for each entry of DIR but "." names, without allocating
+ * (getdents), until FN returns nonzero: that value; 0; -errno. */
+int agent_each_entry(const char *dir, int (*fn)(const char *name, void *ctx), void *ctx);
 /* Something stacked on block device NAME (SYS/class/block/NAME/holders)? */
 int agent_has_holders(const struct agent_conf *c, const char *name);
 /* The DEVNAME= of a sysfs uevent file's TEXT (changed in place), or NULL

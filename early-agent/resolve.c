@@ -9,7 +9,6 @@
  * whether another holds the same name, and two are refused there too.
  * MAJOR:MINOR through DEV/block/M:m, else SYS/dev/block/M:m/uevent.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,7 +17,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -114,38 +112,38 @@ static int udev_same(const struct agent_conf *c, const char *name, const struct 
  * -EEXIST with both named in OUT; else 0. Only udev's records are read,
  * never a disk, so that no device's reads can hold this up.
  */
+struct twin {
+	const struct agent_conf *c;
+	const struct dbd_volume *v;
+	const char *base;	/* the link's target, its name */
+	char other[PATH_MAX];
+};
+
+static int is_twin(const char *name, void *ctx)
+{
+	struct twin *t = ctx;
+
+	if (!strcmp(name, t->base) || !udev_same(t->c, name, t->v))
+		return 0;
+	dev_path(t->c, name, t->other, sizeof(t->other));
+	return 1;
+}
+
 static int udev_twin(const struct agent_conf *c, const struct dbd_volume *v, const char *target,
 		     char *out, size_t size)
 {
-	char dir[PATH_MAX], buf[4096], other[PATH_MAX], first[PATH_MAX];
-	const char *base;
-	long n;
-	int fd;
+	struct twin t = { .c = c, .v = v };
+	char dir[PATH_MAX], first[PATH_MAX];
 
 	if (!c->run)
 		return 0;
 	dbd_snprintf(first, sizeof(first), "%s", target);	/* TARGET may be OUT */
-	base = strrchr(first, '/') ? strrchr(first, '/') + 1 : first;
+	t.base = strrchr(first, '/') ? strrchr(first, '/') + 1 : first;
 	dbd_snprintf(dir, sizeof(dir), "%s/class/block", c->sys);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	if (agent_each_entry(dir, is_twin, &t) <= 0)
 		return 0;
-	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
-		for (long off = 0; off < n;) {
-			struct dirent64 *d = (struct dirent64 *)(buf + off);
-
-			off += d->d_reclen;
-			if (d->d_name[0] == '.' || !strcmp(d->d_name, base) ||
-			    !udev_same(c, d->d_name, v))
-				continue;
-			close(fd);
-			dev_path(c, d->d_name, other, sizeof(other));
-			dbd_snprintf(out, size, "%.100s and %.100s", first, other);
-			return -EEXIST;
-		}
-	}
-	close(fd);
-	return 0;
+	dbd_snprintf(out, size, "%.100s and %.100s", first, t.other);
+	return -EEXIST;
 }
 
 const char *agent_uevent_devname(char *text)

@@ -65,27 +65,42 @@ static long long sys_number(const struct agent_conf *c, const char *name, const 
 }
 
 /* Something stacked on NAME (md, dm, LVM, multipath): it is a member. */
-int agent_has_holders(const struct agent_conf *c, const char *name)
+int agent_each_entry(const char *dir, int (*fn)(const char *name, void *ctx), void *ctx)
 {
-	char p[PATH_MAX], buf[1024];
+	char buf[4096];
 	long n;
-	int fd, any = 0;
+	int fd, ret = 0;
 
 	/* getdents, not opendir: musl's opendir allocates, and the static
 	 * agent cannot (nomalloc.c), so opendir would always fail there. */
-	dbd_snprintf(p, sizeof(p), "%s/class/block/%s/holders", c->sys, name);
-	fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
-	while (!any && (n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
-		for (long off = 0; off < n && !any;) {
+		return -errno;
+	while (!ret && (n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < n && !ret;) {
 			struct dirent64 *d = (struct dirent64 *)(buf + off);
 
 			off += d->d_reclen;
-			any = d->d_name[0] != '.';
+			if (d->d_name[0] != '.')
+				ret = fn(d->d_name, ctx);
 		}
 	close(fd);
-	return any;
+	return ret;
+}
+
+static int any_entry(const char *name, void *ctx)
+{
+	(void)name;
+	(void)ctx;
+	return 1;
+}
+
+int agent_has_holders(const struct agent_conf *c, const char *name)
+{
+	char p[PATH_MAX];
+
+	dbd_snprintf(p, sizeof(p), "%s/class/block/%s/holders", c->sys, name);
+	return agent_each_entry(p, any_entry, NULL) > 0;
 }
 
 static int le32_at(int fd, long long off, unsigned int *v)
@@ -195,30 +210,25 @@ static void read_one(const struct agent_conf *c, const char *name, const char *n
 	emit(&r);
 }
 
+static int scan_one(const char *name, void *ctx)
+{
+	const struct agent_conf *c = ctx;
+	char node[PATH_MAX];
+
+	if (skip_device(c, name) || is_stalled(name) || strlen(name) >= sizeof(table[0].name))
+		return 0;
+	dbd_snprintf(node, sizeof(node), "%s/%s", c->dev, name);
+	read_one(c, name, node);
+	return 0;
+}
+
 static void scan_all(const struct agent_conf *c, const char *unused)
 {
-	char dir[PATH_MAX], buf[4096], node[PATH_MAX];
-	long n;
-	int fd;
+	char dir[PATH_MAX];
 
 	(void)unused;
 	dbd_snprintf(dir, sizeof(dir), "%s/class/block", c->sys);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
-		for (long off = 0; off < n;) {
-			struct dirent64 *d = (struct dirent64 *)(buf + off);
-
-			off += d->d_reclen;
-			if (skip_device(c, d->d_name) || is_stalled(d->d_name) ||
-			    strlen(d->d_name) >= sizeof(table[0].name))
-				continue;
-			dbd_snprintf(node, sizeof(node), "%s/%s", c->dev, d->d_name);
-			read_one(c, d->d_name, node);
-		}
-	}
-	close(fd);
+	agent_each_entry(dir, scan_one, (void *)c);
 }
 
 static void scan_single(const struct agent_conf *c, const char *path)
@@ -250,7 +260,14 @@ static int guarded(const struct agent_conf *c, void (*fn)(const struct agent_con
 	struct scan_rec r;
 
 	last[0] = '\0';
-	if (pipe2(fds, O_CLOEXEC) || (pid = fork()) < 0) {
+	if (pipe2(fds, O_CLOEXEC)) {
+		fn(c, arg);
+		return 0;
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
 		fn(c, arg);
 		return 0;
 	}
