@@ -198,9 +198,11 @@ int gen_write_unit(const struct gen_conf *c, const struct dbd_volume *v,
 		gen_say("minor %u: %s%u fstab entries name its device, too many for one unit of "
 			"%d bytes: its unit goes before every local mount instead", v->minor,
 			more ? "over " : "", n, GEN_UNIT_MAX);
-		t.len = 0;
-		t.overflow = 0;
-		unit_text(c, v, dev, devunit, files, specs, n, 0, &t);
+		if (t.overflow) {	/* written whole: once more, shorter */
+			t.len = 0;
+			t.overflow = 0;
+			unit_text(c, v, dev, devunit, files, specs, n, 0, &t);
+		}
 	}
 	snprintf(name, sizeof(name), "dbdboot-reload-%u.service", v->minor);
 	ret = write_file(c, name, &t);
