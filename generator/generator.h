@@ -9,7 +9,9 @@
 #ifndef DBDBOOT_GENERATOR_H
 #define DBDBOOT_GENERATOR_H
 
+#include <limits.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "manifest.h"
 
@@ -27,15 +29,36 @@ struct gen_conf {
 /* What the initramfs phase said about one volume (its report entry). */
 enum gen_done { GEN_TODO = 0, GEN_DONE, GEN_HOPELESS };
 
+/* match.c: which fstab entries name a volume's device (see there). */
+enum gen_names { GEN_NAMES_OTHER = 0, GEN_NAMES_IT, GEN_NAMES_MAYBE };
+struct gen_match {
+	const struct gen_conf *c;
+	const struct dbd_volume *v;
+	char dev[PATH_MAX];	/* the volume's /dev path, "" when it has none */
+	dev_t num;		/* its device number, when THERE */
+	int there;		/* its device is there now */
+};
+void gen_match_start(struct gen_match *m, const struct gen_conf *c, const struct dbd_volume *v);
+/* An fstab entry (SPEC, its /dev PATH, its mount point FILE): the volume's,
+ * another device's, or unknown (its device is not there). */
+enum gen_names gen_match_entry(struct gen_match *m, const char *spec, const char *path,
+			       const char *file);
+/* Whether the unit is started with the boot (by dbdboot-volumes.target):
+ * its device is there, or NAMED fstab entries are the volume's (their
+ * mounts wait for the device anyway). Else only the device's appearance
+ * starts it, so that no job waits for a disk that is gone. */
+int gen_match_at_boot(const struct gen_match *m, unsigned int named);
+
 /* units.c: write VOLUME's unit and its links. FSTAB_FILES: the mount
  * points of the fstab entries naming its device, FSTAB_SPECS their device
  * paths; MORE: there were more than GEN_FSTAB_MAX. Never dropped for its
  * size: when its mounts cannot all be named (MORE, or a unit past
- * GEN_UNIT_MAX bytes), it goes before every local mount (said). 0, or a
- * negative errno (said). */
+ * GEN_UNIT_MAX bytes), it goes before every local mount (said). AT_BOOT:
+ * started with the boot as well as by its device (gen_match_at_boot). 0,
+ * or a negative errno (said). */
 int gen_write_unit(const struct gen_conf *c, const struct dbd_volume *v,
 		   const char *const *fstab_files, const char *const *fstab_specs, unsigned int nfstab,
-		   int more);
+		   int more, int at_boot);
 /* The target that pulls the units into the boot without waiting for them. */
 int gen_write_target(const struct gen_conf *c);
 

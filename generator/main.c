@@ -118,31 +118,43 @@ static int spec_path(const char *spec, char *out, size_t size)
 	return dbd_devspec_path(&f, out, size);
 }
 
-/* The fstab entries of volume V (DEV: its /dev path): those that name its
- * device as the manifest does, and the one at the mount point sync saw it
- * at (the fstab may name it otherwise: /dev/VG/LV for UUID=...). */
+/* Of the N entries in FILES and SPECS, those that MAYBE does not mark
+ * kept (in their order): how many. */
+static unsigned int drop_maybes(const char **files, const char **specs, const char *maybe,
+				unsigned int n)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		if (!maybe[i]) {
+			files[k] = files[i];
+			specs[k++] = specs[i];
+		}
+	return k;
+}
+
+/* The fstab entries of volume V that name its device, or may (match.c). */
 static void one_volume(const struct gen_conf *c, const struct dbd_volume *v, long fstab_len)
 {
 	const char *files[GEN_FSTAB_MAX], *specs[GEN_FSTAB_MAX];
-	static char copy[FILE_MAX + 1], devs[GEN_FSTAB_MAX][PATH_MAX];
+	static char copy[FILE_MAX + 1], devs[GEN_FSTAB_MAX][PATH_MAX], maybe[GEN_FSTAB_MAX];
+	static struct gen_match m;
 	struct dbd_fstab f;
 	struct dbd_fstab_entry e;
-	char dev[PATH_MAX];
-	unsigned int n = 0;
+	unsigned int n = 0, named = 0;
 	int more = 0;
 
-	if (dbd_devspec_path(v, dev, sizeof(dev)))
-		dev[0] = '\0';
+	gen_match_start(&m, c, v);
 	if (fstab_len > 0) {
 		memcpy(copy, fstab_text, (size_t)fstab_len);
 		dbd_fstab_open(&f, copy, (unsigned long)fstab_len);
 		while (!more && dbd_fstab_next(&f, &e)) {
 			char path[PATH_MAX];
+			enum gen_names k;
 
 			if (e.file[0] != '/' || spec_path(e.spec, path, sizeof(path)))
 				continue;
-			if ((!dev[0] || strcmp(path, dev)) && strcmp(e.spec, v->device) &&
-			    (!v->mount[0] || strcmp(e.file, v->mount)))
+			if ((k = gen_match_entry(&m, e.spec, path, e.file)) == GEN_NAMES_OTHER)
 				continue;
 			if (n == GEN_FSTAB_MAX) {
 				more = 1;	/* not all named: the unit goes before all */
@@ -151,10 +163,16 @@ static void one_volume(const struct gen_conf *c, const struct dbd_volume *v, lon
 			memcpy(devs[n], path, sizeof(path));
 			files[n] = e.file;
 			specs[n] = devs[n];
+			maybe[n] = k == GEN_NAMES_MAYBE;
+			named += !maybe[n];
 			n++;
 		}
 	}
-	gen_write_unit(c, v, files, specs, n, more);
+	/* Not there, and named for sure: the unknown ones are someone else's
+	 * (an order too many would hold their mounts for this device). */
+	if (!m.there && named && !more)
+		n = drop_maybes(files, specs, maybe, n);
+	gen_write_unit(c, v, files, specs, n, more, gen_match_at_boot(&m, named));
 }
 
 static int parse_args(int argc, char **argv, struct gen_conf *c)

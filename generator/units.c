@@ -178,7 +178,8 @@ static void unit_text(const struct gen_conf *c, const struct dbd_volume *v, cons
 }
 
 int gen_write_unit(const struct gen_conf *c, const struct dbd_volume *v,
-		   const char *const *files, const char *const *specs, unsigned int n, int more)
+		   const char *const *files, const char *const *specs, unsigned int n, int more,
+		   int at_boot)
 {
 	static struct text t;
 	char dev[PATH_MAX], devunit[PATH_MAX], name[64];
@@ -206,7 +207,7 @@ int gen_write_unit(const struct gen_conf *c, const struct dbd_volume *v,
 	}
 	snprintf(name, sizeof(name), "dbdboot-reload-%u.service", v->minor);
 	ret = write_file(c, name, &t);
-	if (!ret)
+	if (!ret && at_boot)
 		ret = link_from(c, TARGET, name);
 	if (!ret)
 		ret = link_from(c, devunit, name);

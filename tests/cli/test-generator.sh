@@ -172,8 +172,65 @@ ok "mount=: before the mount at that point" unit_has 6 'Before=srv-my\x20lv.moun
 ok "mount=: before the blockdev@ target of the fstab's name" \
 	unit_has 6 'Before=blockdev@dev-vg3-lv.target systemd-fsck@dev-vg3-lv.service'
 ok "mount=: wants that blockdev@ target" unit_has 6 'Wants=blockdev@dev-vg3-lv.target'
-ok "no mount= and another name: no ordering with that mount" unit_lacks 7 'other.mount'
-ok "... nor with the first volume's" unit_lacks 7 'srv-my'
+ok "mount=: named for sure: started with the boot" \
+	test -L "$T/out/dbdboot-volumes.target.wants/dbdboot-reload-6.service"
+ok "... and the entry nothing ties to it is not its" unit_lacks 6 'other.mount'
+# No mount=, another name, neither device there (a late LV): nothing tells,
+# so before both mounts (either may be its device); started by its device
+# only, so that no job waits for it if it never comes.
+ok "no mount=, neither there: before the mounts that may be its" unit_has 7 'Before=other.mount'
+ok "... both of them" unit_has 7 'Before=srv-my\x20lv.mount'
+ok "... not started with the boot" test ! -e "$T/out/dbdboot-volumes.target.wants/dbdboot-reload-7.service"
+ok "... started by its device" \
+	test -L "$T/out/dev-disk-by\\x2duuid-eeee\\x2d3333.device.wants/dbdboot-reload-7.service"
+command -v systemd-analyze >/dev/null && ok "... systemd-analyze verify finds nothing to say" verified
+
+# LVM's two names for one LV, neither there: the same volume.
+fake_root "ro"
+printf '%s\n' 'dbdboot-manifest 2' \
+	'volume mode=incremental device=/dev/mapper/vg4-my--lv cow=/.d minor=9 stage=root' \
+	>"$T/r/etc/dbdboot/manifest"
+printf '%s\n' '/dev/vg4/my-lv /lv4 ext4 defaults 0 2' '/dev/vg4/my /not-it ext4 defaults 0 2' \
+	'/dev/mapper/vg4--my-lv /not-it-either ext4 defaults 0 2' >"$T/r/etc/fstab"
+ok "LVM names: exit 0" gen
+ok "/dev/VG/LV is /dev/mapper/VG-LV" unit_has 9 'Before=lv4.mount'
+ok "... named for sure: the other LVs are not its" unit_lacks 9 'not-it'
+ok "... started with the boot" test -L "$T/out/dbdboot-volumes.target.wants/dbdboot-reload-9.service"
+
+# The devices there (nodes in the fake root, as udev lays them out): their
+# numbers decide, whatever the names.
+if [ "$(id -u)" = 0 ]; then
+	fake_root "ro"
+	mkdir -p "$T/r/dev/mapper" "$T/r/dev/vg" "$T/r/dev/disk/by-uuid" "$T/r/dev/block"
+	mknod "$T/r/dev/dm-3" b 254 3
+	mknod "$T/r/dev/dm-4" b 254 4
+	ln -s ../dm-3 "$T/r/dev/mapper/vg-data"
+	ln -s ../dm-3 "$T/r/dev/vg/data"
+	ln -s ../../dm-3 "$T/r/dev/disk/by-uuid/aaaa-1111"
+	ln -s ../dm-3 "$T/r/dev/block/254:3"
+	ln -s ../dm-4 "$T/r/dev/vg/other"
+	printf '%s\n' 'dbdboot-manifest 2' \
+		'volume mode=incremental device=/dev/mapper/vg-data cow=/.d minor=10 stage=root' \
+		'volume mode=incremental device=UUID=aaaa-1111 cow=/.d minor=11 stage=root' \
+		'volume mode=incremental device=254:3 cow=/.d minor=12 stage=root' \
+		'volume mode=incremental device=UUID=cccc-gone cow=/.d minor=13 stage=root' \
+		>"$T/r/etc/dbdboot/manifest"
+	printf '%s\n' '/dev/vg/data /data ext4 defaults 0 2' '/dev/vg/other /other ext4 defaults 0 2' \
+		'UUID=bbbb-late /late ext4 nofail 0 2' >"$T/r/etc/fstab"
+	ok "devices there: exit 0" gen
+	for m in 10 11 12; do
+		ok "minor $m: before the mount of the same device by another name" unit_has $m 'Before=data.mount'
+		ok "minor $m: not before another device's mount" unit_lacks $m 'other.mount'
+		ok "minor $m: before the mount of a device not there yet (it may be its)" unit_has $m 'Before=late.mount'
+		ok "minor $m: started with the boot" test -L "$T/out/dbdboot-volumes.target.wants/dbdboot-reload-$m.service"
+	done
+	ok "a volume not there: not before the mounts of devices that are" unit_lacks 13 'data.mount'
+	ok "... nor other.mount" unit_lacks 13 'other.mount'
+	ok "... before the one that is not there either" unit_has 13 'Before=late.mount'
+	ok "... started by its device only" \
+		test ! -e "$T/out/dbdboot-volumes.target.wants/dbdboot-reload-13.service"
+	command -v systemd-analyze >/dev/null && ok "devices there: systemd-analyze verify finds nothing to say" verified
+fi
 
 # A device name with a % (a unit file's specifier sign) in the description.
 fake_root "ro"
