@@ -28,8 +28,18 @@ case $1 in
 2)
 	expect_all_resumed 0 1
 	expect_before_in_kmsg 'dbdboot: minor 1: UUID=' 'EXT4-fs (vdb): mounted filesystem'
+	# Maintenance: rescue.target isolated; the shutdown unit must stay, so
+	# that the reboot after records the shutdown (boot 3: resumed).
+	systemctl isolate rescue.target || fail "systemctl isolate rescue.target failed"
+	expect_eq "multi-user.target after the isolate" "$(systemctl is-active multi-user.target)" inactive
+	expect_eq "dbdboot-shutdown.service after the isolate" \
+		"$(systemctl is-active dbdboot-shutdown.service)" active
 	;;
 3)
+	expect_eq "booted into rescue.target" "$(systemctl is-active rescue.target)" active
+	expect_eq "multi-user.target in the rescue boot" "$(systemctl is-active multi-user.target)" inactive
+	expect_eq "dbdboot-shutdown.service in the rescue boot" \
+		"$(systemctl is-active dbdboot-shutdown.service)" active
 	expect_all_resumed 0 1
 	track /dev/vdc /extra 2
 	dbdtest destroy 1

@@ -3,7 +3,12 @@
 # manifest. Boot 1: the root and a data disk (in /etc/fstab) are tracked by
 # the backup agent's own calls, then `dbdboot sync`. Boots 2 and 3 (two
 # clean reboots in a row): both reloaded before their mounts, verdict
-# "resumed" with the same uuid and seqid. In boot 3 a third volume is set
+# "resumed" with the same uuid and seqid. Boot 2 ends by isolating
+# rescue.target (`systemctl isolate`: the shutdown unit stays), boot 3 is
+# a boot into rescue.target (systemd.unit=): each clean reboot after them
+# is recorded, and the next verdict says resumed (issue 28, case 4: a
+# maintenance boot is judged and closed like any other; it neither vouches
+# for a chain it did not see closed nor breaks one that was). In boot 3 a third volume is set
 # up and the data disk destroyed, with no other step: boot 4 resumes the
 # root and the new volume, and the destroyed one has left the manifest and
 # the verdict (the shutdown unit synced). Boot 4 then writes and QEMU is
@@ -49,6 +54,10 @@ BOOTS=${LIFECYCLE_BOOTS:-1 2 3 4 5 6 7 8 9 10}
 for b in $BOOTS; do
 	opts=()
 	case $b in
+	# Boot 2 isolates rescue.target, boot 3 is booted into it: maintenance
+	# that neither vouches for the chains nor breaks them.
+	2) opts=(--append dbdtest.rescue=ok) ;;
+	3) opts=(--append "systemd.unit=rescue.target dbdtest.rescue=ok") ;;
 	4) opts=(--kill-on DBDTEST-WRITING) ;;
 	6) opts=(--append dbdboot=off) ;;
 	8) opts=(--kill-on "imitated by the test double") ;;

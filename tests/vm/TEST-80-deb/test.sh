@@ -14,7 +14,11 @@
 #    kernel hooks left behind (conffiles) do nothing; boot 2, the removed
 #    system itself with systemd as PID 1: it boots, with no dbdboot;
 #  - apt-get purge: the records, the manifest and the hooks are gone, and
-#    the System.map dbdboot recovered (no package owns it).
+#    what dbdboot wrote that no package owns: the System.maps it recovered
+#    (one kernel by `dbdboot sysmap`, the older by `dbdboot rebuild`) and
+#    the older kernel's module as a bundle import installed it (exported,
+#    dkms' build removed, imported); then both kernels purged with dpkg
+#    leave no /lib/modules folder behind.
 #  - dbdboot's fix of the driver's reload bug, as rebuild leaves it for
 #    dkms (an override in /etc/dkms marked as dbdboot's, its patch in the
 #    source's patches/): kept by the upgrade, gone after the removal (the
@@ -57,10 +61,10 @@ in_chroot "$R" dbdboot status -k "$KVER" >"$SC_DIR/status-prev.log" 2>&1 ||
 	die "status says $KVER is not ready under $PREV, see $SC_DIR/status-prev.log"
 cp "$R/etc/dbdboot/manifest" "$SC_DIR/manifest.before"
 records >"$SC_DIR/records.before"
+FIXSRC=$(find "$R/usr/src" -maxdepth 1 -name 'dattobd-*' | head -n1)
 [ -s "$SC_DIR/records.before" ] || die "no records in /var/lib/dbdboot before the upgrade"
 
 # dbdboot's driver fix as rebuild leaves it (fix.c), and somebody else's override.
-FIXSRC=$(find "$R/usr/src" -maxdepth 1 -name 'dattobd-*' | head -n1)
 FIXCONF=$R/etc/dkms/$(basename "$FIXSRC").conf
 mkdir -p "$R/etc/dkms" "$FIXSRC/patches"
 printf '# dbdboot: the fix, as rebuild writes it\nPATCH+=("dbdboot-reload-cow-dev.patch")\n' >"$FIXCONF"
@@ -84,6 +88,31 @@ cp "$R/boot/initrd.img-$KVER" "$SC_DIR/initrd-upgraded"
 # A System.map that dbdboot recovers (and records): the purge takes it.
 in_chroot "$R" dbdboot sysmap -k "$KVER" --force >"$SC_DIR/sysmap.log" 2>&1 ||
 	die "dbdboot sysmap -k $KVER failed, see $SC_DIR/sysmap.log"
+# The older kernel's module as only a bundle import leaves it (no dkms
+# build of it): dbdboot rebuild (its System.map recovered), the bundle
+# exported, dkms' own build removed, the bundle imported. The purge takes
+# both, and the kernels' own purges then leave no /lib/modules folder.
+# (The make-believe fix above is set aside meanwhile: dkms would apply its
+# patch; and the older kernel's initrd removed after: the package's
+# scripts would rebuild it, and count.)
+mv "$FIXCONF" "$FIXSRC/patches/dbdboot-reload-cow-dev.patch" "$SC_DIR/"
+in_chroot "$R" dbdboot rebuild -k "$OLD_KVER" >"$SC_DIR/old.log" 2>&1 ||
+	die "dbdboot rebuild -k $OLD_KVER failed, see $SC_DIR/old.log"
+in_chroot "$R" dbdboot bundle export -k "$OLD_KVER" /tmp/old.bundle >"$SC_DIR/export.log" 2>&1 ||
+	die "dbdboot bundle export -k $OLD_KVER failed, see $SC_DIR/export.log"
+sha=$(grep -o '[0-9a-f]\{64\}' "$SC_DIR/export.log" | tail -n1)
+in_chroot "$R" dkms remove -m dattobd -v "${FIXSRC##*/dattobd-}" -k "$OLD_KVER" >>"$SC_DIR/old.log" 2>&1 ||
+	die "dkms remove -k $OLD_KVER failed, see $SC_DIR/old.log"
+OLDKO=/lib/modules/$OLD_KVER/updates/dkms/dattobd.ko
+[ ! -e "$R$OLDKO" ] || die "dkms remove left $OLDKO"
+in_chroot "$R" dbdboot bundle import --sha256 "$sha" /tmp/old.bundle >"$SC_DIR/import.log" 2>&1 ||
+	die "dbdboot bundle import failed, see $SC_DIR/import.log"
+[ -f "$R$OLDKO" ] || die "the bundle import did not install $OLDKO"
+rm -f "$R/boot/initrd.img-$OLD_KVER"
+mkdir -p "$FIXSRC/patches"
+mv "$SC_DIR/${FIXCONF##*/}" "$FIXCONF"
+mv "$SC_DIR/dbdboot-reload-cow-dev.patch" "$FIXSRC/patches/"
+[ -f "$R/lib/modules/$OLD_KVER/System.map" ] || die "dbdboot rebuild recovered no System.map for $OLD_KVER"
 
 apt_run remove remove dbdboot
 expect_builds remove 1
@@ -109,8 +138,16 @@ for f in /var/lib/dbdboot /etc/dbdboot /etc/kernel/postinst.d/dbdboot /etc/kerne
 	/etc/systemd/system/multi-user.target.wants/dbdboot-verdict.service; do
 	[ ! -e "$R$f" ] || die "$f is still there after the purge"
 done
-[ ! -e "$R/lib/modules/$KVER/System.map" ] ||
-	die "the System.map dbdboot recovered is still there after the purge (no package owns it)"
+for f in "/lib/modules/$KVER/System.map" "/lib/modules/$OLD_KVER/System.map" "$OLDKO"; do
+	[ ! -e "$R$f" ] || die "$f, which dbdboot wrote, is still there after the purge (no package owns it)"
+done
+vm_pkg dpkg --purge "linux-image-$OLD_KVER" "linux-headers-$OLD_KVER" "linux-image-$KVER" \
+	"linux-headers-$KVER" >"$SC_DIR/kernel-purge.log" 2>&1 ||
+	die "the kernels' purge failed after dbdboot's, see $SC_DIR/kernel-purge.log"
+for k in "$OLD_KVER" "$KVER"; do
+	[ ! -e "$R/lib/modules/$k" ] ||
+		die "the purge of $k left /lib/modules/$k: $(cd "$R/lib/modules/$k" && find . | head -n5 | tr '\n' ' ')"
+done
 vm_overlay_umount
 
 vm_boot 1 --initrd upgraded

@@ -253,9 +253,8 @@ done
 # (pass 0: no fsck in the initrd, as before), a fixed machine id.
 cp "$VM_DIR/guest/systemd-test" "$R/dbdboot-tests/"
 install -D -m 0644 "$VM_DIR/guest/dbdtest.service" "$R/etc/systemd/system/dbdtest.service"
-for u in emergency rescue; do
-	install -D -m 0644 "$VM_DIR/guest/emergency.conf" "$R/etc/systemd/system/$u.service.d/dbdtest.conf"
-done
+install -D -m 0644 "$VM_DIR/guest/emergency.conf" "$R/etc/systemd/system/emergency.service.d/dbdtest.conf"
+install -D -m 0644 "$VM_DIR/guest/rescue.conf" "$R/etc/systemd/system/rescue.service.d/dbdtest.conf"
 for u in dbdboot-shutdown dbdboot-verdict; do
 	install -D -m 0644 "$VM_DIR/guest/console.conf" "$R/etc/systemd/system/$u.service.d/dbdtest.conf"
 done
