@@ -51,8 +51,13 @@ corrupt-manifest)
 	dmesg | grep -q 'not a dbdboot manifest' || fail "the agent did not explain the manifest"
 	;;
 missing-device)
-	has '"status": "done"'
 	volume 1 | grep -q '"outcome": "no-device"' || fail "minor 1 not reported as no-device"
+	volume 6 | grep -q '"outcome": "reloaded"' || fail "the present volume was not reloaded beside a device that never answers"
+	volume 5 | grep -q '"outcome": "no-device", "error": "EEXIST"' || fail "the twins were not refused"
+	volume 5 | grep -q 'matches two devices' || fail "the twins' message does not say why"
+	dmesg | grep -q 'did not answer a read within 3000 ms: left out of the search' ||
+		fail "the agent did not say that the suspended map did not answer"
+	note "the report: $(cat "$R")"
 	volume 30 | grep -q '"outcome": "failed", "error": "EINVAL"' || fail "minor 30 not refused"
 	volume 30 | grep -q 'max_snap_devices=24' || fail "minor 30's message does not name the limit"
 	;;
