@@ -55,13 +55,13 @@ void gen_say(const char *fmt, ...)
 }
 
 /* ROOT + PATH read whole into BUF (FILE_MAX bytes at most, NUL ended):
- * its length, or <0 (-ENOENT absent). */
+ * its length, or <0 (-ENOENT absent, -EFBIG longer: BUF holds its start). */
 static long read_whole(const struct gen_conf *c, const char *path, char *buf)
 {
 	char p[PATH_MAX];
 	size_t len = 0;
 	ssize_t n;
-	int fd;
+	int fd, big = 0;
 
 	snprintf(p, sizeof(p), "%s%s", c->root, path);
 	fd = open(p, O_RDONLY | O_CLOEXEC);
@@ -74,9 +74,16 @@ static long read_whole(const struct gen_conf *c, const char *path, char *buf)
 			break;
 		len += (size_t)n;
 	}
+	if (len == FILE_MAX) {
+		char more;
+
+		while ((n = read(fd, &more, 1)) < 0 && errno == EINTR)
+			;
+		big = n > 0;
+	}
 	close(fd);
 	buf[len] = '\0';
-	return (long)len;
+	return big ? -EFBIG : (long)len;
 }
 
 /* What the report says of MINOR: to do here, done, or nothing to gain. */
@@ -142,7 +149,7 @@ static void one_volume(const struct gen_conf *c, const struct dbd_volume *v, lon
 	struct dbd_fstab f;
 	struct dbd_fstab_entry e;
 	unsigned int n = 0, named = 0;
-	int more = 0;
+	int more = fstab_len == -EFBIG;	/* its lines unknown: before every mount */
 
 	gen_match_start(&m, c, v);
 	if (fstab_len > 0) {
@@ -231,6 +238,9 @@ int main(int argc, char **argv)
 	if (len >= 0 && !dbd_json_parse(text, (size_t)len, tok, TOKENS_MAX, &j))
 		vols = dbd_json_get(&j, 0, "volumes");
 	fstab_len = read_whole(&c, "/etc/fstab", fstab_text);
+	if (fstab_len == -EFBIG)
+		gen_say("'/etc/fstab' is over %d bytes: each unit goes before every local mount",
+			FILE_MAX);
 	for (unsigned int i = 0; i < man.n; i++) {
 		if (vols >= 0 && report_says(&j, vols, man.vol[i].minor) != GEN_TODO)
 			continue;

@@ -240,6 +240,14 @@ echo garbage >"$T/r/run/dbdboot/early.json"
 ok "--minor, garbage report: exit 0" agent --phase after-switch-root --minor 7 --timeout 1
 ok "--minor, garbage report: said" log_has "is not a report this agent can add to"
 ok "--minor, garbage report: replaced by JSON" json_ok "$T/r/run/dbdboot/early.json"
+# At the limit: a report past the 512 KiB the agent reads (valid JSON):
+# replaced by this run's, said.
+{ printf '{"report_version": 1, "pad": "'; head -c 600000 /dev/zero | tr '\0' x; printf '", "volumes": []}\n'; } \
+	>"$T/r/run/dbdboot/early.json"
+ok "--minor, report past 512 KiB: exit 0" agent --phase after-switch-root --minor 7 --timeout 1
+ok "--minor, report past 512 KiB: said" log_has "is not a report this agent can add to (File too large)"
+ok "--minor, report past 512 KiB: replaced by JSON" json_ok "$T/r/run/dbdboot/early.json"
+ok "--minor, report past 512 KiB: this run's alone" test "$(wc -c <"$T/r/run/dbdboot/early.json")" -lt 10000
 # A --minor run whose worker finishes after the deadline (the control
 # device blocks until a writer opens it): what it found late is merged as
 # the parent's report was, the other volumes' entries and the header kept.

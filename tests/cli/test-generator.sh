@@ -274,6 +274,30 @@ ok "100 short ones: exit 0" gen
 ok "... each named" unit_has 8 'Before=m100.mount'
 ok "... and not before every local mount" unit_lacks 8 'local-fs-pre'
 
+# At the limit of what it reads (1 MiB): an fstab past it, whose lines
+# cannot all be known, puts each unit before every local mount, said; a
+# manifest past it is refused (as the agent refuses it), said; a report
+# past it counts as none (every volume gets a unit).
+fake_root "ro"
+write_manifest
+{ cat "$T/r/etc/fstab"; for i in $(seq 20000); do printf '# %060d\n' "$i"; done; } >"$T/big"
+mv "$T/big" "$T/r/etc/fstab"
+ok "fstab past 1 MiB: exit 0" gen
+ok "... said" out_has "'/etc/fstab' is over 1048576 bytes" cat "$T/log"
+ok "... the unit before every local mount" unit_has 1 'Before=local-fs-pre.target'
+fake_root "ro"
+write_manifest
+{ printf '{"report_version": 1, "pad": "'; head -c 1100000 /dev/zero | tr '\0' x; printf '", "volumes": [{"minor": 1, "outcome": "reloaded"}]}\n'; } \
+	>"$T/r/run/dbdboot/early.json"
+ok "report past 1 MiB: exit 0" gen
+ok "... counts as none: the reloaded one gets a unit" test -f "$T/out/dbdboot-reload-1.service"
+fake_root "ro"
+write_manifest
+for i in $(seq 20000); do printf '# %060d\n' "$i"; done >>"$T/r/etc/dbdboot/manifest"
+ok "manifest past 1 MiB: exit 0" gen
+ok "... said" out_has "could not read '/etc/dbdboot/manifest': File too large" cat "$T/log"
+ok "... no unit" test -z "$(find "$T/out" -name 'dbdboot-reload-*')"
+
 # An unwritable directory: said, exit 0.
 fake_root "ro"
 write_manifest

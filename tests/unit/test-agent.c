@@ -339,6 +339,54 @@ static void resolve_link_twins(void **state)
 	sh("mkdir -p %s/sys3/class/block/sdb1/holders/dm-0", root);
 	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "/sda1"));
+	/* At the limit: a record read up to 4 KiB; a UUID past that is not
+	 * seen (no twin), one just before it is. */
+	sh("rmdir %s/sys3/class/block/sdb1/holders/dm-0 && cd %s/run3/udev/data && "
+	   "(for i in $(seq 60); do printf 'E:FILLER_%%02d=%%055d\n' $i 0; done; "
+	   "printf 'E:ID_FS_TYPE=ext4\nE:ID_FS_UUID=1111-AA\n') >b8:17 && test $(stat -c %%s b8:17) -gt 4096",
+	   root, root);
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), 0);
+	sh("cd %s/run3/udev/data && (for i in $(seq 55); do printf 'E:FILLER_%%02d=%%055d\n' $i 0; done; "
+	   "printf 'E:ID_FS_TYPE=ext4\nE:ID_FS_UUID=1111-AA\n') >b8:17 && test $(stat -c %%s b8:17) -lt 4096",
+	   root);
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), -EEXIST);
+}
+
+/* At the limit of a search: more block devices than a pass reads
+ * (AGENT_SCAN_MAX): the rest unseen, nothing overrun (ASan), an answer. */
+static void resolve_many_devices(void **state)
+{
+	struct agent_conf c = { 0 };
+	struct dbd_volume v = { .dev_kind = DBD_DEV_LABEL };
+	char dev[512], sys[512], out[AGENT_PATH_MAX];
+
+	(void)state;
+	fake_dev_sys(&c, dev, sys, sizeof(dev), "dev4", "sys4");
+	sh("cd %s && mkdir -p dev4 && for i in $(seq 200); do mkdir -p sys4/class/block/vd$i && "
+	   "echo 16 >sys4/class/block/vd$i/size && head -c 8192 /dev/zero >dev4/vd$i; done", root);
+	agent_scan_invalidate();
+	strcpy(v.device, "LABEL=nowhere");
+	v.dev_value = v.device + 6;
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), -ENOENT);
+	agent_scan_invalidate();
+}
+
+/* /proc/datto-info read up to 64 KiB: past that it cannot say a minor is
+ * free, so the minor counts as listed (the driver is asked instead). */
+static void minor_listed_bounded(void **state)
+{
+	char proc[512];
+
+	(void)state;
+	snprintf(proc, sizeof(proc), "%s/proc5", root);
+	sh("mkdir -p %s && printf '{\n\t\"version\": \"0.12.1\",\n\t\"devices\": [\n\t]\n}\n' "
+	   ">%s/datto-info", proc, proc);
+	assert_int_equal(agent_minor_listed(proc, 7), 0);
+	sh("cd %s && (printf '{\n\t\"version\": \"0.12.1\",\n\t\"x\": \"'; head -c 70000 /dev/zero | "
+	   "tr '\\0' x; printf '\",\n\t\"devices\": [\n\t]\n}\n') >datto-info", proc);
+	assert_int_equal(agent_minor_listed(proc, 7), 1);
+	sh("rm -rf %s", proc);
+	assert_int_equal(agent_minor_listed(proc, 7), 1);	/* none: asked */
 }
 
 /* mountinfo is read whole, however long: a read-write mount after 64 KiB
@@ -554,6 +602,8 @@ int main(void)
 		cmocka_unit_test(mount_states),
 		cmocka_unit_test(mount_states_long),
 		cmocka_unit_test(resolve_link_twins),
+		cmocka_unit_test(resolve_many_devices),
+		cmocka_unit_test(minor_listed_bounded),
 		cmocka_unit_test(boot_mounts_and_spec_paths),
 		cmocka_unit_test(uevent_devname),
 		cmocka_unit_test(report_escapes_and_is_atomic),
