@@ -53,7 +53,7 @@ corrupt-manifest)
 missing-device)
 	volume 1 | grep -q '"outcome": "no-device"' || fail "minor 1 not reported as no-device"
 	volume 6 | grep -q '"outcome": "reloaded"' || fail "the present volume was not reloaded beside a device that never answers"
-	volume 5 | grep -q '"outcome": "no-device", "error": "EEXIST"' || fail "the twins were not refused"
+	volume 5 | grep -q '"outcome": "failed", "error": "EEXIST"' || fail "the twins were not refused"
 	volume 5 | grep -q 'matches two devices' || fail "the twins' message does not say why"
 	dmesg | grep -q 'did not answer a read within 3000 ms: left out of the search' ||
 		fail "the agent did not say that the suspended map did not answer"

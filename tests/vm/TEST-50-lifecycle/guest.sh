@@ -36,6 +36,13 @@ case $1 in
 		"$(systemctl is-active dbdboot-shutdown.service)" active
 	;;
 3)
+	# rescue.service (Type=idle) waits up to 5 s for the running jobs,
+	# this one among them, before rescue.target is reached.
+	i=0
+	while [ "$(systemctl is-active rescue.target)" != active ] && [ $i -lt 60 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
 	expect_eq "booted into rescue.target" "$(systemctl is-active rescue.target)" active
 	expect_eq "multi-user.target in the rescue boot" "$(systemctl is-active multi-user.target)" inactive
 	expect_eq "dbdboot-shutdown.service in the rescue boot" \
