@@ -164,7 +164,7 @@ $(BUILD)/tests/dbdboot-generator: $(GEN_SRCS) $(wildcard generator/*.h) $(AGENT_
 # Test tools, never installed.
 # Unit tests link every unit but the programs' main().
 UNIT_SRCS := $(sort $(LIB_SRCS) $(filter-out early-agent/main.c,$(AGENT_SRCS)))
-$(BUILD)/tests/test-%: tests/unit/test-%.c tests/unit/testutil.h $(UNIT_SRCS) $(AGENT_HDRS)
+$(BUILD)/tests/test-%: tests/unit/test-%.c tests/unit/testutil.h tests/unit/agentroot.h $(UNIT_SRCS) $(AGENT_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) -o $@ $< $(UNIT_SRCS) -lcmocka $(HOST_LIBS)
 
