@@ -168,6 +168,28 @@ static void resolve_link_twins(void **state)
 	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), -EEXIST);
 }
 
+/* At the limit of a resolved path (AGENT_PATH_MAX, 256 bytes): a link to a
+ * longer one is no device (ENAMETOOLONG, waited for as one not found). */
+static void resolve_path_limit(void **state)
+{
+	struct agent_conf c = { 0 };
+	struct dbd_volume v = { .dev_kind = DBD_DEV_LABEL };
+	char dev[512], sys[512], out[AGENT_PATH_MAX], d[300];
+
+	(void)state;
+	fake_dev_sys(&c, dev, sys, sizeof(dev), "dev6", "sys6");
+	memset(d, 'd', 250);
+	d[250] = '\0';
+	sh("cd %s && mkdir -p dev6/disk/by-label dev6/%s sys6 && : >dev6/%s/vdz && "
+	   "ln -s ../../%s/vdz dev6/disk/by-label/long && : >dev6/vdy && ln -s ../../vdy dev6/disk/by-label/short",
+	   root, d, d, d);
+	strcpy(v.device, "LABEL=long");
+	v.dev_value = v.device + 6;
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), -ENAMETOOLONG);
+	strcpy(v.device, "LABEL=short");
+	assert_int_equal(agent_resolve(&c, &v, out, sizeof(out)), 0);
+}
+
 /* At the limit of a search: more block devices than a pass reads
  * (AGENT_SCAN_MAX): the rest unseen, nothing overrun (ASan), an answer. */
 static void resolve_many_devices(void **state)
@@ -264,6 +286,7 @@ int main(void)
 		cmocka_unit_test(mount_states_long),
 		cmocka_unit_test(resolve_link_twins),
 		cmocka_unit_test(resolve_many_devices),
+		cmocka_unit_test(resolve_path_limit),
 		cmocka_unit_test(minor_listed_bounded),
 	};
 
