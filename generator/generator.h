@@ -61,6 +61,17 @@ int gen_write_unit(const struct gen_conf *c, const struct dbd_volume *v,
 		   int more, int at_boot);
 /* The target that pulls the units into the boot without waiting for them. */
 int gen_write_target(const struct gen_conf *c);
+/* Whether the initramfs mounts the volume (the root or /usr: its own
+ * mount= or one of its fstab mount points FILES). */
+int gen_initramfs_mounted(const struct dbd_volume *v, const char *const *files, unsigned int n);
+
+/* mount2.c: keep VOLUME's fstab mounts (FILES) and, when it is the root or
+ * /usr, systemd-remount-fs on mount(2) (LIBMOUNT_FORCE_MOUNT2=always in
+ * drop-ins): dattobd sees no mount made with the new mount API. For every
+ * volume of the manifest, reloaded by the initramfs or not. 0, or a
+ * negative errno (said). */
+int gen_write_mount2(const struct gen_conf *c, const struct dbd_volume *v,
+		     const char *const *files, unsigned int n);
 
 /* main.c */
 __attribute__((format(printf, 1, 2))) void gen_say(const char *fmt, ...);

@@ -140,8 +140,11 @@ static unsigned int drop_maybes(const char **files, const char **specs, const ch
 	return k;
 }
 
-/* The fstab entries of volume V that name its device, or may (match.c). */
-static void one_volume(const struct gen_conf *c, const struct dbd_volume *v, long fstab_len)
+/* The fstab entries of volume V that name its device, or may (match.c):
+ * their mounts kept on mount(2), and when TODO (the initramfs did not
+ * reload it), its unit. */
+static void one_volume(const struct gen_conf *c, const struct dbd_volume *v, long fstab_len,
+		       int todo)
 {
 	const char *files[GEN_FSTAB_MAX], *specs[GEN_FSTAB_MAX];
 	static char copy[FILE_MAX + 1], devs[GEN_FSTAB_MAX][PATH_MAX], maybe[GEN_FSTAB_MAX];
@@ -179,7 +182,9 @@ static void one_volume(const struct gen_conf *c, const struct dbd_volume *v, lon
 	 * (an order too many would hold their mounts for this device). */
 	if (!m.there && named && !more)
 		n = drop_maybes(files, specs, maybe, n);
-	gen_write_unit(c, v, files, specs, n, more, gen_match_at_boot(&m, named));
+	gen_write_mount2(c, v, files, n);
+	if (todo)
+		gen_write_unit(c, v, files, specs, n, more, gen_match_at_boot(&m, named));
 }
 
 static int parse_args(int argc, char **argv, struct gen_conf *c)
@@ -188,7 +193,8 @@ static int parse_args(int argc, char **argv, struct gen_conf *c)
 		printf("Usage: dbdboot-generator NORMAL-DIR [EARLY-DIR LATE-DIR]\n"
 		       "A systemd generator: writes dbdboot-reload-MINOR.service into NORMAL-DIR\n"
 		       "for every volume of %s that the initramfs did not reload\n"
-		       "(%s). See dbdboot-generator(8).\n", MANIFEST_PATH, REPORT_PATH);
+		       "(%s), and drop-ins that keep every tracked volume's mounts on\n"
+		       "mount(2). See dbdboot-generator(8).\n", MANIFEST_PATH, REPORT_PATH);
 		return 0;
 	}
 	if (argc != 2 && argc != 4) {
@@ -242,13 +248,13 @@ int main(int argc, char **argv)
 		gen_say("'/etc/fstab' is over %d bytes: each unit goes before every local mount",
 			FILE_MAX);
 	for (unsigned int i = 0; i < man.n; i++) {
-		if (vols >= 0 && report_says(&j, vols, man.vol[i].minor) != GEN_TODO)
-			continue;
-		if (!any && gen_write_target(&c))
+		int todo = vols < 0 || report_says(&j, vols, man.vol[i].minor) == GEN_TODO;
+
+		if (todo && !any && gen_write_target(&c))
 			gen_say("could not write dbdboot-volumes.target in '%s': the volumes left "
 				"to the real root are reloaded only when their devices appear", c.dir);
-		any = 1;
-		one_volume(&c, &man.vol[i], fstab_len);
+		any |= todo;
+		one_volume(&c, &man.vol[i], fstab_len, todo);
 	}
 	return 0;
 }

@@ -122,7 +122,7 @@ static const char *unit_text_value(const char *s, char *out, size_t size)
 
 /* Mounted by the initramfs itself (the root, /usr), by the manifest's
  * mount= or the fstab's mount points. */
-static int initramfs_mounted(const struct dbd_volume *v, const char *const *files, unsigned int n)
+int gen_initramfs_mounted(const struct dbd_volume *v, const char *const *files, unsigned int n)
 {
 	if (!strcmp(v->mount, "/") || !strcmp(v->mount, "/usr"))
 		return 1;
@@ -156,7 +156,7 @@ static void unit_text(const struct gen_conf *c, const struct dbd_volume *v, cons
 	 * mode: TEST-50 boot 10). Reloaded before the root's fsck and the
 	 * read-write remount. Any other volume waits for its device, before
 	 * its own mounts only. */
-	if (initramfs_mounted(v, files, n))
+	if (gen_initramfs_mounted(v, files, n))
 		add(t, "Before=systemd-fsck-root.service systemd-remount-fs.service\n");
 	else
 		add(t, "BindsTo=%s\nAfter=%s\n", devunit, devunit);

@@ -114,6 +114,21 @@ ok "started when its device appears" \
 ok "the links point at the units" test -f "$T/out/dev-vg2-data.device.wants/dbdboot-reload-2.service" -o \
 	! -e "$T/out/dev-vg2-data.device.wants"
 
+# Every tracked volume's fstab mounts on mount(2) (libmount's new mount API
+# passes dattobd by), the root's remount too; reloaded in the initramfs or not.
+dropin() { # dropin UNIT SECTION: its 50-dbdboot-mount2.conf sets the variable there
+	local f="$T/out/$1.d/50-dbdboot-mount2.conf"
+	grep -qxF "[$2]" "$f" && grep -qxF 'Environment=LIBMOUNT_FORCE_MOUNT2=always' "$f" ||
+		{ cat "$f" >&2; return 1; }
+}
+ok "mount(2): the root's remount, though the initramfs reloaded it" \
+	dropin systemd-remount-fs.service Service
+ok "mount(2): the fstab mount by label" dropin 'srv-my\x20data.mount' Mount
+ok "mount(2): the fstab mount by path" dropin 'mnt-again.mount' Mount
+ok "mount(2): the LV's mount, though too late to reload" dropin data.mount Mount
+ok "mount(2): the root's own mount unit" dropin -.mount Mount
+ok "mount(2): a commented line is no mount" test ! -e "$T/out/commented.mount.d"
+
 # No report (the initrd had no dbdboot): every volume, the root before its remount.
 fake_root "ro"
 write_manifest
@@ -156,7 +171,7 @@ ok "bad report: units for all" test "$(find "$T/out" -maxdepth 1 -name 'dbdboot-
 fake_root "ro dbdboot=off"
 write_manifest
 ok "dbdboot=off: exit 0" gen
-ok "dbdboot=off: no unit" test -z "$(ls "$T/out")"
+ok "dbdboot=off: no unit, no drop-in" test -z "$(ls "$T/out")"
 
 # The fstab names the volume otherwise (/dev/VG/LV for UUID=): its mount
 # point, which sync recorded (mount=), ties them.
