@@ -18,7 +18,15 @@
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
+#include <linux/version.h>
 #include <linux/workqueue.h>
+
+/* The mount's id map argument of the vfs_* calls: a user namespace up to 6.2. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#define DBD_IDMAP (&init_user_ns)
+#else
+#define DBD_IDMAP (&nop_mnt_idmap)
+#endif
 
 #define DBD_COW_INC_SIZE (2 * DBD_COW_HEADER_SIZE)	/* header + a token index */
 
@@ -273,7 +281,7 @@ static int dbd_job_unlink(struct dbd_job *job)
 		ret = PTR_ERR(d);
 	} else {
 		ret = d_is_positive(d) ?
-		      vfs_unlink(&init_user_ns, d_inode(parent.dentry), d, NULL) : -ENOENT;
+		      vfs_unlink(DBD_IDMAP, d_inode(parent.dentry), d, NULL) : -ENOENT;
 		dput(d);
 	}
 	inode_unlock(d_inode(parent.dentry));

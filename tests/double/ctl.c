@@ -4,6 +4,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/delay.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/mount.h>
@@ -11,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
 
 static unsigned int hang_ioctl;
 module_param(hang_ioctl, uint, 0644);
@@ -73,14 +75,46 @@ static char *dbd_user_string(const char __user *s)
 	return k;
 }
 
-/* "no", "read-only" or "read-write": how DEV is mounted right now. */
+/*
+ * "no", "read-only" or "read-write": how DEV is mounted right now. Up to
+ * 6.5 the block device points at its super block (bd_super); since then a
+ * mounted filesystem is the device's holder, with fs_holder_ops.
+ */
 static const char *dbd_mount_state(struct block_device *bdev)
 {
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
 	struct super_block *sb = READ_ONCE(bdev->bd_super);
+	const char *state = !sb ? "no" : sb_rdonly(sb) ? "read-only" : "read-write";
+#else
+	const char *state = "no";
 
-	if (!sb)
-		return "no";
-	return sb_rdonly(sb) ? "read-only" : "read-write";
+	mutex_lock(&bdev->bd_holder_lock);
+	if (bdev->bd_holder && bdev->bd_holder_ops == &fs_holder_ops)
+		state = sb_rdonly((struct super_block *)bdev->bd_holder) ? "read-only" : "read-write";
+	mutex_unlock(&bdev->bd_holder_lock);
+#endif
+	return state;
+}
+
+/* How the block device DEV is mounted (dbd_mount_state), or an error. */
+static int dbd_dev_mount_state(dev_t dev, const char **state)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)
+	struct block_device *b = blkdev_get_by_dev(dev, FMODE_READ, NULL);
+
+	if (IS_ERR(b))
+		return PTR_ERR(b);
+	*state = dbd_mount_state(b);
+	blkdev_put(b, FMODE_READ);
+#else
+	struct file *f = bdev_file_open_by_dev(dev, BLK_OPEN_READ, NULL, NULL);
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	*state = dbd_mount_state(file_bdev(f));
+	fput(f);
+#endif
+	return 0;
 }
 
 /* Split an absolute path into its directory (resolved) and last part. */
@@ -189,7 +223,6 @@ out:
 static int dbd_reload(struct dbd_reload __user *up, bool snapshot)
 {
 	const char *call = snapshot ? "reload-snapshot" : "reload-incremental";
-	struct block_device *b;
 	struct dbd_tracker *t;
 	struct dbd_reload a;
 	char *bdev = NULL, *cow = NULL;
@@ -222,13 +255,9 @@ static int dbd_reload(struct dbd_reload __user *up, bool snapshot)
 	ret = lookup_bdev(bdev, &dev);
 	if (ret)
 		goto out_log;
-	b = blkdev_get_by_dev(dev, FMODE_READ, NULL);
-	if (IS_ERR(b)) {
-		ret = PTR_ERR(b);
+	ret = dbd_dev_mount_state(dev, &mounted);
+	if (ret)
 		goto out_log;
-	}
-	mounted = dbd_mount_state(b);
-	blkdev_put(b, FMODE_READ);
 	pr_info("%s minor %u: %s (%u:%u) cow %s, mounted: %s\n", call, a.minor, bdev,
 		MAJOR(dev), MINOR(dev), cow, mounted);
 	if (!strcmp(mounted, "read-write")) {

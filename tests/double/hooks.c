@@ -24,6 +24,7 @@
 #include <linux/namei.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/version.h>
 #include <uapi/linux/mount.h>
 
 #include "symaddr.h"
@@ -102,9 +103,11 @@ static int dbd_imitate_oops(const struct dbd_tracker *t)
 	return -EIO;
 }
 
-/* Make every active minor on SB dormant, header clean. Returns how many,
- * or -EIO after an imitated oops (the lock then stays held). */
-static int dbd_volume_leaving(struct super_block *sb)
+/* Make every active minor whose COW file is open through the mount MNT
+ * (as dattobd 0.12.1 compares: that mount, not any of the same filesystem)
+ * dormant, header clean. Returns how many, or -EIO after an imitated oops
+ * (the lock then stays held). */
+static int dbd_volume_leaving(const struct vfsmount *mnt)
 {
 	unsigned int i;
 	int ret, n = 0;
@@ -114,15 +117,16 @@ static int dbd_volume_leaving(struct super_block *sb)
 		struct dbd_tracker *t = &dbd_trackers[i];
 
 		if (!t->used || !(t->state & DBD_STATE_ACTIVE) || !t->root.mnt ||
-		    t->root.mnt->mnt_sb != sb)
+		    t->root.mnt != mnt)
 			continue;
 		ret = dbd_cow_deactivate(t);
 		if (ret)
 			pr_err("minor %u: could not write the header clean: error %d\n",
 			       t->minor, ret);
 		t->state &= ~DBD_STATE_ACTIVE;
-		pr_info("minor %u: %s leaving read-write: dormant, header %s\n", t->minor,
-			t->bdev_path, ret ? "NOT clean" : "clean");
+		pr_info("minor %u: %s leaving read-write: dormant, header %s (%s, pid %d)\n",
+			t->minor, t->bdev_path, ret ? "NOT clean" : "clean", current->comm,
+			task_pid_nr(current));
 		if (dbd_oops_at_umount && t->reloaded)
 			return dbd_imitate_oops(t);
 		n++;
@@ -148,7 +152,7 @@ static int dbd_wrap_mount(const char *dev, struct path *path, const char *type,
 		ret = orig_path_mount(dev, path, type, flags, data);
 	} else if (f & MS_REMOUNT) {
 		if ((f & MS_RDONLY) && path->dentry == path->mnt->mnt_root)
-			left = dbd_volume_leaving(path->mnt->mnt_sb);
+			left = dbd_volume_leaving(path->mnt);
 		if (left < 0) {
 			module_put(THIS_MODULE);
 			return left;
@@ -161,7 +165,11 @@ static int dbd_wrap_mount(const char *dev, struct path *path, const char *type,
 		if (!ret) {
 			top = *path;
 			path_get(&top);
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 			follow_down(&top);
+#else
+			follow_down(&top, 0);
+#endif
 			if (top.mnt != path->mnt)
 				dbd_volume_writable(top.mnt);
 			path_put(&top);
@@ -171,9 +179,32 @@ static int dbd_wrap_mount(const char *dev, struct path *path, const char *type,
 	return ret;
 }
 
+/*
+ * As dattobd 0.12.1 finds the mount an umount leaves: the mount point's
+ * name (d_path) looked up again from the caller's root, when that is the
+ * root of a mount; then only a volume whose COW file is open through that
+ * very mount goes dormant. The mounts that systemd 257 unmounts while it
+ * sets up a service's private mount namespace (PrivateMounts=, as
+ * systemd-udevd has on Debian 13) are copies of the root's: the real
+ * driver stays active through them (seen: state 2 after `systemctl
+ * restart systemd-udevd`), and so does the double.
+ */
+static struct vfsmount *dbd_umount_mnt(const char *dir, int flags)
+{
+	struct vfsmount *mnt = NULL;
+	struct path p;
+
+	if (kern_path(dir, (flags & UMOUNT_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &p))
+		return NULL;
+	if (p.dentry == p.mnt->mnt_root)
+		mnt = p.mnt;	/* compared only */
+	path_put(&p);
+	return mnt;
+}
+
 static int dbd_wrap_umount(struct path *path, int flags)
 {
-	struct super_block *sb = path->mnt->mnt_sb;
+	struct vfsmount *mnt = NULL;
 	struct path again;
 	char *buf = NULL, *dir = NULL;
 	int left, ret;
@@ -188,7 +219,9 @@ static int dbd_wrap_umount(struct path *path, int flags)
 				dir = NULL;
 		}
 	}
-	left = dir ? dbd_volume_leaving(sb) : 0;
+	if (dir)
+		mnt = dbd_umount_mnt(dir, flags);
+	left = mnt ? dbd_volume_leaving(mnt) : 0;
 	if (left < 0) {
 		/* The real driver's task died here: PATH's references stay taken. */
 		kfree(buf);
@@ -198,7 +231,7 @@ static int dbd_wrap_umount(struct path *path, int flags)
 	/* path_umount() drops the caller's references to PATH. */
 	ret = orig_path_umount(path, flags);
 	if (ret && left && !kern_path(dir, 0, &again)) {
-		if (again.mnt->mnt_sb == sb)
+		if (again.mnt == mnt)
 			dbd_volume_writable(again.mnt);
 		path_put(&again);
 	}
@@ -242,7 +275,9 @@ int dbd_hooks_init(void)
 		unsigned long seen = dbd_kernel_addr(h->name);
 
 		h->addr = h->map_addr + slide;
-		if (seen && seen != h->addr) {
+		/* With IBT (Debian 13's 6.12) a kprobe placed by name sits
+		 * past the function's 4-byte ENDBR64. */
+		if (seen && seen != h->addr && seen != h->addr + 4) {
 			pr_err("%s is at %lx, System.map says %lx (+%lx): built for another kernel or with a wrong System.map\n",
 			       h->name, seen, h->map_addr, slide);
 			return -ENOEXEC;
