@@ -230,7 +230,7 @@ report_vm() { # report_vm S
 	fi
 }
 
-FLAVOURS="initramfs-tools dracut real real-dracut"
+FLAVOURS="initramfs-tools dracut trixie trixie-dracut real real-dracut"
 # A scenario's system: its test.sh's VM_FLAVOUR=X (or VM_FLAVOUR=${VM_FLAVOUR:-X},
 # for a twin to set before it sources it) line, else initramfs-tools.
 vm_flavour() { # vm_flavour S
@@ -259,6 +259,12 @@ prepare_start() { # prepare_start SCENARIO...
 		real*) [ -z "$REAL_WHY" ] && chain2="$chain2 $f" ;;
 		*) chain1="$chain1 $f" ;;
 		esac
+	done
+	# A flavour no system is prepared for would leave its scenarios waiting.
+	for f in $want; do
+		case " $FLAVOURS " in *" $f "*) continue ;; esac
+		echo "vm: error: no VM system is named '$f' (tests/check.sh: FLAVOURS)" >"$RESULTS/vm-prepare-$f.log"
+		echo 1 >"$RESULTS/vm-prepare-$f.rc"
 	done
 	PREPARE_PIDS=''
 	for s in "$chain1" "$chain2"; do

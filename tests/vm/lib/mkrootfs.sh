@@ -1,12 +1,16 @@
 #!/bin/bash
-# Build (or find in the cache) the base Debian 12 root tree of the VM tests.
+# Build (or find in the cache) a base Debian root tree of the VM tests.
 #
-#   mkrootfs.sh            print the path of the base directory, building it
-#                          when the cache has none for this recipe
+#   mkrootfs.sh [bookworm|trixie]
+#                          print the path of the base directory of that
+#                          release (default bookworm, Debian 12; trixie is
+#                          Debian 13), building it when the cache has none
+#                          for this recipe
 #
 # The base directory holds:
 #   root/             the root tree: debootstrap minbase, two kernel ABIs
-#                     (6.1.0-NN-cloud-amd64, image and headers), dkms, gcc,
+#                     (6.1.0-NN-cloud-amd64 on Debian 12,
+#                     6.12.NNN+deb13-cloud-amd64 on 13; image and headers), dkms, gcc,
 #                     make, kmod, zstd, lz4, lzop, xz, bzip2, initramfs-tools,
 #                     lvm2, mdadm (TEST-60), busybox, systemd, udev
 #   kernels           the two kernel releases, older first
@@ -25,12 +29,18 @@ PACKAGES="dkms gcc make libc6-dev kmod zstd lz4 lzop xz-utils bzip2 initramfs-to
 PACKAGES="$PACKAGES lvm2 mdadm e2fsprogs util-linux"
 # systemd and udev: the scenarios that boot the whole system (TEST-5x).
 PACKAGES="$PACKAGES systemd udev"
-SUITE=bookworm
+SUITE=${1:-bookworm}
 FLAVOUR=cloud-amd64
+# The kernel ABIs' names: "6.1.0-NN" on Debian 12, "6.12.NNN+deb13" on 13.
+case $SUITE in
+bookworm) KABI='6\.1\.0-[0-9]+' ;;
+trixie) KABI='[0-9]+\.[0-9]+\.[0-9]+\+deb13' ;;
+*) die "usage: mkrootfs.sh [bookworm|trixie]" ;;
+esac
 
 # Comments do not count: editing them rebuilds nothing.
 recipe_hash() {
-	grep -v '^[[:space:]]*#' "$VM_LIB/mkrootfs.sh" | sha256sum | cut -c1-16
+	{ grep -v '^[[:space:]]*#' "$VM_LIB/mkrootfs.sh"; echo "$SUITE"; } | sha256sum | cut -c1-16
 }
 
 # Two ABIs whose image, headers and -dbg package the archive has: the newest,
@@ -40,8 +50,8 @@ recipe_hash() {
 # module built for one loads into the other, which makes a poor upgrade test.
 pick_kernels() {
 	local r=$1 k v newest='' newest_v=''
-	in_chroot "$r" apt-cache search --names-only "^linux-image-6\.1\.0-[0-9]+-$FLAVOUR-dbg\$" |
-		sed -n "s/^linux-image-\(6\.1\.0-[0-9]*-$FLAVOUR\)-dbg .*/\1/p" | sort -V -r |
+	in_chroot "$r" apt-cache search --names-only "^linux-image-$KABI-$FLAVOUR-dbg\$" |
+		sed -En "s/^linux-image-($KABI-$FLAVOUR)-dbg .*/\1/p" | sort -V -r |
 		while read -r k; do
 			in_chroot "$r" apt-cache show "linux-headers-$k" </dev/null >/dev/null 2>&1 || continue
 			v=$(in_chroot "$r" apt-cache show "linux-image-$k" </dev/null 2>/dev/null |
@@ -92,9 +102,9 @@ EOF
 	in_chroot "$tmp/root" apt-get -q update >"$tmp/apt.log" 2>&1 || die "apt-get update failed, see $tmp/apt.log"
 	kernels=$(pick_kernels "$tmp/root")
 	[ "$(echo "$kernels" | wc -w)" = 2 ] ||
-		die "the archive lacks two 6.1.0-NN-$FLAVOUR kernels of different upstream versions with headers and -dbg packages (found: ${kernels:-none})"
+		die "the archive lacks two $SUITE $FLAVOUR kernels of different upstream versions with headers and -dbg packages (found: ${kernels:-none})"
 	for k in $kernels; do pkgs="$pkgs linux-image-$k linux-headers-$k"; done
-	log "installing kernels $(echo "$kernels" | tr '\n' ' ')and$PACKAGES"
+	log "installing kernels ${kernels//$'\n'/ } and $PACKAGES"
 	# shellcheck disable=SC2086
 	in_chroot "$tmp/root" apt-get -q -y install $PACKAGES $pkgs >>"$tmp/apt.log" 2>&1 ||
 		die "apt-get install failed, see $tmp/apt.log"
@@ -116,7 +126,7 @@ EOF
 
 need_root
 need_cmds debootstrap dpkg-deb sha256sum
-base="$VM_CACHE/base-$(recipe_hash)"
+base="$VM_CACHE/base-$SUITE-$(recipe_hash)"
 mkdir -p "$VM_CACHE"
 if [ ! -f "$base/kernels" ]; then
 	# One builder at a time per cache.

@@ -1,12 +1,14 @@
 #!/bin/bash
 # Prepare the system every VM scenario boots:
 #
-#   prepare.sh [initramfs-tools|dracut|real|real-dracut]
+#   prepare.sh [initramfs-tools|dracut|real|real-dracut|trixie|trixie-dracut]
 #
 # in $BUILD/vm/system (initramfs-tools, the default) or $BUILD/vm/system-dracut
 # (the base with dracut in place of initramfs-tools: mkdracut.sh); real and
 # real-dracut (in system-real, system-real-dracut) hold the real dattobd
-# instead of the test double (below):
+# instead of the test double (below); trixie and trixie-dracut (in
+# system-trixie, system-trixie-dracut) are Debian 13's, with the double
+# (the others are Debian 12's):
 #   root.img        ext4 image of the base tree plus: dbdboot installed with
 #                   `make install DESTDIR=`, the test double built and
 #                   installed by real dkms (-k KVER) with the real System.map
@@ -43,12 +45,15 @@ need_root
 need_cmds mke2fs qemu-system-x86_64 timeout flock
 BUILD=${BUILD:-$TOP/build}
 FLAVOUR=${1:-initramfs-tools}
+SUITE=bookworm
 case $FLAVOUR in
 initramfs-tools) SYS=$BUILD/vm/system GEN=initramfs-tools DRIVER=double ;;
 dracut) SYS=$BUILD/vm/system-dracut GEN=dracut DRIVER=double ;;
 real) SYS=$BUILD/vm/system-real GEN=initramfs-tools DRIVER=real ;;
 real-dracut) SYS=$BUILD/vm/system-real-dracut GEN=dracut DRIVER=real ;;
-*) die "usage: prepare.sh [initramfs-tools|dracut|real|real-dracut]" ;;
+trixie) SYS=$BUILD/vm/system-trixie GEN=initramfs-tools DRIVER=double SUITE=trixie ;;
+trixie-dracut) SYS=$BUILD/vm/system-trixie-dracut GEN=dracut DRIVER=double SUITE=trixie ;;
+*) die "usage: prepare.sh [initramfs-tools|dracut|real|real-dracut|trixie|trixie-dracut]" ;;
 esac
 if [ "$DRIVER" = real ]; then
 	REAL_SRC=$(real_dattobd) || die "$REAL_SRC"
@@ -111,9 +116,14 @@ build_double() {
 	fi
 	in_chroot "$R" dkms install -m dattobd -v "$DVER" -k "$KVER" >>"$SYS/dkms.log" 2>&1 ||
 		die "dkms install failed, see $SYS/dkms.log"
-	[ -f "$R/lib/modules/$KVER/updates/dkms/dattobd.ko" ] ||
+	# dkms 3.2 (Debian 13) compresses what it installs as the kernel's own
+	# modules are (.ko.xz there); dkms 3.0 (Debian 12) does not.
+	compgen -G "$R/lib/modules/$KVER/updates/dkms/dattobd.ko*" >/dev/null ||
 		die "dkms installed no dattobd.ko under /lib/modules/$KVER/updates/dkms"
-	log "test double built and installed by dkms in $(since "$t1") s"
+	log "test double built and installed by dkms in $(since "$t1") s:" \
+		"$(cd "$R/lib/modules/$KVER/updates/dkms" && echo dattobd.ko*)"
+	# The fault scenarios (Debian 12's) need no more.
+	[ "$SUITE" = bookworm ] || return 0
 	# A module built for the other kernel ABI, for the fault scenarios.
 	mkdir -p "$R/usr/lib/debug/boot"
 	cp "$base/sysmap/System.map-$OLD" "$R/usr/lib/debug/boot/System.map-$OLD"
@@ -246,7 +256,7 @@ build_unfixed() {
 }
 
 t0=$(date +%s)
-base=$(bash "$VM_LIB/mkrootfs.sh")
+base=$(bash "$VM_LIB/mkrootfs.sh" "$SUITE")
 # The system's kernel: the newest ABI; the real driver's systems run the
 # older one (OLD), so that both build the driver for one kernel (a dkms
 # build of the real driver is some 6 minutes of CPU; the second system
@@ -365,7 +375,10 @@ chroot_umount "$R"
 
 cp "$R/boot/vmlinuz-$KVER" "$SYS/vmlinuz"
 cp "$R/boot/initrd.img-$KVER" "$SYS/initrd"
-zstd -q -t "$SYS/initrd" 2>/dev/null ||
+# Debian 13's initramfs-tools puts the modules, compressed already
+# (.ko.xz), into a first segment that it does not compress, and the rest
+# into a zstd one: vm_initrd --without is for Debian 12's systems only.
+{ [ "$SUITE" != bookworm ] && [ "$GEN" != dracut ]; } || zstd -q -t "$SYS/initrd" 2>/dev/null ||
 	die "the initrd is not one zstd archive (vm_initrd --without needs that): is zstd in the root tree?"
 t1=$(date +%s)
 size=$(($(du -sm "$R" | cut -f1) * 5 / 4 + 256))

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Guest side of TEST-55-trixie-lifecycle, systemd as PID 1 on Debian 13.
+# shellcheck source=tests/vm/guest/lib.sh
+. /dbdboot-tests/lib.sh
+
+# What Debian 13 changes, as this system has it.
+debian13() {
+	k=$(uname -r)
+	case $k in
+	*+deb13-cloud-amd64) ;;
+	*) fail "not a Debian 13 kernel: $k" ;;
+	esac
+	[ "$(readlink /lib)" = usr/lib ] || fail "/lib is not a link to usr/lib"
+	[ -f "/usr/lib/modules/$k/updates/dkms/dattobd.ko.xz" ] ||
+		fail "dkms did not install dattobd.ko.xz: $(ls "/usr/lib/modules/$k/updates/dkms" 2>&1)"
+	is_double || fail "the test double is not loaded"
+	dbdboot status -k "$k" >/run/status.txt 2>&1 || fail "dbdboot status: $k is not ready: $(cat /run/status.txt)"
+	dbdboot status -k "$k" -J >/run/status.json 2>&1 || fail "dbdboot status -J failed: $(cat /run/status.json)"
+	grep -q '"ready": true' /run/status.json || fail "dbdboot status -J: $k is not ready"
+	grep -q 'dattobd.ko.xz' /run/status.json || fail "dbdboot status -J does not name dattobd.ko.xz"
+	cat /run/status.txt
+}
+
+case $1 in
+1)
+	debian13
+	[ ! -s /etc/dbdboot/manifest ] || fail "the system came with a manifest"
+	fstab_disk data
+	track /dev/vda / 0
+	track /dev/vdb /data 1
+	dbdboot sync
+	grep -q "^volume mode=incremental device=UUID=.* minor=1 .*by=sync" /etc/dbdboot/manifest ||
+		fail "the manifest does not name the data disk by its UUID"
+	;;
+2)
+	debian13
+	expect_all_resumed 0 1
+	expect_before_in_kmsg 'dbdboot: minor 1: UUID=' 'EXT4-fs (vdb): mounted filesystem'
+	crash_during_writes
+	;;
+3)
+	expect_all_unclean 0 1
+	;;
+*) fail "no boot $1 in this scenario" ;;
+esac

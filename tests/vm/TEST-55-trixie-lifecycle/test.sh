@@ -1,0 +1,29 @@
+#!/bin/bash
+# TEST-55-trixie-lifecycle: Debian 13 (VM_FLAVOUR=trixie: kernel
+# 6.12.NNN+deb13-cloud-amd64, dkms 3.2, systemd 257, initramfs-tools whose
+# initrd holds the modules in an uncompressed segment and the rest in a
+# zstd one, every module .ko.xz, /lib a link to usr/lib), the test double,
+# systemd as PID 1, real reboots. Boot 1: the root and a data disk (in
+# /etc/fstab) tracked by the backup agent's calls, then `dbdboot sync`;
+# dbdboot status finds the kernel ready with the module dkms installed
+# compressed (dattobd.ko.xz) and the initrd holding it. Boot 2 (a clean
+# reboot): both reloaded before their mounts by the agent, which loaded
+# the compressed module from the initrd, verdict resumed with the same
+# uuid and seqid; then writes, and QEMU is killed during them: boot 3's
+# verdict is chain-broken, unclean-shutdown, for both.
+# vm-cost: 120 (seconds, for tests/check.sh: the longest scenarios start first)
+VM_FLAVOUR=${VM_FLAVOUR:-trixie}
+# shellcheck source=tests/vm/lib/vm.sh
+. "$(dirname "$0")/../lib/vm.sh"
+
+vm_root_copy
+vm_disk data 64
+vm_boot 1 --systemd --guest-initrd data
+vm_expect_pass 1
+vm_expect_shutdown 1
+vm_boot 2 --systemd --guest-initrd --kill-on "DBDTEST-WRITING" data
+vm_expect_pass 2
+vm_expect_log 2 "dbdboot: verdict minor 0 (UUID="
+vm_boot 3 --systemd --guest-initrd data
+vm_expect_pass 3
+vm_done "Debian 13: root and data disk resumed after a clean reboot, chain-broken after a crash (3 boots)"
