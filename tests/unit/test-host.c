@@ -58,6 +58,30 @@ static void kernel_list(void **state)
 	assert_true(kver_valid(K1));
 }
 
+/* Debian 13's release names beside Debian 12's (a host upgraded from 12;
+ * 6.12.99 before 6.12.117, which bytes would order the other way),
+ * the modules under /usr/lib/modules with /lib a link to usr/lib. */
+static void kernel_list_debian13(void **state)
+{
+	char list[8][KVER_MAX], sub[PATH_MAX];
+	const char *saved = opt.root;
+
+	(void)state;
+	snprintf(sub, sizeof(sub), "%s/deb13", root);
+	sh("mkdir -p %s/usr/lib/modules && ln -s usr/lib %s/lib", sub, sub);
+	opt.root = sub;
+	put("/usr/lib/modules/6.12.117+deb13-cloud-amd64/modules.dep", "", 0);
+	put("/usr/lib/modules/6.12.99+deb13-cloud-amd64/kernel/x.ko.xz", "", 0);
+	put("/lib/modules/6.1.0-41-cloud-amd64/modules.dep", "", 0);
+	put("/boot/vmlinuz-6.12.117+deb13-cloud-amd64", "x", 1);
+	assert_int_equal(kernels_list(list, 8), 3);
+	assert_string_equal(list[0], "6.1.0-41-cloud-amd64");
+	assert_string_equal(list[1], "6.12.99+deb13-cloud-amd64");
+	assert_string_equal(list[2], "6.12.117+deb13-cloud-amd64");
+	assert_true(kver_valid(list[2]));
+	opt.root = saved;
+}
+
 static void sysmap_states(void **state)
 {
 	struct kernel k;
@@ -262,6 +286,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kernel_list),
+		cmocka_unit_test(kernel_list_debian13),
 		cmocka_unit_test(sysmap_states),
 		cmocka_unit_test(sysmap_recovery),
 		cmocka_unit_test(dkms_tree),
