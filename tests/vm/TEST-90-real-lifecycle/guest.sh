@@ -6,13 +6,7 @@
 case $1 in
 1)
 	real_with_fix
-	[ ! -s /etc/dbdboot/manifest ] || fail "the system came with a manifest"
-	fstab_disk data
-	track /dev/vda / 0
-	track /dev/vdb /data 1
-	dbdboot sync
-	grep -q "^volume mode=incremental device=UUID=.* minor=1 .*by=sync" /etc/dbdboot/manifest ||
-		fail "the manifest does not name the data disk by its UUID"
+	track_root_and_data
 	;;
 2 | 3 | 4)
 	real_with_fix

@@ -199,6 +199,19 @@ track() { # track BDEV MOUNTPOINT MINOR
 	dbdtest info "$3" >"/var/lib/dbdtest/$3.info"
 }
 
+# The first boot of the lifecycle scenarios: the root (minor 0) and a data
+# disk in /etc/fstab (minor 1) tracked as a backup agent does, then
+# `dbdboot sync`, which names the disk by its UUID in the manifest.
+track_root_and_data() {
+	[ ! -s /etc/dbdboot/manifest ] || fail "the system came with a manifest"
+	fstab_disk data
+	track /dev/vda / 0
+	track /dev/vdb /data 1
+	dbdboot sync
+	grep -q "^volume mode=incremental device=UUID=.* minor=1 .*by=sync" /etc/dbdboot/manifest ||
+		fail "the manifest does not name the data disk by its UUID"
+}
+
 # A string field of minor MINOR's entry in the agent's report (one line a volume).
 report_field() { # report_field MINOR FIELD
 	grep "\"minor\": $1," /run/dbdboot/early.json | sed -n "s/.*\"$2\": \"\([^\"]*\)\".*/\1/p"
