@@ -118,8 +118,10 @@ ok "the links point at the units" test -f "$T/out/dev-vg2-data.device.wants/dbdb
 # passes dattobd by), the root's remount too; reloaded in the initramfs or not.
 dropin() { # dropin UNIT SECTION: its 50-dbdboot-mount2.conf sets the variable there
 	local f="$T/out/$1.d/50-dbdboot-mount2.conf"
-	grep -qxF "[$2]" "$f" && grep -qxF 'Environment=LIBMOUNT_FORCE_MOUNT2=always' "$f" ||
-		{ cat "$f" >&2; return 1; }
+	if ! grep -qxF "[$2]" "$f" || ! grep -qxF 'Environment=LIBMOUNT_FORCE_MOUNT2=always' "$f"; then
+		cat "$f" >&2
+		return 1
+	fi
 }
 ok "mount(2): the root's remount, though the initramfs reloaded it" \
 	dropin systemd-remount-fs.service Service
