@@ -169,6 +169,9 @@ UNIT_SRCS := $(sort $(LIB_SRCS) $(filter-out early-agent/main.c,$(AGENT_SRCS)))
 # compiled into each program instead, they were some 1,000 compilations.
 SAN_OBJS := $(patsubst %.c,$(BUILD)/obj-san/%.o,$(UNIT_SRCS))
 FUZZ_OBJS := $(patsubst %.c,$(BUILD)/obj-fuzz/%.o,$(UNIT_SRCS))
+# Made by pattern rules only, they would be intermediate files: deleted at
+# the end of every make, and every unit test and fuzzer linked again.
+.SECONDARY: $(SAN_OBJS) $(FUZZ_OBJS)
 $(BUILD)/obj-san/%.o: %.c $(AGENT_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) -c -o $@ $<
