@@ -61,6 +61,8 @@ int gen_write_unit(const struct gen_conf *c, const struct dbd_volume *v,
 		   int more, int at_boot);
 /* The target that pulls the units into the boot without waiting for them. */
 int gen_write_target(const struct gen_conf *c);
+/* DIR/NAME replaced atomically by LEN bytes of BUF (mode 0644): 0 or -errno. */
+int gen_replace(const char *dir, const char *name, const char *buf, size_t len);
 /* Whether the initramfs mounts the volume (the root or /usr: its own
  * mount= or one of its fstab mount points FILES). */
 int gen_initramfs_mounted(const struct dbd_volume *v, const char *const *files, unsigned int n);

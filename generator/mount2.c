@@ -14,14 +14,11 @@
  * tracked, for systemd-remount-fs.service (its read-write remount).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include "atomic.h"
 #include "generator.h"
 #include "unitname.h"
 
@@ -36,7 +33,7 @@ static const char why[] =
 static int dropin(const struct gen_conf *c, const char *unit, const char *section, unsigned int minor)
 {
 	char d[PATH_MAX], text[512];
-	int dfd, ret, n;
+	int n;
 
 	if ((size_t)snprintf(d, sizeof(d), "%s/%s.d", c->dir, unit) >= sizeof(d))
 		return -ENAMETOOLONG;
@@ -45,12 +42,7 @@ static int dropin(const struct gen_conf *c, const char *unit, const char *sectio
 	n = snprintf(text, sizeof(text), why, minor, section);
 	if (n < 0 || (size_t)n >= sizeof(text))
 		return -E2BIG;
-	dfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	ret = dbd_replace_at(dfd, DROPIN, text, (size_t)n, 0644, NULL);
-	close(dfd);
-	return ret;
+	return gen_replace(d, DROPIN, text, (size_t)n);
 }
 
 int gen_write_mount2(const struct gen_conf *c, const struct dbd_volume *v,

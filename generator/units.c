@@ -44,18 +44,21 @@ static void add(struct text *t, const char *fmt, ...)
 		t->len += (size_t)n;
 }
 
-static int write_file(const struct gen_conf *c, const char *name, const struct text *t)
+int gen_replace(const char *dir, const char *name, const char *buf, size_t len)
 {
 	int dfd, ret;
 
-	if (t->overflow)
-		return -E2BIG;
-	dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -errno;
-	ret = dbd_replace_at(dfd, name, t->buf, t->len, 0644, NULL);
+	ret = dbd_replace_at(dfd, name, buf, len, 0644, NULL);
 	close(dfd);
 	return ret;
+}
+
+static int write_file(const struct gen_conf *c, const char *name, const struct text *t)
+{
+	return t->overflow ? -E2BIG : gen_replace(c->dir, name, t->buf, t->len);
 }
 
 /* DIR/WANTER.wants/NAME -> DIR/NAME. */
