@@ -49,6 +49,9 @@ __attribute__((format(printf, 1, 2))) void say_verbose(const char *fmt, ...);
  * cannot be opened), "dbdboot: " before it, LEVEL its priority (4 warning). */
 __attribute__((format(printf, 2, 3))) void kmsg(int level, const char *fmt, ...);
 #define ERR(...) say_error(__VA_ARGS__)
+/* The first ERR of this run ("" when none); cleared (the unit tests). */
+const char *first_error(void);
+void first_error_clear(void);
 #define VERBOSE(...) (opt.verbose ? say_verbose(__VA_ARGS__) : (void)0)
 
 /* Seconds on the monotonic clock, to time steps with. */
@@ -75,6 +78,10 @@ void json_str(const char *key, const char *val);	/* NULL val: null */
 void json_int(const char *key, long long val);
 void json_bool(const char *key, int val);
 void json_end(void);			/* newline after the top-level value */
+/* With -J, after the command: a command that printed no JSON document
+ * prints {"command", "exit", "error"} (its first ERR); one left open is
+ * closed. A script reading -J's stdout always has a document to parse. */
+void json_finish(const char *command, int exit_status);
 
 /*
  * The loop of the commands that act on kernels (rebuild, inject): parses

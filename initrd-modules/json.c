@@ -2,6 +2,7 @@
 /* dbdboot: a minimal JSON writer to stdout (the commas and the escaping). */
 #include <stdio.h>
 
+#include "cli.h"
 #include "dbdboot.h"
 #include "jsonstr.h"
 
@@ -11,6 +12,7 @@ static int first[DEPTH] = { 1 };
 static char closer[DEPTH];
 static int depth;
 static FILE *jout;
+static int stdout_used;	/* a document was begun on stdout */
 
 /* Where the JSON goes: stdout unless json_to() said otherwise. */
 #define OUT (jout ? jout : stdout)
@@ -24,6 +26,8 @@ void json_to(FILE *f)
 
 static void sep(const char *key)
 {
+	if (!jout)
+		stdout_used = 1;
 	if (!first[depth])
 		fputc(',', OUT);
 	first[depth] = 0;
@@ -50,6 +54,8 @@ static void quoted(const char *s)
 
 static void open_(const char *key, char ch)
 {
+	if (!jout)
+		stdout_used = 1;
 	if (depth)
 		sep(key);
 	fputc(ch, OUT);
@@ -107,4 +113,28 @@ void json_end(void)
 {
 	fputc('\n', OUT);
 	fflush(OUT);
+}
+
+void json_finish(const char *command, int exit_status)
+{
+	jout = NULL;
+	if (stdout_used) {
+		if (depth) {
+			while (depth)
+				json_close();
+			json_end();
+		}
+		return;
+	}
+	json_open(NULL);
+	json_str("command", command);
+	json_int("exit", exit_status);
+	if (*first_error())
+		json_str("error", first_error());
+	else if (exit_status == EXIT_USAGE)
+		json_str("error", "bad usage: see --help");
+	else
+		json_str("error", NULL);
+	json_close();
+	json_end();
 }

@@ -101,9 +101,17 @@ int main(int argc, char **argv)
 			argv += optind;
 			argc -= optind;
 			argv[0] = prog;
+			/* -J anywhere, even after a bad option: the error is JSON too. */
+			for (int j = 1; j < argc && strcmp(argv[j], "--"); j++)
+				if (!strcmp(argv[j], "-J") || !strcmp(argv[j], "--json"))
+					opt.json = 1;
 			optind = 0;	/* getopt_long starts over for the command */
 			ret = cmds[i].fn(argc, argv);
-			return ret == EXIT_USAGE ? try_help(cmds[i].name) : ret;
+			if (ret == EXIT_USAGE)
+				ret = try_help(cmds[i].name);
+			if (opt.json)
+				json_finish(cmds[i].name, ret);
+			return ret;
 		}
 	}
 	ERR("unknown command '%s'", argv[optind]);

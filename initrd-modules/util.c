@@ -43,13 +43,33 @@ void warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The first error of this run, for -J's document when a command printed none. */
+static char first_err[512];
+
 void say_error(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
+	if (!first_err[0]) {
+		va_list cp;
+
+		va_copy(cp, ap);
+		vsnprintf(first_err, sizeof(first_err), fmt, cp);
+		va_end(cp);
+	}
 	vsay("", fmt, ap);
 	va_end(ap);
+}
+
+const char *first_error(void)
+{
+	return first_err;
+}
+
+void first_error_clear(void)
+{
+	first_err[0] = '\0';
 }
 
 void kmsg(int level, const char *fmt, ...)

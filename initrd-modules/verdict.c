@@ -156,6 +156,14 @@ int cmd_verdict(int argc, char **argv)
 	if ((ret = judge_gather()))
 		return EXIT_FAIL;
 	n = judge_all(judged, &all);
+	if (!n) {
+		/* Nothing to vouch for: never "all resumed". */
+		all = 0;
+		if (!opt.json)
+			printf("no volume is tracked: %s %s, nothing to judge\n", MANIFEST_PATH,
+			       access(rpath(p, "%s", MANIFEST_PATH), F_OK) ? "does not exist" :
+			       "lists none");
+	}
 	for (unsigned int i = 0; i < n && !opt.json; i++)
 		printf("minor %u %s: %s%s%s\n", judged[i].v->minor, judged[i].v->device,
 		       judged[i].verdict, judged[i].reason ? ": " : "",

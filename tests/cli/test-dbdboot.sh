@@ -36,6 +36,20 @@ ok "a release with a slash: exit 2" status_is 2 "$D" --root "$T" sysmap -k ../..
 ok "sysmap of a kernel without image: exit 1, says what to install" \
 	out_has "is the kernel's image package installed?" "$D" --root "$T" sysmap -k "$K"
 ok "status of a kernel not installed: exit 1" status_is 1 "$D" --root "$T" status -k "$K"
+# -J: a JSON document on stdout on every path, errors included.
+json_doc() { "$@" 2>/dev/null | python3 -c 'import json, sys; json.load(sys.stdin)'; }
+ok "status -J with no kernel: still a JSON document" json_doc "$D" --root "$T" status -J
+ok "status -J with no kernel: the error in it" \
+	out_has '"error": "could not find any kernel under' "$D" --root "$T" status -J
+ok "status -J with a bad option after it: a JSON document" json_doc "$D" --root "$T" status -J --bogus
+ok "status -J with a bad option before it: a JSON document" json_doc "$D" --root "$T" status --bogus -J
+ok "bundle -J that fails: a JSON document" json_doc "$D" --root "$T" bundle -J import --sha256 0 "$T/none"
+ok "verdict -J with nothing tracked: a JSON document" json_doc "$D" --root "$T" verdict -J
+ok "verdict with nothing tracked: says so in one line" \
+	out_has "no volume is tracked: /etc/dbdboot/manifest does not exist, nothing to judge" \
+	"$D" --root "$T" verdict
+ok "verdict with nothing tracked: not all resumed" out_has '"all_resumed": false' "$D" --root "$T" verdict -J
+ok "verdict with nothing tracked: exit 1" status_is 1 "$D" --root "$T" verdict
 mkdir -p "$T/boot" && : >"$T/boot/vmlinuz-$K"
 ok "rebuild without headers: exit 3 (deferred)" status_is 3 "$D" --root "$T" rebuild -k "$K"
 ok "rebuild without headers: says the build waits" \
