@@ -30,7 +30,47 @@
 #define KO DBD_BUNDLE_KO
 #define MAX_BUNDLE (256u << 20)
 
+static int is_elf(const unsigned char *p, size_t n)
+{
+	return n >= 4 && !memcmp(p, "\177ELF", 4);
+}
+
 /* ---- export ---- */
+
+/*
+ * The module as the bundle carries it: a plain ELF file, whatever dkms
+ * installed (Debian 13's dkms 3.2 installs dattobd.ko.xz). The bundle's
+ * member is dattobd.ko and import installs it under that name, which the
+ * kernel and dbdboot-early load without decompressing. *KO is replaced by
+ * the unpacked bytes. 0, or <0 after saying why.
+ */
+static int export_plain(const char *path, unsigned char **ko, size_t *len)
+{
+	enum dbd_comp c = dbd_comp_detect(*ko, *len);
+	struct dbd_buf out = { 0 };
+	size_t used;
+	int ret;
+
+	if (c == DBD_COMP_NONE) {
+		if (is_elf(*ko, *len))
+			return 0;
+		ERR("could not export '%s': neither an ELF module nor compressed", path);
+		return -ENOEXEC;
+	}
+	ret = dbd_unpack(c, *ko, *len, &out, &used);
+	if (!ret && !is_elf(out.p, out.len))
+		ret = -ENOEXEC;
+	if (ret) {
+		ERR("could not export '%s': could not unpack its %s data into an ELF module: %s",
+		    path, dbd_comp_str(c), strerror(-ret));
+		free(out.p);
+		return ret;
+	}
+	free(*ko);
+	*ko = out.p;
+	*len = out.len;
+	return 0;
+}
 
 static int bundle_export(const char *kver, const char *file)
 {
@@ -59,6 +99,9 @@ static int bundle_export(const char *kver, const char *file)
 		ERR("could not read '%s': %s", f.mod.path, strerror(-ret));
 		return ret;
 	}
+	ret = export_plain(f.mod.path, &ko, &len);
+	if (ret)
+		goto out;
 	sha256_hex(ko, len, sum);
 	mlen = (size_t)snprintf(meta, sizeof(meta),
 				"dbdboot-bundle 1\nkernel %s\nmodule " DKMS_MODULE
@@ -127,6 +170,15 @@ static int import_check(const char *file, const char *want, struct dbd_bundle *b
 		ERR("could not import '%s': not a dbdboot bundle (a gzip'ed tar "
 		    "with %s and %s), or damaged: %s", file, DBD_BUNDLE_META, KO, why);
 		return -EBADMSG;
+	}
+	/* Installed as dattobd.ko: compressed bytes there (an export of an
+	 * older dbdboot took dkms' dattobd.ko.xz as it was) pass libkmod's
+	 * checks, but the kernel refuses them at boot. */
+	if (!is_elf(b->ko, b->ko_size)) {
+		ERR("could not import '%s': its %s is not an ELF module (%s data): the kernel "
+		    "would refuse it; export it again with this dbdboot", file, KO,
+		    dbd_comp_str(dbd_comp_detect(b->ko, b->ko_size)));
+		return -ENOEXEC;
 	}
 	sha256_hex(b->ko, b->ko_size, sum);
 	if (strcmp(sum, b->sha256) || b->ko_size != b->size) {

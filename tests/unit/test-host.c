@@ -256,6 +256,17 @@ static void bundle_refusals(void **state)
 	assert_int_equal(import_bundle(file, 0), EXIT_FAIL);
 	assert_false(path_exists(rpath(p, "/lib/modules/" K2 "/updates/dkms/dattobd.ko")));
 	assert_false(path_exists(state_path(p, K2, "bundle.ko")));
+	/* The module compressed (an older export took dkms 3.2's dattobd.ko.xz
+	 * as it was): refused before anything is written, and said why. */
+	sh("cd %s && rm -rf b && mkdir b && printf '\\177ELF module bytes' | xz >b/dattobd.ko && "
+	   "printf 'dbdboot-bundle 1\nkernel %s\nmodule dattobd\ndkms-version 1\nvermagic %s SMP\n"
+	   "sha256 %%s\nsize %%s\n' $(sha256sum b/dattobd.ko | cut -c1-64) $(stat -c %%s b/dattobd.ko) "
+	   ">b/dbdboot-bundle.txt && tar -C b -czf bundle.tar.gz dbdboot-bundle.txt dattobd.ko",
+	   root, K2, K2);
+	first_error_clear();
+	assert_int_equal(import_bundle(file, 0), EXIT_FAIL);
+	assert_non_null(strstr(first_error(), "is not an ELF module (xz data)"));
+	assert_false(path_exists(rpath(p, "/lib/modules/" K2 "/updates/dkms/dattobd.ko")));
 	/* Truncated. */
 	make_bundle(K2, "\177ELF module bytes", 0);
 	sh("truncate -s 60 %s", file);
