@@ -2,7 +2,7 @@
 # Install the Debian 12 packages that building dbdboot and running all of its
 # tests need. Run as root; safe to run again.
 set -eu
-PKGS="build-essential clang libclang-rt-14-dev libcmocka-dev libkmod-dev musl-tools
+PKGS="build-essential clang man-db python3 libclang-rt-14-dev libcmocka-dev libkmod-dev musl-tools
  pkg-config shellcheck qemu-system-x86 qemu-utils debootstrap e2fsprogs dpkg-dev
  cpio zstd xz-utils lz4 kmod util-linux procps xfsprogs socat debhelper lintian file
  zlib1g-dev liblzma-dev liblz4-dev libzstd-dev libbz2-dev bzip2 liblzo2-dev lzop"
