@@ -106,9 +106,12 @@ int initrd_is_agent(const char *name)
 }
 
 /* What runs the agent at boot: initramfs-tools' script, dracut's pre-mount
- * hook (no systemd in the initrd) or dracut's unit (systemd in it). */
+ * hook (no systemd in the initrd; (usr/)lib/dracut/hooks, or var/lib/dracut/
+ * hooks as Debian 13's dracut puts them) or dracut's unit (systemd in it). */
 static int is_boot_step(const char *n)
 {
+	if (!strncmp(n, "var/", 4))
+		n += 4;
 	return !strcmp(n, "scripts/local-premount/dbdboot") ||
 	       (!strncmp(n, "lib/dracut/hooks/pre-mount/", 27) && strstr(n, "dbdboot")) ||
 	       !strcmp(n, "lib/systemd/system/dbdboot-early.service");

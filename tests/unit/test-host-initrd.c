@@ -334,7 +334,8 @@ static void write_only_over_what_was_read(void **state)
 /* A bundle made with tar(1): META lines (with @SUM@ replaced by the module's
  * sha256 unless BADSUM) and a module of the given bytes. */
 /* A dracut initrd at Fedora's path: the boot step is dracut's pre-mount
- * hook (no systemd in the initrd) or the unit (systemd); a file of ours
+ * hook (no systemd in the initrd; under /var/lib/dracut/hooks with
+ * Debian 13's dracut, /usr/lib/dracut/hooks before) or the unit (systemd); a file of ours
  * elsewhere in dracut's hooks is not it. */
 static void dracut_initrd(const char *step)
 {
@@ -350,11 +351,13 @@ static void dracut_layouts(void **state)
 	static const char *const steps[] = {
 		"usr/lib/dracut/hooks/pre-mount/10-dbdboot-pre-mount.sh",
 		"usr/lib/systemd/system/dbdboot-early.service",
+		/* Debian 13's dracut keeps the hooks under /var */
+		"var/lib/dracut/hooks/pre-mount/10-dbdboot-pre-mount.sh",
 	};
 	struct initrd_facts f;
 
 	(void)state;
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		dracut_initrd(steps[i]);
 		assert_int_equal(initrd_facts(K1, NULL, &f), 0);
 		assert_true(f.found);
