@@ -13,7 +13,9 @@
 # verdict` judges the root chain-broken, module-signature-refused.
 # The positive path (an enrolled key, the kernel's own key) is unit-tested
 # on fake roots (tests/unit/test-host-sig.c).
+# TEST-22-trixie-signatures runs this on Debian 13 (VM_FLAVOUR=trixie).
 # vm-cost: 60 (seconds, for tests/check.sh: the longest scenarios start first)
+VM_FLAVOUR=${VM_FLAVOUR:-}
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
 
@@ -62,4 +64,4 @@ for b in unsigned untrusted; do
 done
 vm_expect_log unsigned "Loading of unsigned module is rejected"
 vm_expect_log untrusted "Loading of module with unavailable key is rejected"
-vm_done "signatures enforced: refusal predicted by status, named by the agent and the verdict; boots: 2"
+vm_done "${VM_FLAVOUR:-initramfs-tools}: signatures enforced: refusal predicted by status, named by the agent and the verdict; boots: 2"

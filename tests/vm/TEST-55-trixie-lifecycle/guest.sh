@@ -30,10 +30,24 @@ case $1 in
 	debian13
 	expect_all_resumed 0 1
 	expect_before_in_kmsg 'dbdboot: minor 1: UUID=' 'EXT4-fs (vdb): mounted filesystem'
+	if [ -n "${DBDTEST_NOSYSTEMD_NEXT:-}" ]; then
+		# The next initrd made without systemd (dracut's shell init),
+		# as an administrator would configure it.
+		echo 'omit_dracutmodules+=" systemd "' >/etc/dracut.conf.d/90-dbdtest-nosystemd.conf
+		dracut -q -f "/boot/initrd.img-$k" "$k" || fail "dracut without systemd failed"
+	fi
 	[ -n "${DBDTEST_NO_CRASH:-}" ] || crash_during_writes
 	;;
 3)
-	expect_all_unclean 0 1
+	if [ -n "${DBDTEST_NOSYSTEMD_NEXT:-}" ]; then
+		debian13
+		! lsinitrd "/boot/initrd.img-$k" | grep -q 'usr/lib/systemd/systemd$' ||
+			fail "the initrd booted has systemd"
+		expect_all_resumed 0 1
+		expect_before_in_kmsg 'dbdboot: minor 1: UUID=' 'EXT4-fs (vdb): mounted filesystem'
+	else
+		expect_all_unclean 0 1
+	fi
 	;;
 *) fail "no boot $1 in this scenario" ;;
 esac

@@ -11,7 +11,8 @@
 # the compressed module from the initrd, verdict resumed with the same
 # uuid and seqid; then writes, and QEMU is killed during them: boot 3's
 # verdict is chain-broken, unclean-shutdown, for both (TRIXIE_CRASH=0, as
-# TEST-56 sets: boot 2 ends with a clean reboot instead, and is the last).
+# TEST-56 sets: boot 2 ends with a clean reboot instead, after making the
+# next initrd without systemd, and boot 3 through it resumes both again).
 # vm-cost: 120 (seconds, for tests/check.sh: the longest scenarios start first)
 VM_FLAVOUR=${VM_FLAVOUR:-trixie}
 # shellcheck source=tests/vm/lib/vm.sh
@@ -26,7 +27,12 @@ if [ "${TRIXIE_CRASH:-1}" = 0 ]; then
 	vm_boot 2 --systemd --guest-initrd data
 	vm_expect_pass 2
 	vm_expect_shutdown 2
-	vm_done "Debian 13 ($VM_FLAVOUR): root and data disk resumed after a clean reboot (2 boots)"
+	# Boot 3 (TEST-56): the initrd boot 2 made without systemd.
+	vm_boot 3 --systemd --guest-initrd data
+	vm_expect_pass 3
+	vm_expect_no_log 3 "initrd.target"
+	vm_expect_log 3 "dbdboot: minor 0: UUID="
+	vm_done "Debian 13 ($VM_FLAVOUR): root and data disk resumed after two clean reboots, the second through an initrd without systemd (3 boots)"
 	exit 0
 fi
 vm_boot 2 --systemd --guest-initrd --kill-on "DBDTEST-WRITING" data
