@@ -15,6 +15,7 @@
 #include "modcheck.h"
 #include "rootpath.h"
 #include "symvers.h"
+#include "unpack.h"
 
 static const char *const no_config[] = { NULL };
 
@@ -107,6 +108,44 @@ static void check_crcs(struct kmod_module *mod, const char *kver, struct module_
 
 /* The module file: FILE if given, else what depmod lists, else where dkms
  * installs it. */
+/*
+ * The file's bytes against its name: the kernel (finit_module) and
+ * dbdboot-early take a module's compression from its name (.ko plain,
+ * .ko.xz, .ko.zst, .ko.gz), while libkmod, which read it above, goes by
+ * its magic. A file named .ko that holds xz data passes libkmod and is
+ * refused at boot. Its problem into M, 1; or 0.
+ */
+static int packing_problem(const char *fs_path, struct module_facts *m)
+{
+	static const struct { const char *ext; enum dbd_comp c; } names[] = {
+		{ ".ko", DBD_COMP_NONE }, { ".ko.xz", DBD_COMP_XZ },
+		{ ".ko.zst", DBD_COMP_ZSTD }, { ".ko.gz", DBD_COMP_GZIP },
+	};
+	unsigned char head[8] = { 0 };
+	size_t pl = strlen(m->path), el;
+	enum dbd_comp c;
+	FILE *f = fopen(fs_path, "rb");
+	size_t n;
+
+	if (!f)
+		return 0;
+	n = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	c = dbd_comp_detect(head, n);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		el = strlen(names[i].ext);
+		if (pl < el || strcmp(m->path + pl - el, names[i].ext))
+			continue;
+		if (c == names[i].c && (c != DBD_COMP_NONE || (n >= 4 && !memcmp(head, "\177ELF", 4))))
+			return 0;
+		snprintf(m->problem, sizeof(m->problem),
+			 "'%s' holds %s data, which its name does not say: the kernel would "
+			 "refuse it at boot", m->path, c == DBD_COMP_NONE ? "non-ELF" : dbd_comp_str(c));
+		return 1;
+	}
+	return 0;
+}
+
 int module_facts(const char *kver, const char *file, struct module_facts *m)
 {
 	static const char *const places[] = { "updates/dkms", "updates", "extra" };
@@ -168,6 +207,8 @@ int module_facts(const char *kver, const char *file, struct module_facts *m)
 	check_crcs(mod, kver, m);
 	kmod_module_unref(mod);
 	kmod_unref(ctx);
+	if (packing_problem(file ? file : rpath(p, "%s", m->path), m))
+		return 0;
 
 	/* vermagic: "RELEASE FLAGS...": the release must be this kernel's and
 	 * the flags those of its own modules. */

@@ -29,4 +29,19 @@ printf '0x0badc0de\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n' >"$SYMVERS"
 ok "a CRC that disagrees: the problem named" \
 	out_has "1 symbol CRCs disagree with the kernel's Module.symvers (first: printk)" \
 	"$D" --root "$R" status -k "$K"
+printf '0x1234abcd\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n' >"$SYMVERS"
+# xz data under the plain name (as a bundle of dkms 3.2's dattobd.ko.xz
+# once installed it): libkmod reads it, the kernel would refuse it.
+KO=$R/lib/modules/$K/updates/dkms/dattobd.ko
+xz -k -c "$KO" >"$KO.tmp" && mv "$KO.tmp" "$KO"
+ok "xz data named .ko: the problem named" \
+	out_has "holds xz data, which its name does not say: the kernel would refuse it at boot" \
+	"$D" --root "$R" status -k "$K"
+ok "xz data named .ko: -J names the problem" \
+	out_has "\"problem\": \"'/lib/modules/$K/updates/dkms/dattobd.ko' holds xz data" \
+	"$D" --root "$R" status -J -k "$K"
+# The same bytes under the name that says so: fine.
+mv "$KO" "$KO.xz" && fake_depmod
+ok "the same named .ko.xz: the module line agrees" \
+	out_has "dattobd.ko.xz: vermagic, 1 modversions CRCs and depmod agree" "$D" --root "$R" status -k "$K"
 tap_end
