@@ -408,9 +408,27 @@ vm_boot_tree() { # vm_boot_tree BOOT
 	vm_expect_pass "$1"
 }
 
+# A package script may leave a process behind in the chroot for a moment
+# (seen once after Debian 13's kernel purges: the root busy, then free):
+# the root is unmounted once it is free, for up to 10 s, and the
+# processes still in it are named.
 vm_overlay_umount() {
-	chroot_umount "$SC_DIR/root"
-	if mountpoint -q "$SC_DIR/root"; then umount "$SC_DIR/root"; fi
+	local r=$SC_DIR/root n=0 p
+	chroot_umount "$r"
+	while mountpoint -q "$r" && ! umount "$r" 2>/dev/null; do
+		n=$((n + 1))
+		if [ "$n" = 20 ]; then
+			for p in /proc/[0-9]*; do
+				case $(readlink "$p/root" 2>/dev/null) in
+				"$r"*) log "still in $r: ${p#/proc/} $(tr '\0' ' ' <"$p/cmdline")" ;;
+				esac
+			done
+			umount "$r"
+			return
+		fi
+		[ "$n" != 1 ] || log "$r is busy: waiting for it (10 s at most)"
+		sleep 0.5
+	done
 }
 
 # The guest's /boot/initrd.img-KVER into OUT. After a crash the root's
