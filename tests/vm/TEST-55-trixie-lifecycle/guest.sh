@@ -21,15 +21,39 @@ debian13() {
 	cat /run/status.txt
 }
 
+# Minor 2: an LV on /dev/vdc that the initramfs leaves alone (its volume
+# group's autoactivation off, activated by a service of the real root), in
+# /etc/fstab at /lv: left to the real root, reloaded there before its mount.
+track_lv() {
+	wipefs -q -a /dev/vdc
+	pvcreate -q /dev/vdc || fail "could not make /dev/vdc a PV"
+	vgcreate -q vg2 /dev/vdc || fail "could not make vg2"
+	lvcreate -q -y -L 40M -n lv vg2 || fail "could not make vg2/lv"
+	mkfs.ext4 -q -E lazy_itable_init=0,lazy_journal_init=0 /dev/vg2/lv
+	vg_by_service vg2 /dev/vdc
+	fstab_mount /dev/vg2/lv /lv defaults 2
+	track /dev/vg2/lv /lv 2
+	dbdboot sync
+	grep -q "minor=2 .*stage=root" /etc/dbdboot/manifest || fail "the LV is not stage=root"
+}
+
+expect_lv_reloaded_late() {
+	expect_eq "LV reloaded in the real root" "$(report_field 2 phase) $(report_field 2 outcome)" \
+		"after-switch-root reloaded"
+	expect_before_in_kmsg 'dbdboot: minor 2: UUID=.* reloaded' 'EXT4-fs (dm-0): mounted'
+}
+
 case $1 in
 1)
 	debian13
 	track_root_and_data
+	track_lv
 	;;
 2)
 	debian13
-	expect_all_resumed 0 1
+	expect_all_resumed 0 1 2
 	expect_before_in_kmsg 'dbdboot: minor 1: UUID=' 'EXT4-fs (vdb): mounted filesystem'
+	expect_lv_reloaded_late
 	if [ -n "${DBDTEST_NOSYSTEMD_NEXT:-}" ]; then
 		# The next initrd made without systemd (dracut's shell init),
 		# as an administrator would configure it.
@@ -43,10 +67,11 @@ case $1 in
 		debian13
 		! lsinitrd "/boot/initrd.img-$k" | grep -q 'usr/lib/systemd/systemd$' ||
 			fail "the initrd booted has systemd"
-		expect_all_resumed 0 1
+		expect_all_resumed 0 1 2
 		expect_before_in_kmsg 'dbdboot: minor 1: UUID=' 'EXT4-fs (vdb): mounted filesystem'
+		expect_lv_reloaded_late
 	else
-		expect_all_unclean 0 1
+		expect_all_unclean 0 1 2
 	fi
 	;;
 *) fail "no boot $1 in this scenario" ;;
