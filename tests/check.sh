@@ -230,7 +230,7 @@ report_vm() { # report_vm S
 	fi
 }
 
-FLAVOURS="initramfs-tools dracut trixie trixie-dracut real real-dracut"
+FLAVOURS="initramfs-tools dracut trixie trixie-dracut real real-dracut real-trixie"
 # A scenario's system: its test.sh's VM_FLAVOUR=X (or VM_FLAVOUR=${VM_FLAVOUR:-X},
 # for a twin to set before it sources it) line, else initramfs-tools.
 vm_flavour() { # vm_flavour S
@@ -243,10 +243,11 @@ vm_flavour() { # vm_flavour S
 # The VM systems the scenarios need, prepared (tests/vm/lib/prepare.sh) in
 # the background: while the unit tests run, which leave a core idle most of
 # the time, and prepare.sh mostly writes files. The initramfs-tools system,
-# then the dracut one when a scenario sets VM_FLAVOUR=dracut; beside them,
-# the real driver's (real, real-dracut: their dkms builds take minutes)
-# when a scenario wants them and the real dattobd is there (REAL_WHY says
-# why not). Each status into RESULTS/vm-prepare-FLAVOUR.rc.
+# then the dracut one when a scenario sets VM_FLAVOUR=dracut, then Debian
+# 13's (trixie, trixie-dracut, and real-trixie when the real dattobd is
+# there); beside them, Debian 12's with the real driver (real, real-dracut:
+# their dkms builds take minutes) when a scenario wants them and the real
+# dattobd is there (REAL_WHY says why not). Each status into RESULTS/vm-prepare-FLAVOUR.rc.
 prepare_start() { # prepare_start SCENARIO...
 	local f s want=' initramfs-tools ' chain1='' chain2=''
 	for s in "$@"; do want="$want$(vm_flavour "$s") "; done
@@ -256,6 +257,9 @@ prepare_start() { # prepare_start SCENARIO...
 		rm -f "$RESULTS/vm-prepare-$f.rc" "$RESULTS/vm-prepare-$f.running"
 		case $want in *" $f "*) ;; *) continue ;; esac
 		case $f in
+		# Debian 13's real build after the double's systems: the two
+		# chains then take about as long as each other.
+		real-trixie) [ -z "$REAL_WHY" ] && chain1="$chain1 $f" ;;
 		real*) [ -z "$REAL_WHY" ] && chain2="$chain2 $f" ;;
 		*) chain1="$chain1 $f" ;;
 		esac

@@ -9,7 +9,9 @@
 # Boot 4 then writes to both and QEMU is killed during the writes: boot 5's
 # verdict is chain-broken, unclean-shutdown, for both.
 # TEST-91-real-dracut-lifecycle runs boots 1 to 4 on the dracut system
-# (REAL_CRASH=0: boot 4 reboots cleanly too; the crash is this one's).
+# (REAL_CRASH=0: boot 4 reboots cleanly too; the crash is this one's);
+# TEST-94-real-trixie-lifecycle boots 1 to 3 on Debian 13
+# (REAL_CLEAN_BOOTS).
 # Needs the real dattobd (DBDBOOT_DATTOBD; tests/check.sh skips it without).
 # vm-cost: 165 (seconds, for tests/check.sh: the longest scenarios start first)
 VM_FLAVOUR=${VM_FLAVOUR:-real}
@@ -19,7 +21,7 @@ VM_FLAVOUR=${VM_FLAVOUR:-real}
 vm_root_copy
 vm_disk data 64
 CLEAN_BOOTS="1 2 3"
-[ "${REAL_CRASH:-1}" = 1 ] || CLEAN_BOOTS="1 2 3 4"
+[ "${REAL_CRASH:-1}" = 1 ] || CLEAN_BOOTS=${REAL_CLEAN_BOOTS:-1 2 3 4}
 for b in $CLEAN_BOOTS; do
 	vm_boot "$b" --systemd --guest-initrd data
 	vm_expect_pass "$b"
@@ -29,7 +31,8 @@ for b in $CLEAN_BOOTS; do
 done
 vm_expect_log 2 "dbdboot: verdict minor 0 (UUID="
 if [ "${REAL_CRASH:-1}" = 0 ]; then
-	vm_done "real dattobd: three clean reboots resumed, every shutdown finished (4 boots)"
+	n=$(echo "$CLEAN_BOOTS" | wc -w)
+	vm_done "real dattobd ($VM_FLAVOUR): $((n - 1)) clean reboots resumed, every shutdown finished ($n boots)"
 	exit 0
 fi
 vm_boot 4 --systemd --guest-initrd --kill-on "DBDTEST-WRITING" data

@@ -1,13 +1,14 @@
 #!/bin/bash
 # Prepare the system every VM scenario boots:
 #
-#   prepare.sh [initramfs-tools|dracut|real|real-dracut|trixie|trixie-dracut]
+#   prepare.sh [initramfs-tools|dracut|real|real-dracut|trixie|trixie-dracut|real-trixie]
 #
 # in $BUILD/vm/system (initramfs-tools, the default) or $BUILD/vm/system-dracut
 # (the base with dracut in place of initramfs-tools: mkdracut.sh); real and
 # real-dracut (in system-real, system-real-dracut) hold the real dattobd
 # instead of the test double (below); trixie and trixie-dracut (in
-# system-trixie, system-trixie-dracut) are Debian 13's, with the double
+# system-trixie, system-trixie-dracut) are Debian 13's, with the double,
+# and real-trixie (system-real-trixie) Debian 13's with the real driver
 # (the others are Debian 12's):
 #   root.img        ext4 image of the base tree plus: dbdboot installed with
 #                   `make install DESTDIR=`, the test double built and
@@ -53,7 +54,8 @@ real) SYS=$BUILD/vm/system-real GEN=initramfs-tools DRIVER=real ;;
 real-dracut) SYS=$BUILD/vm/system-real-dracut GEN=dracut DRIVER=real ;;
 trixie) SYS=$BUILD/vm/system-trixie GEN=initramfs-tools DRIVER=double SUITE=trixie ;;
 trixie-dracut) SYS=$BUILD/vm/system-trixie-dracut GEN=dracut DRIVER=double SUITE=trixie ;;
-*) die "usage: prepare.sh [initramfs-tools|dracut|real|real-dracut|trixie|trixie-dracut]" ;;
+real-trixie) SYS=$BUILD/vm/system-real-trixie GEN=initramfs-tools DRIVER=real SUITE=trixie ;;
+*) die "usage: prepare.sh [initramfs-tools|dracut|real|real-dracut|trixie|trixie-dracut|real-trixie]" ;;
 esac
 if [ "$DRIVER" = real ]; then
 	REAL_SRC=$(real_dattobd) || die "$REAL_SRC"
@@ -135,10 +137,11 @@ build_double() {
 }
 
 # What a build of the real dattobd for kernel K leaves in the root (a
-# merged-/usr tree: /lib/modules is usr/lib/modules in a layer or a copy).
+# merged-/usr tree: /lib/modules is usr/lib/modules in a layer or a copy;
+# the module dattobd.ko, or dattobd.ko.xz from Debian 13's dkms 3.2).
 real_build_files() { # real_build_files K
 	echo "var/lib/dkms/dattobd/$DVER/$1" "var/lib/dkms/dattobd/kernel-$1-x86_64" \
-		"usr/lib/modules/$1/updates/dkms/dattobd.ko" \
+		"usr/lib/modules/$1/updates/dkms" \
 		"usr/lib/modules/$1/System.map" "var/lib/dbdboot/kernels/$1" \
 		"etc/dkms/dattobd-$DVER.conf" "usr/src/dattobd-$DVER/patches"
 }
