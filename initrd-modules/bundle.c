@@ -20,6 +20,7 @@
 #include "bundlefmt.h"
 #include "cli.h"
 #include "dbdboot.h"
+#include "elfmod.h"
 #include "facts.h"
 #include "files.h"
 #include "rootpath.h"
@@ -29,11 +30,6 @@
 
 #define KO DBD_BUNDLE_KO
 #define MAX_BUNDLE (256u << 20)
-
-static int is_elf(const unsigned char *p, size_t n)
-{
-	return n >= 4 && !memcmp(p, "\177ELF", 4);
-}
 
 /* ---- export ---- */
 
@@ -52,13 +48,13 @@ static int export_plain(const char *path, unsigned char **ko, size_t *len)
 	int ret;
 
 	if (c == DBD_COMP_NONE) {
-		if (is_elf(*ko, *len))
+		if (dbd_elf_magic(*ko, *len))
 			return 0;
 		ERR("could not export '%s': neither an ELF module nor compressed", path);
 		return -ENOEXEC;
 	}
 	ret = dbd_unpack(c, *ko, *len, &out, &used);
-	if (!ret && !is_elf(out.p, out.len))
+	if (!ret && !dbd_elf_magic(out.p, out.len))
 		ret = -ENOEXEC;
 	if (ret) {
 		ERR("could not export '%s': could not unpack its %s data into an ELF module: %s",
@@ -174,7 +170,7 @@ static int import_check(const char *file, const char *want, struct dbd_bundle *b
 	/* Installed as dattobd.ko: compressed bytes there (an export of an
 	 * older dbdboot took dkms' dattobd.ko.xz as it was) pass libkmod's
 	 * checks, but the kernel refuses them at boot. */
-	if (!is_elf(b->ko, b->ko_size)) {
+	if (!dbd_elf_magic(b->ko, b->ko_size)) {
 		ERR("could not import '%s': its %s is not an ELF module (%s data): the kernel "
 		    "would refuse it; export it again with this dbdboot", file, KO,
 		    dbd_comp_str(dbd_comp_detect(b->ko, b->ko_size)));

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dbdboot.h"
+#include "elfmod.h"
 #include "modcheck.h"
 #include "rootpath.h"
 #include "symvers.h"
@@ -106,8 +107,6 @@ static void check_crcs(struct kmod_module *mod, const char *kver, struct module_
 	free(symvers);
 }
 
-/* The module file: FILE if given, else what depmod lists, else where dkms
- * installs it. */
 /*
  * The file's bytes against its name: the kernel (finit_module) and
  * dbdboot-early take a module's compression from its name (.ko plain,
@@ -136,7 +135,7 @@ static int packing_problem(const char *fs_path, struct module_facts *m)
 		el = strlen(names[i].ext);
 		if (pl < el || strcmp(m->path + pl - el, names[i].ext))
 			continue;
-		if (c == names[i].c && (c != DBD_COMP_NONE || (n >= 4 && !memcmp(head, "\177ELF", 4))))
+		if (c == names[i].c && (c != DBD_COMP_NONE || dbd_elf_magic(head, n)))
 			return 0;
 		snprintf(m->problem, sizeof(m->problem),
 			 "'%s' holds %s data, which its name does not say: the kernel would "
@@ -146,6 +145,8 @@ static int packing_problem(const char *fs_path, struct module_facts *m)
 	return 0;
 }
 
+/* The module file: FILE if given, else what depmod lists, else where dkms
+ * installs it. */
 int module_facts(const char *kver, const char *file, struct module_facts *m)
 {
 	static const char *const places[] = { "updates/dkms", "updates", "extra" };

@@ -119,3 +119,8 @@ int dbd_elf_same_module(const unsigned char *a, size_t alen, const unsigned char
 		any = 1;
 	}
 }
+
+int dbd_elf_magic(const unsigned char *p, size_t n)
+{
+	return n >= 4 && !memcmp(p, "\177ELF", 4);
+}

@@ -18,4 +18,8 @@
  * -EINVAL for A against A. */
 int dbd_elf_same_module(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen);
 
+/* 1 when the N bytes at P start with the ELF magic (a plain module, not a
+ * compressed one), else 0. */
+int dbd_elf_magic(const unsigned char *p, size_t n);
+
 #endif
