@@ -33,26 +33,21 @@ mirror=$(sed -n 's/^deb \([^ ]*\) bookworm main$/\1/p' "$R/etc/apt/sources.list"
 [ -n "$mirror" ] || die "no bookworm line in the image's sources.list"
 printf 'deb %s trixie main\ndeb %s trixie-updates main\ndeb %s trixie-security main\n' \
 	"$mirror" "$mirror" "$(security_mirror "$mirror")" >"$R/etc/apt/sources.list"
-# The packages kept between runs (one scenario downloads at a time).
-cache=$BASE/debs/upgrade-trixie
-mkdir -p "$cache/partial"
-exec 9>"$BASE/debs/.lock"
-flock 9
-mount --bind "$cache" "$R/var/cache/apt/archives"
 upgrade() { # upgrade NAME APT-ARGS...
 	local name=$1 t0
 	shift
 	t0=$(date +%s)
 	vm_pkg apt-get -y -q -o APT::Sandbox::User=root -o Dpkg::Options::=--force-confdef \
 		-o Dpkg::Options::=--force-confold "$@" >"$SC_DIR/$name.log" 2>&1 ||
-		{ umount "$R/var/cache/apt/archives"; tail -n 30 "$SC_DIR/$name.log" >&2; die "apt-get $* failed"; }
+		{ tail -n 30 "$SC_DIR/$name.log" >&2; log "apt-get $* failed"; return 1; }
 	log "$name: apt-get $* in $(since "$t0") s"
 }
-upgrade update update
-upgrade full-upgrade full-upgrade
-upgrade kernel install linux-image-cloud-amd64 linux-headers-cloud-amd64
-umount "$R/var/cache/apt/archives"
-exec 9>&-
+upgrade_all() {
+	upgrade update update && upgrade full-upgrade full-upgrade &&
+		upgrade kernel install linux-image-cloud-amd64 linux-headers-cloud-amd64
+}
+# The packages kept between runs in the cache (upgrade-trixie).
+vm_apt_cached upgrade-trixie upgrade_all || die "the upgrade to Debian 13 failed"
 grep 'dbdboot\|dkms\|update-initramfs' "$SC_DIR/kernel.log" | sed 's/^/  kernel| /' >&2 || true
 NEWK=$(find "$R/boot" -maxdepth 1 -name 'vmlinuz-*+deb13-cloud-amd64' -printf '%f\n' |
 	sed 's/^vmlinuz-//' | sort -V | tail -n1)

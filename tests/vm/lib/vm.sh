@@ -88,6 +88,9 @@
 #   vm_pkg COMMAND...               COMMAND (dpkg, apt-get) in the scenario's
 #                                   root as a package installation runs:
 #                                   without the INITRD=No of in_chroot
+#   vm_apt_cached NAME COMMAND...   COMMAND (apt in the scenario's root) with
+#                                   $BASE/debs/NAME as the root's apt cache,
+#                                   one scenario at a time; its status
 #   vm_apt_install PKG...           install PKGs into the vm_overlay root with
 #                                   apt; the .debs are kept in $BASE/debs/apt
 #   vm_done SUMMARY                 last line, read by tests/check.sh
@@ -367,18 +370,22 @@ vm_pkg() {
 	in_chroot "$SC_DIR/root" env -u INITRD "$@"
 }
 
-vm_apt_install() { # vm_apt_install PKG...
-	local r=$SC_DIR/root cache=$BASE/debs/apt log=$SC_DIR/apt.log
+vm_apt_cached() { # vm_apt_cached NAME COMMAND...
+	local a=$SC_DIR/root/var/cache/apt/archives cache=$BASE/debs/$1 rc=0
+	shift
 	mkdir -p "$cache/partial"
 	exec 8>"$BASE/debs/.lock"
 	flock 8
-	mount --bind "$cache" "$r/var/cache/apt/archives"
-	if ! chroot_apt_install "$r" "$log" "$@"; then
-		umount "$r/var/cache/apt/archives"
-		die "could not install $* in the scenario's root, see $log"
-	fi
-	umount "$r/var/cache/apt/archives"
+	mount --bind "$cache" "$a"
+	"$@" || rc=$?
+	umount "$a"
 	exec 8>&-
+	return $rc
+}
+
+vm_apt_install() { # vm_apt_install PKG...
+	vm_apt_cached apt chroot_apt_install "$SC_DIR/root" "$SC_DIR/apt.log" "$@" ||
+		die "could not install $* in the scenario's root, see $SC_DIR/apt.log"
 }
 
 vm_image_of() { # vm_image_of R OUT
