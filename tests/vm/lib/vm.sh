@@ -119,9 +119,11 @@ vm_disk() { # vm_disk NAME SIZE_MIB
 }
 
 # Under TCG a kernel has been seen to hang in its own early init (stuck
-# after "pnp: PnP ACPI: found 5 devices", once in a few hundred boots),
-# before it runs the initramfs and so before any code under test. Such a
-# boot is stopped after KERNEL_HANG_S and run once more, saying so; a boot
+# after "pnp: PnP ACPI: found 5 devices", once in a few hundred boots), or
+# to die there (Debian 13's 6.12 once took a spurious debug exception in
+# kmem_cache_alloc at 0.6 s and panicked), before it runs the initramfs
+# and so before any code under test. Such a boot is stopped after
+# KERNEL_HANG_S (or has ended) and is run once more, saying so; a boot
 # that reached the initramfs is never run again.
 KERNEL_HANG_S=60
 
@@ -141,9 +143,9 @@ vm_boot() {
 	_vm_boot_once "$@"
 	local log=$SC_DIR/boot-$1.log
 	if [ -f "$SC_DIR/kernel-hang" ]; then
-		rm -f "$SC_DIR/kernel-hang"
 		cp "$log" "$log.hung"
-		log "boot $1: the kernel hung before it ran the initramfs (log kept as $log.hung): booting again"
+		log "boot $1: the kernel $(cat "$SC_DIR/kernel-hang") before it ran the initramfs (log kept as $log.hung): booting again"
+		rm -f "$SC_DIR/kernel-hang"
 		_vm_boot_once "$@"
 		rm -f "$SC_DIR/kernel-hang"
 	fi
@@ -223,7 +225,7 @@ _vm_boot_once() {
 			break
 		fi
 		if [ $(($(date +%s) - t0)) -ge "$KERNEL_HANG_S" ] && ! grep -aq 'Run /init as init process' "$log"; then
-			: >"$SC_DIR/kernel-hang"
+			echo hung >"$SC_DIR/kernel-hang"
 			kill -9 "$(cat "$SC_DIR/qemu.pid")" 2>/dev/null || true
 			break
 		fi
@@ -239,6 +241,10 @@ _vm_boot_once() {
 	done
 	wait "$pid" || rc=$?
 	echo "$rc" >"$SC_DIR/boot-$boot.rc"
+	if [ ! -f "$SC_DIR/kernel-hang" ] && [ -z "$kill_on" ] && grep -aq '^\[ *[0-9.]*\] Kernel panic' "$log" &&
+		! grep -aq 'Run /init as init process' "$log"; then
+		echo died >"$SC_DIR/kernel-hang"
+	fi
 	if [ -z "$kill_on" ] && [ ! -f "$SC_DIR/shutdown-hang-$boot" ] && [ ! -f "$SC_DIR/kernel-hang" ] &&
 		{ [ $rc = 124 ] || [ $rc = 137 ]; }; then
 		log "boot $boot: QEMU killed by the ${timeout}s timeout"
