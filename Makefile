@@ -308,12 +308,12 @@ deb:
 		{ tail -n 30 ../build.log; echo "make deb: dpkg-buildpackage failed, see $(DEB_DIR)/build.log" >&2; exit 1; }
 	@ls $(DEB_DIR)/*.deb
 
-# The main job on a throwaway VM: track the root, reboot, show it resumed.
+# The main job on a throwaway VM (TEST-49-demo): track, sync, reboot, verdict.
 demo:
 	tests/install-deps.sh
 	$(MAKE) all test-tools
 	BUILD=$(abspath $(BUILD)) bash tests/vm/lib/prepare.sh
-	BUILD=$(abspath $(BUILD)) bash tests/vm/demo/test.sh
+	BUILD=$(abspath $(BUILD)) bash tests/vm/TEST-49-demo/test.sh
 
 clean:
 	rm -rf $(BUILD)
