@@ -69,7 +69,7 @@ echo "\$*" >>"$T/calls"
 exit 1
 STUB
 chmod +x "$T/stub"
-for h in "$TOP"/initrd-modules/hooks/*; do
+for h in "$TOP"/initrd-modules/kernels/hooks/*; do
 	sed "s|@DBDBOOT@|$T/stub|g" "$h" >"$T/hooks/${h##*/}"
 done
 hook() { # hook ENV... -- SCRIPT ARGS...: run it; its exit status

@@ -1,5 +1,5 @@
 #!/bin/bash
-# dbdboot's fix of dattobd's reload bug (initrd-modules/fix.c), on a fake
+# dbdboot's fix of dattobd's reload bug (initrd-modules/kernels/fix.c), on a fake
 # root with a fake dkms: a release it recognises by its exact source gets
 # the dkms override (/etc/dkms/dattobd-VERSION.conf with PATCH[] and the
 # patch in the source's patches/), which dkms' own bash reads as one more

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The shutdown guard (initrd-modules/guard.c) on a fake root: a loaded
+# The shutdown guard (initrd-modules/lifecycle/guard.c) on a fake root: a loaded
 # dattobd (/sys/module/dattobd) with the reload bug, told by the build on
 # disk with the same srcversion (a module made here, indexed by the real
 # depmod) or by the release it names; which volumes it would oops on (the

@@ -156,7 +156,7 @@ real_build_files() { # real_build_files K
 real_build_cache() { # real_build_cache K
 	local key
 	key=$( { if [ -d "$REAL_SRC" ]; then tar -C "$REAL_SRC" -c --sort=name --mtime=@0 .; else cat "$REAL_SRC"; fi
-		cat "$TOP/initrd-modules/fixes/"*.patch "$TOP/initrd-modules/fix.c" "$TOP/initrd-modules/rebuild.c"
+		cat "$TOP/initrd-modules/kernels/fixes/"*.patch "$TOP/initrd-modules/kernels/fix.c" "$TOP/initrd-modules/kernels/rebuild.c"
 		echo "$1 $base"; } | sha256sum | cut -c1-16)
 	echo "$VM_CACHE/real-builds/$DVER-$1-$key"
 }

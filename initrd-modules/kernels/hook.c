@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * dbdboot kernel-hook EVENT KVER: what the kernel install hooks run (see
- * initrd-modules/hooks/). Whatever happens it exits 0, so that a package
+ * initrd-modules/kernels/hooks/). Whatever happens it exits 0, so that a package
  * installation never fails because of us; what went wrong is said on
  * stderr with the command to run by hand.
  *

@@ -2,7 +2,6 @@
 /* dbdboot: a minimal JSON writer to stdout (the commas and the escaping). */
 #include <stdio.h>
 
-#include "cli.h"
 #include "dbdboot.h"
 #include "jsonstr.h"
 
@@ -115,7 +114,7 @@ void json_end(void)
 	fflush(OUT);
 }
 
-void json_finish(const char *command, int exit_status)
+void json_finish(const char *command, int exit_status, const char *why)
 {
 	jout = NULL;
 	if (stdout_used) {
@@ -129,12 +128,7 @@ void json_finish(const char *command, int exit_status)
 	json_open(NULL);
 	json_str("command", command);
 	json_int("exit", exit_status);
-	if (*first_error())
-		json_str("error", first_error());
-	else if (exit_status == EXIT_USAGE)
-		json_str("error", "bad usage: see --help");
-	else
-		json_str("error", NULL);
+	json_str("error", *first_error() ? first_error() : why);
 	json_close();
 	json_end();
 }

@@ -28,4 +28,36 @@ int kernels_select(const char *kver, int all, char (*list)[KVER_MAX], int max);
 /* That count (or error) as what a command returns: <0 into its exit code. */
 int select_exit(int n);
 
+/*
+ * The loop of the commands that act on kernels (rebuild, inject): parses
+ * -k KVER, -a/--all, -J, -h and one flag of the command's own (FLAG, a
+ * short option letter, and FLAG_LONG), calls ONE for each kernel, prints
+ * the JSON array of results with -J, and maps to the exit code: 1 when
+ * one failed, 3 when all were deferred, else 0.
+ */
+struct kresult {
+	const char *outcome;	/* words for -J: "built", "verified", ... */
+	char version[64];
+	double seconds;
+};
+struct per_kernel {
+	const char *name;
+	void (*help)(void);
+	char flag;
+	const char *flag_long;
+	int (*one)(const char *kver, int flag, struct kresult *r);	/* 0, 1 deferred, <0 */
+};
+int per_kernel(int argc, char **argv, const struct per_kernel *pk);
+
+/* The subcommands. */
+int cmd_status(int argc, char **argv);
+int cmd_sysmap(int argc, char **argv);
+int cmd_rebuild(int argc, char **argv);
+int cmd_inject(int argc, char **argv);
+int cmd_kernel_hook(int argc, char **argv);
+int cmd_bundle(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
+int cmd_record_shutdown(int argc, char **argv);
+int cmd_verdict(int argc, char **argv);
+
 #endif

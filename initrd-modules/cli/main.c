@@ -110,7 +110,8 @@ int main(int argc, char **argv)
 			if (ret == EXIT_USAGE)
 				ret = try_help(cmds[i].name);
 			if (opt.json)
-				json_finish(cmds[i].name, ret);
+				json_finish(cmds[i].name, ret,
+					    ret == EXIT_USAGE ? "bad usage: see --help" : NULL);
 			return ret;
 		}
 	}

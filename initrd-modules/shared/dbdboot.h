@@ -2,7 +2,8 @@
 /*
  * dbdboot, the host utility: the base every layer uses (options, messages,
  * reading files, JSON). Functions return 0 or a negative errno and say
- * what failed; only the command line (cli.h) maps to exit codes.
+ * what failed; only the command line (cli.h: the commands, their loop
+ * over kernels) maps to exit codes.
  */
 #ifndef DBDBOOT_HOST_H
 #define DBDBOOT_HOST_H
@@ -79,40 +80,9 @@ void json_int(const char *key, long long val);
 void json_bool(const char *key, int val);
 void json_end(void);			/* newline after the top-level value */
 /* With -J, after the command: a command that printed no JSON document
- * prints {"command", "exit", "error"} (its first ERR); one left open is
- * closed. A script reading -J's stdout always has a document to parse. */
-void json_finish(const char *command, int exit_status);
-
-/*
- * The loop of the commands that act on kernels (rebuild, inject): parses
- * -k KVER, -a/--all, -J, -h and one flag of the command's own (FLAG, a
- * short option letter, and FLAG_LONG), calls ONE for each kernel, prints
- * the JSON array of results with -J, and maps to the exit code: 1 when
- * one failed, 3 when all were deferred, else 0.
- */
-struct kresult {
-	const char *outcome;	/* words for -J: "built", "verified", ... */
-	char version[64];
-	double seconds;
-};
-struct per_kernel {
-	const char *name;
-	void (*help)(void);
-	char flag;
-	const char *flag_long;
-	int (*one)(const char *kver, int flag, struct kresult *r);	/* 0, 1 deferred, <0 */
-};
-int per_kernel(int argc, char **argv, const struct per_kernel *pk);
-
-/* The subcommands. */
-int cmd_status(int argc, char **argv);
-int cmd_sysmap(int argc, char **argv);
-int cmd_rebuild(int argc, char **argv);
-int cmd_inject(int argc, char **argv);
-int cmd_kernel_hook(int argc, char **argv);
-int cmd_bundle(int argc, char **argv);
-int cmd_sync(int argc, char **argv);
-int cmd_record_shutdown(int argc, char **argv);
-int cmd_verdict(int argc, char **argv);
+ * prints {"command", "exit", "error"} (its first ERR, else WHY, which may
+ * be NULL); one left open is closed. A script reading -J's stdout always
+ * has a document to parse. */
+void json_finish(const char *command, int exit_status, const char *why);
 
 #endif
