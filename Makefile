@@ -66,7 +66,7 @@ MUSL_GCC ?= musl-gcc
 MUSL_INC := $(BUILD)/musl-include
 AGENT_SRCS := $(filter-out early-agent/nomalloc.c,$(wildcard early-agent/*.c)) kmod/modload.c \
 	lib/manifest.c lib/superblock.c lib/atomic.c lib/jsonstr.c lib/uuid.c lib/mountinfo.c \
-	lib/jsonread.c lib/fmt.c lib/dattoinfo.c
+	lib/jsonread.c lib/fmt.c lib/dattoinfo.c lib/preload.c
 AGENT_HDRS := $(wildcard early-agent/*.h kmod/*.h) $(LIB_HDRS)
 AGENT := $(BUILD)/dbdboot-early
 
@@ -240,18 +240,24 @@ install: all $(PATHS_SED)
 		>$(DESTDIR)$(KERNEL_INSTALL_DIR)/45-dbdboot.install
 	chmod 0755 $(DESTDIR)$(KERNEL_INSTALL_DIR)/45-dbdboot.install
 	install -D -m 0755 $(AGENT) $(DESTDIR)$(LIBEXECDIR)/dbdboot-early
-	install -d $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount
+	install -d $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount \
+		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/init-top
 	sed -f $(PATHS_SED) initramfs-hooks/hooks/dbdboot >$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/dbdboot
-	sed -f $(PATHS_SED) initramfs-hooks/scripts/local-premount/dbdboot >$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot
-	chmod 0755 $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/dbdboot \
-		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot
+	set -e; for s in local-premount init-top; do \
+		sed -f $(PATHS_SED) initramfs-hooks/scripts/$$s/dbdboot >$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/$$s/dbdboot; \
+		chmod 0755 $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/$$s/dbdboot; \
+	done
+	chmod 0755 $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/dbdboot
 	install -d $(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot
-	set -e; for f in module-setup.sh dbdboot-pre-mount.sh dbdboot-early.service; do \
+	set -e; for f in module-setup.sh dbdboot-pre-mount.sh dbdboot-early.service \
+		dbdboot-preload.sh dbdboot-preload.service; do \
 		sed -f $(PATHS_SED) dracut-module/90dbdboot/$$f >$(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot/$$f; \
 	done
 	chmod 0755 $(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot/module-setup.sh \
-		$(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot/dbdboot-pre-mount.sh
-	chmod 0644 $(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot/dbdboot-early.service
+		$(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot/dbdboot-pre-mount.sh \
+		$(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot/dbdboot-preload.sh
+	chmod 0644 $(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot/dbdboot-early.service \
+		$(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot/dbdboot-preload.service
 	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR) $(DESTDIR)$(SYSTEMD_SHUTDOWN_DIR)
 	install -m 0755 initrd-modules/lifecycle/system-shutdown $(DESTDIR)$(SYSTEMD_SHUTDOWN_DIR)/dbdboot
 	set -e; for u in dbdboot-shutdown dbdboot-verdict dbdboot-rejudge@; do \
@@ -273,7 +279,8 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/dbdboot $(DESTDIR)$(KERNEL_INSTALL_DIR)/45-dbdboot.install
 	for h in $(KHOOKS); do rm -f $(DESTDIR)$(KERNEL_HOOKS_DIR)/$${h%%:*}; done
 	rm -f $(DESTDIR)$(LIBEXECDIR)/dbdboot-early $(DESTDIR)$(INITRAMFS_TOOLS_DIR)/hooks/dbdboot \
-		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot
+		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/local-premount/dbdboot \
+		$(DESTDIR)$(INITRAMFS_TOOLS_DIR)/scripts/init-top/dbdboot
 	rm -rf $(DESTDIR)$(DRACUT_MODULES_DIR)/90dbdboot
 	rm -f $(DESTDIR)$(SYSTEMD_SHUTDOWN_DIR)/dbdboot
 	rm -f $(DESTDIR)$(SYSTEMD_UNIT_DIR)/dbdboot-shutdown.service \

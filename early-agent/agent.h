@@ -52,6 +52,7 @@ struct agent_conf {
 	const char *phase;			/* "initramfs" or "after-switch-root" */
 	const char *report;			/* NULL: RUN/dbdboot/early.json */
 	int only_minor;				/* --minor: that volume alone, or -1 */
+	int preload;				/* --preload: only start the module's load */
 	int timeout;				/* seconds */
 	int debug;
 	struct agent_cmdline cmdline;
@@ -101,6 +102,11 @@ struct agent_state {
 	enum dbd_modload_how module_how;
 	char module_path[DBD_MODPATH_MAX];
 	long module_ms;
+	/* The load started early (agent_preload): when it started and ended,
+	 * in ms since this agent's start (negative: before it), and how long
+	 * the worker waited for it; by_preload 0 when the worker loaded. */
+	int by_preload;
+	long load_started_ms, load_ended_ms, load_waited_ms;
 	enum man_outcome manifest_outcome;
 	int manifest_error;
 	struct dbd_manifest manifest;
@@ -112,6 +118,16 @@ struct agent_state {
 	atomic_int ending;		/* enum agent_ending */
 	long end_ms;			/* since start, when the report was written */
 };
+
+/* preload.c: dattobd's load started early, and the worker's wait for it. */
+struct dbd_preload;
+/* --preload: fork the load and return once it is recorded as started (C's
+ * command line read: nothing at all with dbdboot=off). Always 0. */
+int agent_preload(const struct agent_conf *c);
+/* Wait, until CLOCK_MONOTONIC UNTIL_MS, for the early load recorded under
+ * RUN/dbdboot: 1 it ended (P says how), 0 there is none to wait for (load
+ * here), -ETIMEDOUT it is still loading. */
+int agent_preload_wait(const struct agent_conf *c, long until_ms, struct dbd_preload *p);
 
 /* log.c */
 enum { LOG_ERR = 3, LOG_WARN = 4, LOG_INFO = 6, LOG_DEBUG = 7 };

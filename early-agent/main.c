@@ -41,6 +41,8 @@ static void usage(int fd)
 		"      --phase NAME       initramfs (default) or after-switch-root, for the report\n"
 		"      --minor N          only the manifest's volume N, its entry added to the\n"
 		"                         report there is (one run per volume, in the real root)\n"
+		"      --preload          only start loading dattobd, in the background, and\n"
+		"                         return: the initramfs run then waits for that load\n"
 		"      --manifest FILE    manifest to read (default " AGENT_MANIFEST_PATH ")\n"
 		"      --report FILE      report to write (default RUN/dbdboot/early.json)\n"
 		"      --proc DIR         where proc is mounted (default /proc)\n"
@@ -245,6 +247,7 @@ static int parse_args(int argc, char **argv, struct agent_conf *c, int *timeout_
 		{ "ctl", required_argument, NULL, OPT_CTL },
 		{ "kmsg", required_argument, NULL, OPT_KMSG },
 		{ "minor", required_argument, NULL, 'm' },
+		{ "preload", no_argument, NULL, 'P' },
 		{ "debug", no_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
 	};
@@ -273,6 +276,8 @@ static int parse_args(int argc, char **argv, struct agent_conf *c, int *timeout_
 				return 2;
 			}
 			c->only_minor = (int)m;
+		} else if (opt == 'P') {
+			c->preload = 1;
 		} else if (opt == 'd') {
 			c->debug = 1;
 		} else if (opt == 'h') {
@@ -316,6 +321,17 @@ static const char *run_worker(struct agent_conf *c, struct agent_state *st, char
 		  "leaving the worker behind", c->timeout,
 		  st->module == M_LOADING ? "still loading" : "done");
 	return "deadline";
+}
+
+/* --preload: the kernel command line read (dbdboot=off, dattobd.*), then
+ * the load started in the background. */
+static int preload_run(struct agent_conf *c)
+{
+	agent_log_open(c->kmsg, c->debug);
+	read_cmdline(c);
+	c->debug |= c->cmdline.debug;
+	agent_log_open(NULL, c->debug);
+	return agent_preload(c);
 }
 
 /* Everything after the command line, guarded by the deadline: the kernel
@@ -371,5 +387,7 @@ int main(int argc, char **argv)
 	};
 	int timeout_opt = 0, ret = parse_args(argc, argv, &c, &timeout_opt);
 
-	return ret >= 0 ? ret : guarded_run(&c, timeout_opt);
+	if (ret >= 0)
+		return ret;
+	return c.preload ? preload_run(&c) : guarded_run(&c, timeout_opt);
 }

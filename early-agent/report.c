@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -218,7 +219,13 @@ static void render(struct out *o, const struct agent_conf *c, const struct agent
 	put_kv_str(o, "path", st->module_path, ", ");
 	put(o, "\"error\": \"%s\", ", agent_errno_name(st->module_error));
 	put_kv_str(o, "message", st->module_error ? dbd_modload_strerror(st->module_error) : "", ", ");
-	put(o, "\"ms\": %ld},\n", st->module_ms);
+	put(o, "\"ms\": %ld, \"by\": \"%s\", ", st->module_ms, st->by_preload ? "early" : "agent");
+	put(o, "\"started_ms\": %ld, ", st->load_started_ms);
+	if (st->load_ended_ms == LONG_MIN)
+		put(o, "\"ended_ms\": null, ");
+	else
+		put(o, "\"ended_ms\": %ld, ", st->load_ended_ms);
+	put(o, "\"waited_ms\": %ld},\n", st->load_waited_ms);
 	put(o, "  \"manifest\": {\"outcome\": \"%s\", ", manifest_str(st->manifest_outcome));
 	put_kv_str(o, "path", c->manifest, ", ");
 	put(o, "\"version\": %u, \"volumes\": %u, \"bad_lines\": %u, \"warnings\": %u},\n",

@@ -322,6 +322,8 @@ const char *dbd_modload_strerror(int err)
 		return "modprobe failed";
 	case E2BIG:
 		return "modules.dep entry over the agent's limits";
+	case ETIMEDOUT:
+		return "its load, started early in the initramfs, did not finish within the deadline";
 	}
 	return strerror(-err);
 }

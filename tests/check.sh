@@ -84,7 +84,7 @@ shellcheck_one() { # FILE OUT
 	local f=$1 dialect=()
 	case $f in
 	./initramfs-hooks/* | ./initrd-modules/kernels/hooks/* | ./initrd-modules/lifecycle/system-shutdown | \
-		./tests/vm/guest/* | ./tests/vm/*/guest.sh | ./dracut-module/*/dbdboot-pre-mount.sh) dialect=(-s dash) ;;
+		./tests/vm/guest/* | ./tests/vm/*/guest.sh | ./dracut-module/*/dbdboot-pre*.sh) dialect=(-s dash) ;;
 	esac
 	echo "${dialect[*]}${dialect[*]:+ }" >"$2.dialect"
 	(cd "$TOP" && shellcheck -x "${dialect[@]}" "$f") >"$2.log" 2>&1

@@ -1,8 +1,9 @@
 #!/bin/bash
 # dracut module of dbdboot: puts dattobd, dbdboot-early and the manifest of
-# tracked volumes into the initrd, and runs the agent after the root device
-# is there and before the root is checked and mounted: as a unit when
-# systemd is in the initrd, as a pre-mount hook when it is not.
+# tracked volumes into the initrd; starts the module's load before udev
+# looks for the disks, and runs the agent after the root device is there and
+# before the root is checked and mounted: as units when systemd is in the
+# initrd, as pre-udev and pre-mount hooks when it is not.
 # One policy for what is missing (a failed initrd build can leave a new
 # kernel unbootable), as in the initramfs-tools hook: never fail dracut;
 # warn loudly, build the initrd without it; `dbdboot status` and the kernel
@@ -70,12 +71,19 @@ install() {
 		return 0
 	fi
 	inst_simple "$agent" "@AGENT@"
+	# The module's load starts early (dbdboot-preload), the reload once the
+	# root device is there (dbdboot-early).
 	if dracut_module_included "systemd"; then
+		inst_simple "$moddir/dbdboot-preload.service" "$systemdsystemunitdir/dbdboot-preload.service"
 		inst_simple "$moddir/dbdboot-early.service" "$systemdsystemunitdir/dbdboot-early.service"
-		mkdir -p "${initdir}$systemdsystemunitdir/initrd.target.wants"
+		mkdir -p "${initdir}$systemdsystemunitdir/initrd.target.wants" \
+			"${initdir}$systemdsystemunitdir/sysinit.target.wants"
+		ln -sf ../dbdboot-preload.service \
+			"${initdir}$systemdsystemunitdir/sysinit.target.wants/dbdboot-preload.service"
 		ln -sf ../dbdboot-early.service \
 			"${initdir}$systemdsystemunitdir/initrd.target.wants/dbdboot-early.service"
 	else
+		inst_hook pre-udev 10 "$moddir/dbdboot-preload.sh"
 		inst_hook pre-mount 10 "$moddir/dbdboot-pre-mount.sh"
 	fi
 	return 0

@@ -27,9 +27,12 @@ ok "the programs and hooks are executable" test "$(stat -c %a "$D/usr/sbin/dbdbo
 for f in /usr/sbin/dbdboot /usr/lib/dbdboot/dbdboot-early \
 	/usr/lib/systemd/system-generators/dbdboot-generator \
 	/usr/share/initramfs-tools/hooks/dbdboot /usr/share/initramfs-tools/scripts/local-premount/dbdboot \
+	/usr/share/initramfs-tools/scripts/init-top/dbdboot \
 	/usr/lib/dracut/modules.d/90dbdboot/module-setup.sh \
 	/usr/lib/dracut/modules.d/90dbdboot/dbdboot-early.service \
 	/usr/lib/dracut/modules.d/90dbdboot/dbdboot-pre-mount.sh \
+	/usr/lib/dracut/modules.d/90dbdboot/dbdboot-preload.service \
+	/usr/lib/dracut/modules.d/90dbdboot/dbdboot-preload.sh \
 	/etc/kernel/postinst.d/dbdboot /usr/lib/kernel/install.d/45-dbdboot.install \
 	/usr/lib/systemd/system/dbdboot-shutdown.service /usr/share/man/man8/dbdboot.8 \
 	/usr/share/man/man5/dbdboot-manifest.5 /usr/share/bash-completion/completions/dbdboot; do
@@ -39,6 +42,14 @@ ok "no @PLACEHOLDER@ left in what was installed" no_placeholder
 ok "the dracut unit runs the installed agent" \
 	grep -q '^ExecStart=-/usr/lib/dbdboot/dbdboot-early --phase initramfs$' \
 	"$D/usr/lib/dracut/modules.d/90dbdboot/dbdboot-early.service"
+preloads() { # the three boot steps that start the early load, each with the installed agent
+	local f
+	for f in "$D/usr/lib/dracut/modules.d/90dbdboot/dbdboot-preload.service" \
+		"$D/usr/lib/dracut/modules.d/90dbdboot/dbdboot-preload.sh" "$D/usr/share/initramfs-tools/scripts/init-top/dbdboot"; do
+		grep -q -- '--preload' "$f" && grep -q '/usr/lib/dbdboot/dbdboot-early' "$f" || return 1
+	done
+}
+ok "the early load's unit and scripts run the installed agent with --preload" preloads
 ok "make uninstall" mk uninstall
 ok "make uninstall leaves no file or link" nothing_left
 leftovers | sed 's/^/# left: /'

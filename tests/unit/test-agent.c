@@ -24,6 +24,7 @@
 #include "agent.h"
 #include "devspec.h"
 #include "mountinfo.h"
+#include "preload.h"
 
 static char warnings[2048];
 
@@ -181,6 +182,56 @@ static void modload_outcomes(void **state)
 
 	assert_non_null(strstr(dbd_modload_strerror(-ENOEXEC), "another kernel"));
 	assert_non_null(strstr(dbd_modload_strerror(-EKEYREJECTED), "Secure Boot"));
+}
+
+/* The early load's record: written, read back whole; anything else refused. */
+static void preload_record(void **state)
+{
+	struct dbd_preload p = { .started_ms = 1500, .pid = 42 }, q;
+	static const char *const bad[] = {
+		"", "dbdboot-preload 2\nstarted 1 2\n", "dbdboot-preload 1\n",
+		"dbdboot-preload 1\nstarted 1 0\n", "dbdboot-preload 1\nstarted 1 2",
+		"dbdboot-preload 1\nstarted 1 2\nended 0 0 0\n",
+		"dbdboot-preload 1\nstarted 1 2\nended 5 1 0\n",
+		"dbdboot-preload 1\nstarted 1 2\nended 5 -2 9\n",
+		"dbdboot-preload 1\nstarted 1 2 3\n", "dbdboot-preload 1\nstarted -1 2\n",
+		"dbdboot-preload 1\nstarted 99999999999 2\n", "dbdboot-preload 1\nstarted 1 2\npath \n",
+		"dbdboot-preload 1\nstarted 1 2\nwhat 3\n",
+		"dbdboot-preload 1\nstarted 1 2\nstarted 1 2\n",
+		"dbdboot-preload 1\nstarted 1 2\npath /a\npath /b\n",
+	};
+	char buf[DBD_PRELOAD_MAX];
+	size_t len;
+
+	(void)state;
+	len = dbd_preload_format(&p, buf, sizeof(buf));
+	assert_int_equal(dbd_preload_parse(buf, len, &q), 0);
+	assert_int_equal(q.started_ms, 1500);
+	assert_int_equal(q.pid, 42);
+	assert_false(q.ended);
+	p.ended = 1;
+	p.ended_ms = 1650;
+	p.error = -ENOENT;
+	p.how = DBD_MODLOAD_FINIT;
+	strcpy(p.path, "/lib/modules/6.1.0-99-test/updates/dkms/dattobd.ko");
+	strcpy(p.dep, "dep_x");
+	len = dbd_preload_format(&p, buf, sizeof(buf));
+	assert_int_equal(dbd_preload_parse(buf, len, &q), 0);
+	assert_true(q.ended);
+	assert_int_equal(q.ended_ms, 1650);
+	assert_int_equal(q.error, -ENOENT);
+	assert_int_equal(q.how, DBD_MODLOAD_FINIT);
+	assert_string_equal(q.path, p.path);
+	assert_string_equal(q.dep, "dep_x");
+	/* Cut inside a line: refused (every line ends with a newline). */
+	for (size_t n = 0; n < len; n++)
+		if (n == 0 || buf[n - 1] != '\n')
+			assert_int_equal(dbd_preload_parse(buf, n, &q), -EBADMSG);
+	assert_int_equal(dbd_preload_format(&p, buf, 40), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(dbd_preload_parse(bad[i], strlen(bad[i]), &q), -EBADMSG);
+		assert_int_equal(q.pid, 0);
+	}
 }
 
 /* Which tracked devices the initramfs mounts (sync's stage=), and the
@@ -341,6 +392,7 @@ int main(void)
 		cmocka_unit_test(moddep_lines),
 		cmocka_unit_test(moddep_find_in_file),
 		cmocka_unit_test(modload_outcomes),
+		cmocka_unit_test(preload_record),
 		cmocka_unit_test(boot_mounts_and_spec_paths),
 		cmocka_unit_test(uevent_devname),
 		cmocka_unit_test(report_escapes_and_is_atomic),

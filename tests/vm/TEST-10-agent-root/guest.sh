@@ -7,6 +7,7 @@ case $1 in
 1)
 	[ -d /sys/module/dattobd ] || fail "the agent did not load dattobd from the initrd"
 	grep -q '"status": "done"' /run/dbdboot/early.json || fail "no finished report in boot 1"
+	expect_early_load
 	mount -o remount,rw /
 	dbdtest setup-snapshot /dev/vda /.datto 0
 	dbdtest transition-to-incremental 0
@@ -23,6 +24,7 @@ case $1 in
 	expect_eq "state before the read-write remount" "$(proc_field 0 state)" 4
 	grep -q '"outcome": "reloaded"' /run/dbdboot/early.json || fail "the report does not say reloaded"
 	grep -q '"journal": "clean"' /run/dbdboot/early.json || fail "the report does not say the journal was clean"
+	expect_early_load
 	expect_before_in_kmsg 'dbdboot: minor 0: LABEL=root reloaded' 'EXT4-fs (vda): mounted filesystem'
 	# The agent's check that the minor is free must not make the driver
 	# log errors (its info ioctl on an unused minor does).

@@ -6,6 +6,7 @@
 case $1 in
 1)
 	real_with_fix
+	expect_early_load
 	track_root_and_data
 	;;
 2 | 3 | 4)

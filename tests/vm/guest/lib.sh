@@ -212,6 +212,14 @@ track_root_and_data() {
 		fail "the manifest does not name the data disk by its UUID"
 }
 
+# The initramfs agent took dattobd from the early load its initrd started
+# (init-top, dracut's pre-udev hook or dbdboot-preload.service), loaded.
+expect_early_load() {
+	grep -q '"module": {"outcome": "loaded", .*"by": "early"' /run/dbdboot/early.json ||
+		fail "dattobd was not loaded by the initrd's early load: $(grep '"module"' /run/dbdboot/early.json)"
+	note "early load: $(sed -n 's/.*"module": .*"ms": \([0-9]*\), "by": "early", "started_ms": \(-*[0-9]*\), "ended_ms": \(-*[0-9]*\), "waited_ms": \([0-9]*\)}.*/\1 ms, from \2 to \3 ms of the agent, waited \4 ms/p' /run/dbdboot/early.json)"
+}
+
 # A string field of minor MINOR's entry in the agent's report (one line a volume).
 report_field() { # report_field MINOR FIELD
 	grep "\"minor\": $1," /run/dbdboot/early.json | sed -n "s/.*\"$2\": \"\([^\"]*\)\".*/\1/p"
