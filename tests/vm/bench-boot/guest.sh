@@ -21,7 +21,7 @@ setup)
 	sync
 	mount -o remount,ro /
 	;;
-none-*)
+none-* | warmup)
 	[ ! -d /sys/module/dattobd ] || fail "dattobd is loaded in the boot without it"
 	;;
 dattobd-*)
