@@ -201,12 +201,7 @@ _vm_boot_once() {
 	# a boot of TEST-01 took 17.0 s against 22.7 s with max, medians of 5
 	# (farm-bench), the kernel's code paths for AVX and the like being
 	# slower to emulate than the baseline ones.
-	# VM_ICOUNT=N (the benchmarks): the guest's clock counts its
-	# instructions, 2^N ns each, and skips its idle time (-icount
-	# sleep=off), so that the host's load does not move its timings.
-	local -a icount=()
-	[ -z "${VM_ICOUNT:-}" ] || icount=(-icount "shift=$VM_ICOUNT,sleep=off")
-	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg "${icount[@]}" -cpu "${VM_CPU:-qemu64}" -smp "${VM_SMP:-1}" -m 1024 \
+	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu "${VM_CPU:-qemu64}" -smp "${VM_SMP:-1}" -m 1024 \
 		-machine pc -nodefaults -display none -no-reboot -serial "file:$log" \
 		-pidfile "$SC_DIR/qemu.pid" -monitor "unix:$SC_DIR/monitor.sock,server=on,wait=off" \
 		-kernel "$kernel" -initrd "$initrd" "${drives[@]}" \
