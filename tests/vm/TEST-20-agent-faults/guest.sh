@@ -15,7 +15,9 @@ esac
 
 # The real root came within the deadline plus 10 s of the agent's start.
 now=$(cut -d' ' -f1 /proc/uptime | cut -d. -f1)
-start=$(dmesg | grep -m1 'dbdboot: ' | sed 's/^\[ *\([0-9]*\)\..*/\1/')
+# The agent's own first line (not a unit's, such as dbdboot-preload.service's
+# "Starting ... - dbdboot: ...", logged seconds before the agent runs).
+start=$(dmesg | grep -m1 '^\[ *[0-9.]*\] dbdboot: ' | sed 's/^\[ *\([0-9]*\)\..*/\1/')
 timeout=10000	# the default, when there is no report to say it
 if [ -f "$R" ]; then
 	timeout=$(sed -n 's/.*"timeout_ms": \([0-9]*\).*/\1/p' "$R")
