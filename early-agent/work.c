@@ -57,10 +57,10 @@ static const char *ctl_path(const struct agent_conf *c, char *buf, size_t size)
 }
 
 /*
- * The load started early (agent_preload), waited for: 1 when it ended
- * (RET its result, RES as dbd_modload gives it), 0 when there is none
- * (the worker loads), -ETIMEDOUT when it is still loading at the worker's
- * deadline. Only the initramfs run waits: a run in the real root (--minor)
+ * The load started early (agent_preload), waited for: 1 when there was
+ * one, *RET its result (RES as dbd_modload gives it; -ETIMEDOUT when it
+ * was still loading at the worker's deadline), 0 when there is none (the
+ * worker loads). Only the initramfs run waits: a run in the real root (--minor)
  * loads, or finds the module loaded, itself.
  */
 static int wait_preload(const struct agent_conf *c, struct agent_state *st, int *ret,
