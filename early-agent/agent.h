@@ -139,9 +139,12 @@ long agent_now_ms(void);
 
 /* resolve.c: manifest device spec -> device node under conf->dev. */
 int agent_resolve(const struct agent_conf *c, const struct dbd_volume *v, char *out, size_t size);
+/* A new round: the search's pass and udev's records read again when
+ * next needed. */
+void agent_round_start(void);
 /* The same within the worker's round: SCAN 0 never reads a disk (links,
  * numbers, paths only: -ENOENT when the search would be needed); 1 also
- * searches, with the round's one pass (agent_scan_invalidate starts a
+ * searches, with the round's one pass (agent_round_start starts a
  * round). -EAGAIN when this round's pass was cut short by a stalled read. */
 int agent_resolve_in_round(const struct agent_conf *c, const struct dbd_volume *v, char *out,
 			   size_t size, int scan);
@@ -157,6 +160,13 @@ int agent_scan_match(const struct agent_conf *c, const struct dbd_volume *v, cha
  * LIMIT_MS (at most AGENT_READ_STALL_MS). */
 int agent_fs_read_guarded(const struct agent_conf *c, const char *path, struct dbd_fs_info *fs,
 			  long limit_ms);
+/* dbd_fs_read of each of N device nodes PATHS, in order, in one child:
+ * into FS[I], ERR[I] 0 (a filesystem the agent knows), -ENODATA (none),
+ * -ETIMEDOUT (the one whose read did not answer within LIMIT_MS, at most
+ * AGENT_READ_STALL_MS), -EAGAIN (not read: after that one, or N < 2).
+ * One child for all: under TCG a fork costs more than the read. Always 0. */
+int agent_fs_read_batch(const struct agent_conf *c, const char *const *paths, unsigned int n,
+			struct dbd_fs_info *fs, int *err, long limit_ms);
 /* FN(NAME, CTX) for each entry of DIR but "." names, without allocating
  * (getdents), until FN returns nonzero: that value; 0; -errno. */
 int agent_each_entry(const char *dir, int (*fn)(const char *name, void *ctx), void *ctx);
@@ -170,6 +180,19 @@ int agent_mount_state(const char *proc, unsigned int maj, unsigned int min);
 /* Does dattobd list MINOR in PROC/datto-info? 0 no; 1 yes, or not known
  * (unreadable, over 64 KiB, not that file): then ask the driver. */
 int agent_minor_listed(const char *proc, unsigned int minor);
+
+/* clock.c: the worker's time, in ms since the agent's start; what is left
+ * before its deadline (a margin before the parent's, so that the parent
+ * reports a finished worker, not a stuck one); the control device. */
+long agent_since(const struct agent_state *st);
+long agent_time_left(const struct agent_conf *c, const struct agent_state *st);
+int agent_past_deadline(const struct agent_conf *c, const struct agent_state *st);
+void agent_sleep_ms(long ms);
+const char *agent_ctl_path(const struct agent_conf *c, char *buf, size_t size);
+
+/* module.c: dattobd loaded (the early load waited for, or loaded here),
+ * into ST; the control device waited for. */
+void agent_load_module(const struct agent_conf *c, struct agent_state *st);
 
 /* work.c: the worker's steps. */
 void agent_work(const struct agent_conf *c, struct agent_state *st);

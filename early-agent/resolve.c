@@ -77,17 +77,49 @@ static const char *db_value(char *db, const char *key)
 	return NULL;
 }
 
-/* Does udev's database say block device NAME holds V's UUID, label or
- * partition UUID, and is no member of something stacked on it? */
-static int udev_same(const struct agent_conf *c, const char *name, const struct dbd_volume *v)
-{
-	static const char *const keys[] = {
-		[DBD_DEV_UUID] = "E:ID_FS_UUID=", [DBD_DEV_LABEL] = "E:ID_FS_LABEL=",
-		[DBD_DEV_PARTUUID] = "E:ID_PART_ENTRY_UUID=",
-	};
-	char p[PATH_MAX], num[32], db[4096], copy[4096];
-	const char *val, *type;
+/*
+ * What udev's database says of each block device, read once a round (a
+ * volume found through a link is checked against all the others: read
+ * for each volume, it cost about 1 ms a volume under TCG). Limits: the
+ * first AGENT_SCAN_MAX devices of SYS/class/block; a value longer than
+ * its field is kept as "too long", which equals no manifest's name.
+ */
+struct udev_rec {
+	char name[64];
+	char value[3][DBD_MANIFEST_MAX_DEVICE + 1];	/* by udev_slot() */
+	int member;		/* ID_FS_TYPE ends in _member */
+};
+static struct udev_rec udev_tab[AGENT_SCAN_MAX];
+static unsigned int udev_n;
+static int udev_read;		/* udev_tab holds this round's */
 
+/* The slot of udev_rec.value for UUID=, LABEL=, PARTUUID=. */
+static unsigned int udev_slot(enum dbd_dev_kind kind)
+{
+	return kind == DBD_DEV_UUID ? 0 : kind == DBD_DEV_LABEL ? 1 : 2;
+}
+
+static void udev_keep(char *db, const char *key, char *out, size_t size)
+{
+	const char *val = db_value(db, key);
+
+	if (!val)
+		out[0] = '\0';
+	else if (strlen(val) >= size)
+		dbd_snprintf(out, size, "%s", "\n(too long)");	/* no name has a newline */
+	else
+		strcpy(out, val);
+}
+
+static int udev_one(const char *name, void *ctx)
+{
+	const struct agent_conf *c = ctx;
+	struct udev_rec *r = &udev_tab[udev_n];
+	char p[PATH_MAX], num[32], db[4096], copy[4096];
+	const char *type;
+
+	if (udev_n >= AGENT_SCAN_MAX || strlen(name) >= sizeof(r->name))
+		return 0;
 	dbd_snprintf(p, sizeof(p), "%s/class/block/%s/dev", c->sys, name);
 	if (read_small(p, num, sizeof(num)) <= 0)
 		return 0;
@@ -95,15 +127,36 @@ static int udev_same(const struct agent_conf *c, const char *name, const struct 
 	dbd_snprintf(p, sizeof(p), "%s/udev/data/b%s", c->run, num);
 	if (read_small(p, db, sizeof(db)) <= 0)
 		return 0;
+	strcpy(r->name, name);
 	memcpy(copy, db, sizeof(db));
-	val = db_value(db, keys[v->dev_kind]);
-	if (!val || (v->dev_kind == DBD_DEV_LABEL ? strcmp(val, v->dev_value) :
-		     strcasecmp(val, v->dev_value)))
+	udev_keep(copy, "E:ID_FS_UUID=", r->value[udev_slot(DBD_DEV_UUID)], sizeof(r->value[0]));
+	memcpy(copy, db, sizeof(db));
+	udev_keep(copy, "E:ID_FS_LABEL=", r->value[udev_slot(DBD_DEV_LABEL)], sizeof(r->value[0]));
+	memcpy(copy, db, sizeof(db));
+	udev_keep(copy, "E:ID_PART_ENTRY_UUID=", r->value[udev_slot(DBD_DEV_PARTUUID)], sizeof(r->value[0]));
+	type = db_value(db, "E:ID_FS_TYPE=");
+	r->member = type && strlen(type) > 7 && !strcmp(type + strlen(type) - 7, "_member");
+	udev_n++;
+	return 0;
+}
+
+void agent_round_start(void)
+{
+	agent_scan_invalidate();
+	udev_read = 0;
+}
+
+/* Does udev's database say block device R holds V's UUID, label or
+ * partition UUID, and is no member of something stacked on it? */
+static int udev_same(const struct agent_conf *c, const struct udev_rec *r,
+		     const struct dbd_volume *v)
+{
+	const char *val = r->value[udev_slot(v->dev_kind)];
+
+	if (!*val || (v->dev_kind == DBD_DEV_LABEL ? strcmp(val, v->dev_value) :
+		      strcasecmp(val, v->dev_value)))
 		return 0;
-	type = db_value(copy, "E:ID_FS_TYPE=");
-	if (type && strlen(type) > 7 && !strcmp(type + strlen(type) - 7, "_member"))
-		return 0;
-	return !agent_has_holders(c, name);
+	return !r->member && !agent_has_holders(c, r->name);
 }
 
 /*
@@ -112,38 +165,30 @@ static int udev_same(const struct agent_conf *c, const char *name, const struct 
  * -EEXIST with both named in OUT; else 0. Only udev's records are read,
  * never a disk, so that no device's reads can hold this up.
  */
-struct twin {
-	const struct agent_conf *c;
-	const struct dbd_volume *v;
-	const char *base;	/* the link's target, its name */
-	char other[PATH_MAX];
-};
-
-static int is_twin(const char *name, void *ctx)
-{
-	struct twin *t = ctx;
-
-	if (!strcmp(name, t->base) || !udev_same(t->c, name, t->v))
-		return 0;
-	dev_path(t->c, name, t->other, sizeof(t->other));
-	return 1;
-}
-
 static int udev_twin(const struct agent_conf *c, const struct dbd_volume *v, const char *target,
 		     char *out, size_t size)
 {
-	struct twin t = { .c = c, .v = v };
-	char dir[PATH_MAX], first[PATH_MAX];
+	char dir[PATH_MAX], first[PATH_MAX], other[PATH_MAX];
+	const char *base;
 
 	if (!c->run)
 		return 0;
 	dbd_snprintf(first, sizeof(first), "%s", target);	/* TARGET may be OUT */
-	t.base = strrchr(first, '/') ? strrchr(first, '/') + 1 : first;
-	dbd_snprintf(dir, sizeof(dir), "%s/class/block", c->sys);
-	if (agent_each_entry(dir, is_twin, &t) <= 0)
-		return 0;
-	dbd_snprintf(out, size, "%.100s and %.100s", first, t.other);
-	return -EEXIST;
+	base = strrchr(first, '/') ? strrchr(first, '/') + 1 : first;
+	if (!udev_read) {
+		udev_n = 0;
+		dbd_snprintf(dir, sizeof(dir), "%s/class/block", c->sys);
+		agent_each_entry(dir, udev_one, (void *)c);
+		udev_read = 1;
+	}
+	for (unsigned int i = 0; i < udev_n; i++) {
+		if (!strcmp(udev_tab[i].name, base) || !udev_same(c, &udev_tab[i], v))
+			continue;
+		dev_path(c, udev_tab[i].name, other, sizeof(other));
+		dbd_snprintf(out, size, "%.100s and %.100s", first, other);
+		return -EEXIST;
+	}
+	return 0;
 }
 
 const char *agent_uevent_devname(char *text)
@@ -193,7 +238,7 @@ static int by_number(const struct agent_conf *c, const struct dbd_volume *v, cha
 
 int agent_resolve(const struct agent_conf *c, const struct dbd_volume *v, char *out, size_t size)
 {
-	agent_scan_invalidate();
+	agent_round_start();
 	return agent_resolve_in_round(c, v, out, size, 1);
 }
 

@@ -31,6 +31,7 @@
 
 struct scan_rec {
 	char name[64];		/* under SYS/class/block; "" for a single read */
+	int index;		/* a batch read's path, from 0; -1 otherwise */
 	int begin;		/* 1: about to read it; 0: what it holds */
 	int found;		/* a filesystem the agent knows */
 	int member;		/* holders, or an md or LVM2 signature */
@@ -173,11 +174,24 @@ static int is_stalled(const char *name)
 /* Where the child's records go: the pipe, or (no child) the table. */
 static int emit_fd = -1;
 static struct scan_rec *single;	/* a single read's record, kept here */
+static struct {			/* a batch read's paths and results */
+	const char *const *paths;
+	unsigned int n;
+	struct dbd_fs_info *fs;
+	int *err;
+} batch;
 
 static void keep(const struct scan_rec *r)
 {
 	if (r->begin)
 		return;
+	if (r->index >= 0) {
+		if ((unsigned int)r->index < batch.n) {
+			batch.fs[r->index] = r->fs;
+			batch.err[r->index] = r->found ? 0 : -ENODATA;
+		}
+		return;
+	}
 	if (single) {
 		*single = *r;
 		return;
@@ -197,9 +211,9 @@ static void emit(const struct scan_rec *r)
 		;
 }
 
-static void read_one(const struct agent_conf *c, const char *name, const char *node)
+static void read_one(const struct agent_conf *c, const char *name, const char *node, int index)
 {
-	struct scan_rec r = { .begin = 1 };
+	struct scan_rec r = { .begin = 1, .index = index };
 
 	dbd_snprintf(r.name, sizeof(r.name), "%s", name);
 	emit(&r);
@@ -218,7 +232,7 @@ static int scan_one(const char *name, void *ctx)
 	if (skip_device(c, name) || is_stalled(name) || strlen(name) >= sizeof(table[0].name))
 		return 0;
 	dbd_snprintf(node, sizeof(node), "%s/%s", c->dev, name);
-	read_one(c, name, node);
+	read_one(c, name, node, -1);
 	return 0;
 }
 
@@ -233,7 +247,14 @@ static void scan_all(const struct agent_conf *c, const char *unused)
 
 static void scan_single(const struct agent_conf *c, const char *path)
 {
-	read_one(c, "", path);
+	read_one(c, "", path, -1);
+}
+
+static void scan_batch(const struct agent_conf *c, const char *unused)
+{
+	(void)unused;
+	for (unsigned int i = 0; i < batch.n; i++)
+		read_one(c, "", batch.paths[i], (int)i);
 }
 
 /* A device that did not answer the search: left out from now on, said. */
@@ -294,7 +315,7 @@ static int guarded(const struct agent_conf *c, void (*fn)(const struct agent_con
 		if (got != (ssize_t)sizeof(r))
 			break;
 		if (r.begin)
-			dbd_snprintf(last, n, "%s", r.name);
+			dbd_snprintf(last, n, "%s", r.index >= 0 ? batch.paths[r.index] : r.name);
 		keep(&r);
 	}
 	close(fds[0]);
@@ -370,4 +391,33 @@ int agent_fs_read_guarded(const struct agent_conf *c, const char *path, struct d
 		return ret;
 	*fs = r.fs;
 	return r.found ? 0 : -ENODATA;
+}
+
+int agent_fs_read_batch(const struct agent_conf *c, const char *const *paths, unsigned int n,
+			struct dbd_fs_info *fs, int *err, long limit_ms)
+{
+	char last[AGENT_PATH_MAX];
+	int ret;
+
+	for (unsigned int i = 0; i < n; i++)
+		err[i] = -EAGAIN;
+	if (n < 2)
+		return 0;	/* one path: the single read costs the same */
+	if (limit_ms > AGENT_READ_STALL_MS)
+		limit_ms = AGENT_READ_STALL_MS;
+	if (limit_ms < 1)
+		limit_ms = 1;
+	batch.paths = paths;
+	batch.n = n;
+	batch.fs = fs;
+	batch.err = err;
+	ret = guarded(c, scan_batch, NULL, limit_ms, last, sizeof(last));
+	batch.n = 0;
+	if (ret == -ETIMEDOUT)
+		for (unsigned int i = 0; i < n; i++)
+			if (err[i] == -EAGAIN && !strcmp(paths[i], last)) {
+				err[i] = -ETIMEDOUT;
+				break;
+			}
+	return 0;
 }

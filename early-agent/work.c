@@ -14,137 +14,10 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
 #include "dbdboot/dattobd.h"
-#include "preload.h"
-
-static long since(const struct agent_state *st)
-{
-	return agent_now_ms() - st->start_ms;
-}
-
-/*
- * The worker stops waiting a little before the parent's deadline, so that
- * the parent can report a finished worker, not a stuck one.
- */
-static long time_left(const struct agent_conf *c, const struct agent_state *st)
-{
-	return (long)c->timeout * 1000 - AGENT_WORKER_MARGIN_MS - since(st);
-}
-
-static int past_deadline(const struct agent_conf *c, const struct agent_state *st)
-{
-	return time_left(c, st) <= 0;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static const char *ctl_path(const struct agent_conf *c, char *buf, size_t size)
-{
-	if (c->ctl)
-		return c->ctl;
-	dbd_snprintf(buf, size, "%s/datto-ctl", c->dev);
-	return buf;
-}
-
-/*
- * The load started early (agent_preload), waited for: 1 when there was
- * one, *RET its result (RES as dbd_modload gives it; -ETIMEDOUT when it
- * was still loading at the worker's deadline), 0 when there is none (the
- * worker loads). Only the initramfs run waits: a run in the real root (--minor)
- * loads, or finds the module loaded, itself.
- */
-static int wait_preload(const struct agent_conf *c, struct agent_state *st, int *ret,
-			struct dbd_modload_result *res)
-{
-	static struct dbd_preload p;
-	long t0 = agent_now_ms();
-	int got;
-
-	if (c->only_minor >= 0)
-		return 0;
-	got = agent_preload_wait(c, t0 + time_left(c, st), &p);
-	if (got == 0)
-		return 0;
-	st->by_preload = 1;
-	st->load_started_ms = p.started_ms - st->start_ms;
-	st->load_waited_ms = agent_now_ms() - t0;
-	if (got < 0) {
-		st->load_ended_ms = LONG_MIN;	/* not ended: null in the report */
-		agent_log(LOG_ERR, "dattobd's early load, started %ld ms before the agent, did not "
-			  "finish within the deadline: nothing reloaded", -st->load_started_ms);
-		*ret = got;
-		return 1;
-	}
-	st->load_ended_ms = p.ended_ms - st->start_ms;
-	*ret = p.error;
-	res->how = (enum dbd_modload_how)p.how;
-	memcpy(res->path, p.path, sizeof(res->path));
-	memcpy(res->failed_dep, p.dep, sizeof(res->failed_dep));
-	return 1;
-}
-
-static void load_module(const struct agent_conf *c, struct agent_state *st)
-{
-	struct dbd_modload_paths p = { .sys = c->sys, .modules = c->modules, .release = c->release };
-	struct dbd_modload_result res = { 0 };
-	char ctl[512];
-	long t0 = since(st);
-	int ret = 0;
-
-	st->module = M_LOADING;
-	if (!wait_preload(c, st, &ret, &res)) {
-		ret = dbd_modload(&p, DBD_MODULE_NAME, c->cmdline.modparams, &res);
-		st->module_ms = since(st) - t0;
-		/* The worker's own load: it waited for all of it. */
-		st->load_started_ms = t0;
-		st->load_ended_ms = since(st);
-		st->load_waited_ms = st->module_ms;
-	} else if (ret == -ETIMEDOUT) {
-		st->module_ms = since(st) - t0;
-	} else {
-		st->module_ms = st->load_ended_ms - st->load_started_ms;
-		if (!ret) {
-			/* Loaded early: still there? (If not, this loads it again.) */
-			struct dbd_modload_result now;
-
-			ret = dbd_modload(&p, DBD_MODULE_NAME, c->cmdline.modparams, &now);
-			if (ret || now.how != DBD_MODLOAD_ALREADY)
-				res = now;
-		}
-	}
-	st->module_how = res.how;
-	memcpy(st->module_path, res.path, sizeof(st->module_path));
-	if (ret) {
-		st->module_error = ret;
-		st->module = M_FAILED;
-		if (res.failed_dep[0])
-			agent_log(LOG_ERR, "could not load %s (needed by dattobd): %s", res.failed_dep,
-				  dbd_modload_strerror(ret));
-		else if (ret != -ETIMEDOUT)
-			agent_log(LOG_ERR, "could not load dattobd from '%s': %s", res.path,
-				  dbd_modload_strerror(ret));
-		return;
-	}
-	st->module = res.how == DBD_MODLOAD_ALREADY ? M_ALREADY : M_LOADED;
-	/* The control device appears once the module has registered it. */
-	ctl_path(c, ctl, sizeof(ctl));
-	while (access(ctl, F_OK) && !past_deadline(c, st))
-		sleep_ms(10);
-	agent_log(LOG_DEBUG, "dattobd %s in %ld ms (%s)%s",
-		  st->module == M_ALREADY ? "was already loaded" : "loaded", st->module_ms,
-		  st->module_path[0] ? st->module_path : "-",
-		  st->by_preload ? ", started early" : "");
-}
 
 static void manifest_diag(void *ctx, enum dbd_diag_level level, unsigned int line, const char *msg)
 {
@@ -193,7 +66,7 @@ static void volume_done(struct agent_state *st, unsigned int i, enum vol_outcome
 
 	dbd_snprintf(vs->message, sizeof(vs->message), "%s", msg);
 	vs->error = err;
-	vs->done_ms = since(st);
+	vs->done_ms = agent_since(st);
 	vs->outcome = o;
 }
 
@@ -266,8 +139,10 @@ static const char *no_driver_why(const struct agent_state *st)
 /* Before volume I's reload: its mount state and its filesystem (FS). 0 to
  * go on; 1 when its device did not answer a read (waited for again); -1
  * when it is done (too late, or its mount state not known). */
+/* Read in this round's batch already (PRE_ERR not -EAGAIN: *FS holds
+ * it), or read here. */
 static int volume_check(const struct agent_conf *c, struct agent_state *st, unsigned int i,
-			struct dbd_fs_info *fs)
+			struct dbd_fs_info *fs, int pre_err)
 {
 	const struct dbd_volume *v = &st->manifest.vol[i];
 	struct vol_state *vs = &st->vol[i];
@@ -293,7 +168,7 @@ static int volume_check(const struct agent_conf *c, struct agent_state *st, unsi
 		volume_done(st, i, V_FAILED, mounted, "could not tell whether it is mounted read-write");
 		return -1;
 	}
-	err = agent_fs_read_guarded(c, vs->path, fs, time_left(c, st));
+	err = pre_err != -EAGAIN ? pre_err : agent_fs_read_guarded(c, vs->path, fs, agent_time_left(c, st));
 	if (err == -ETIMEDOUT) {
 		if (!vs->unanswered++)
 			agent_log(LOG_WARN, "minor %u: %s (%s) did not answer a read within %d ms: "
@@ -316,21 +191,19 @@ static int volume_check(const struct agent_conf *c, struct agent_state *st, unsi
 /* The device is there: check it, then reload. 1 when its device did not
  * answer a read: tried again after the others, until the deadline. */
 static int volume_reload(const struct agent_conf *c, struct agent_state *st, unsigned int i,
-			 int ctl)
+			 int ctl, const struct dbd_fs_info *pre, int pre_err)
 {
 	const struct dbd_volume *v = &st->manifest.vol[i];
 	struct vol_state *vs = &st->vol[i];
 	struct dbd_reload r = { .bdev = vs->path, .cow = (char *)v->cow,
 				.cache_bytes = (unsigned long)v->cache_bytes, .minor = v->minor };
-	struct dbd_fs_info fs = { 0 };
+	struct dbd_fs_info fs = pre ? *pre : (struct dbd_fs_info){ 0 };
 	char msg[160];
 	unsigned long held = 0;
 	long t0;
 	int err;
 
-	if (!vs->unanswered)
-		vs->found_ms = since(st);
-	err = volume_check(c, st, i, &fs);
+	err = volume_check(c, st, i, &fs, pre ? pre_err : -EAGAIN);
 	if (err)
 		return err > 0;
 	if (ctl < 0) {
@@ -348,10 +221,10 @@ static int volume_reload(const struct agent_conf *c, struct agent_state *st, uns
 		agent_log(LOG_INFO, "minor %u: %s %s", v->minor, v->device, msg);
 		return 0;
 	}
-	t0 = since(st);
+	t0 = agent_since(st);
 	err = ioctl(ctl, v->mode == DBD_MODE_SNAPSHOT ? DBD_IOC_RELOAD_SNAP : DBD_IOC_RELOAD_INC, &r);
 	err = err ? -errno : 0;
-	vs->reload_ms = since(st) - t0;
+	vs->reload_ms = agent_since(st) - t0;
 	if (err) {
 		reload_refused(c, st, i, err);
 		return 0;
@@ -487,48 +360,74 @@ static int not_yet(const struct agent_conf *c, struct agent_state *st, unsigned 
 	return 1;
 }
 
+/* The volumes found this round (FOUND, N of them), their superblocks read
+ * in one child, checked and reloaded in manifest order: how many are
+ * still waited for (a read that did not answer). */
+static unsigned int reload_found(const struct agent_conf *c, struct agent_state *st, int ctl,
+				 const unsigned int *found, unsigned int n, unsigned int round)
+{
+	static struct dbd_fs_info fs[DBD_MANIFEST_MAX_VOLUMES];
+	static int err[DBD_MANIFEST_MAX_VOLUMES];
+	const char *paths[DBD_MANIFEST_MAX_VOLUMES];
+	unsigned int k, left = 0;
+
+	for (k = 0; k < n; k++)
+		paths[k] = st->vol[found[k]].path;
+	agent_fs_read_batch(c, paths, n, fs, err, agent_time_left(c, st));
+	for (k = 0; k < n; k++)
+		if (volume_reload(c, st, found[k], ctl, &fs[k], err[k])) {
+			st->vol[found[k]].stalled_round = round;
+			left++;
+		}
+	return left;
+}
+
 /*
  * One look at every volume not done: first those found without reading a
- * disk (udev's links, numbers, paths), reloaded at once; then the search
- * of superblocks for the rest; last, the volumes whose device did not
+ * disk (udev's links, numbers, paths); then the search of superblocks for
+ * the rest; those found reloaded; last, the volumes whose device did not
  * answer a read before: so that no volume that is there waits behind one
  * that is not, or that does not answer. How many are still waited for.
  */
 static unsigned int look_once(const struct agent_conf *c, struct agent_state *st, int ctl)
 {
 	static unsigned int round;
-	unsigned int i, left = 0;
+	unsigned char seen[DBD_MANIFEST_MAX_VOLUMES] = { 0 };
+	unsigned int i, n = 0, left = 0, found[DBD_MANIFEST_MAX_VOLUMES];
 
 	round++;
-	for (int pass = 0; pass < 3; pass++)
+	for (int pass = 0; pass < 2; pass++)
 		for (i = 0; i < st->manifest.n; i++) {
 			struct vol_state *vs = &st->vol[i];
 			int ret;
 
 			if ((vs->outcome != V_PENDING && vs->outcome != V_WAITING) ||
-			    (pass == 2) != (vs->unanswered > 0))
+			    vs->unanswered || seen[i])
 				continue;
-			if (pass == 2) {	/* its path known: its read again, a round later */
-				if (vs->stalled_round < round &&
-				    volume_reload(c, st, i, ctl))
-					vs->stalled_round = round;
-				left += vs->outcome == V_WAITING;
-				continue;
-			}
 			ret = agent_resolve_in_round(c, &st->manifest.vol[i], vs->path,
 						     sizeof(vs->path), pass);
 			if (ret && !pass)
 				continue;	/* the search, after the others */
+			seen[i] = 1;
 			if (ret) {
 				left += (unsigned int)not_yet(c, st, i, ret);
 				continue;
 			}
 			vs->error = 0;
-			if (volume_reload(c, st, i, ctl)) {
-				vs->stalled_round = round;
-				left++;
-			}
+			vs->found_ms = agent_since(st);
+			found[n++] = i;
 		}
+	left += reload_found(c, st, ctl, found, n, round);
+	for (i = 0; i < st->manifest.n; i++) {
+		struct vol_state *vs = &st->vol[i];
+
+		if ((vs->outcome != V_PENDING && vs->outcome != V_WAITING) || !vs->unanswered)
+			continue;
+		/* its path known: its read again, a round later */
+		if (vs->stalled_round < round && volume_reload(c, st, i, ctl, NULL, -EAGAIN))
+			vs->stalled_round = round;
+		left += vs->outcome == V_WAITING;
+	}
 	return left;
 }
 
@@ -538,12 +437,12 @@ void agent_work(const struct agent_conf *c, struct agent_state *st)
 	char ctlbuf[512];
 	int ctl = -ENODEV;
 
-	load_module(c, st);
+	agent_load_module(c, st);
 	read_manifest(c, st);
 	if (select_minor(c, st))
 		return;
 	if (st->module != M_FAILED) {
-		const char *path = ctl_path(c, ctlbuf, sizeof(ctlbuf));
+		const char *path = agent_ctl_path(c, ctlbuf, sizeof(ctlbuf));
 
 		ctl = open(path, O_RDONLY | O_CLOEXEC);
 		if (ctl < 0) {
@@ -552,7 +451,7 @@ void agent_work(const struct agent_conf *c, struct agent_state *st)
 		}
 	}
 	for (;;) {
-		agent_scan_invalidate();
+		agent_round_start();
 		left = look_once(c, st, ctl);
 		if (!left)
 			break;
@@ -560,13 +459,13 @@ void agent_work(const struct agent_conf *c, struct agent_state *st)
 			no_driver(st, ctl);
 			break;
 		}
-		if (past_deadline(c, st)) {
+		if (agent_past_deadline(c, st)) {
 			for (i = 0; i < st->manifest.n; i++)
 				if (st->vol[i].outcome == V_WAITING)
 					not_found(c, st, i);
 			break;
 		}
-		sleep_ms(AGENT_POLL_MS);
+		agent_sleep_ms(AGENT_POLL_MS);
 	}
 	if (ctl >= 0)
 		close(ctl);

@@ -78,7 +78,8 @@ typedef void (*dbd_diag_fn)(void *ctx, enum dbd_diag_level level, unsigned int l
 
 /*
  * Parse LEN bytes of manifest text into M. Bad lines are reported through
- * DIAG (may be NULL) and skipped; the good ones are kept.
+ * DIAG (may be NULL) and skipped; the good ones are kept, in M->vol[0] to
+ * M->vol[M->n - 1] (the entries past them are left as they were).
  * Returns 0, or:
  *   -EINVAL   no "dbdboot-manifest N" header line (not a manifest)
  *   -EPROTO   a version newer than DBD_MANIFEST_VERSION: nothing kept

@@ -277,6 +277,42 @@ static void mount_states(void **state)
 	assert_int_equal(agent_mount_state("/nonexistent", 8, 1), -ENOENT);
 }
 
+/* Superblocks read in one child: each path's own result, in order; the
+ * one that stalls said, those after it left to be read on their own. */
+static void read_batch(void **state)
+{
+	struct agent_conf c = { 0 };
+	char dev[512], sys[512], p[4][512];
+	const char *paths[4] = { p[0], p[1], p[2], p[3] };
+	struct dbd_fs_info fs[4];
+	int err[4];
+
+	(void)state;
+	fake_dev_sys(&c, dev, sys, sizeof(dev), "dev", "sys");
+	sh("mkdir -p %s/dev && cd %s/dev && exec >/dev/null 2>&1 && mke2fs -q -F -t ext4 -L one vda 8M && "
+	   "truncate -s 8M blank && mke2fs -q -F -t ext4 -L two vdb 8M && mkfifo stuck", root, root);
+	snprintf(p[0], 512, "%s/dev/vda", root);
+	snprintf(p[1], 512, "%s/dev/blank", root);
+	snprintf(p[2], 512, "%s/dev/vdb", root);
+	snprintf(p[3], 512, "%s/dev/missing", root);
+	assert_int_equal(agent_fs_read_batch(&c, paths, 4, fs, err, 1000), 0);
+	assert_int_equal(err[0], 0);
+	assert_string_equal(fs[0].label, "one");
+	assert_int_equal(err[1], -ENODATA);
+	assert_int_equal(err[2], 0);
+	assert_string_equal(fs[2].label, "two");
+	assert_int_equal(err[3], -ENODATA);
+
+	snprintf(p[1], 512, "%s/dev/stuck", root);	/* its open never returns */
+	assert_int_equal(agent_fs_read_batch(&c, paths, 3, fs, err, 300), 0);
+	assert_int_equal(err[0], 0);
+	assert_int_equal(err[1], -ETIMEDOUT);
+	assert_int_equal(err[2], -EAGAIN);
+
+	assert_int_equal(agent_fs_read_batch(&c, paths, 1, fs, err, 300), 0);
+	assert_int_equal(err[0], -EAGAIN);	/* one alone: read on its own */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +324,7 @@ int main(void)
 		cmocka_unit_test(resolve_many_devices),
 		cmocka_unit_test(resolve_path_limit),
 		cmocka_unit_test(minor_listed_bounded),
+		cmocka_unit_test(read_batch),
 	};
 
 	return cmocka_run_group_tests_name("agent-resolve", tests, setup, teardown);
