@@ -4,34 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "bundlefmt.h"
 #include "say.h"
-
-static size_t tar_member(unsigned char *out, const char *name, const void *data, size_t size)
-{
-	unsigned char *h = out;
-	unsigned int sum = 0;
-
-	memset(h, 0, 512);
-	snprintf((char *)h, 100, "%s", name);
-	snprintf((char *)h + 100, 8, "%07o", 0644);
-	snprintf((char *)h + 108, 8, "%07o", 0);
-	snprintf((char *)h + 116, 8, "%07o", 0);
-	snprintf((char *)h + 124, 12, "%011zo", size);
-	snprintf((char *)h + 136, 12, "%011o", 0);
-	h[156] = '0';
-	memcpy(h + 257, "ustar", 6);
-	memcpy(h + 263, "00", 2);
-	memset(h + 148, ' ', 8);
-	for (int i = 0; i < 512; i++)
-		sum += h[i];
-	snprintf((char *)h + 148, 8, "%06o", sum);
-	memcpy(h + 512, data, size);
-	memset(h + 512 + size, 0, (512 - size % 512) % 512);
-	return 512 + (size + 511) / 512 * 512;
-}
+#include "tarw.h"
 
 /* An octal field of N bytes (leading spaces; NUL or space ended), bounded. */
 static unsigned long long octal(const unsigned char *p, size_t n)
@@ -107,6 +83,8 @@ static int parse_meta(const unsigned char *p, size_t size, struct dbd_bundle *b)
 			b->size = strtoull(num, NULL, 10);
 		else if (!field(line, "kernel", b->kernel, sizeof(b->kernel)) &&
 			 !field(line, "dkms-version", b->version, sizeof(b->version)) &&
+			 !field(line, "signer", b->signer, sizeof(b->signer)) &&
+			 !field(line, "sig-key", b->sig_key, sizeof(b->sig_key)) &&
 			 !field(line, "vermagic", b->vermagic, sizeof(b->vermagic)))
 			field(line, "sha256", b->sha256, sizeof(b->sha256));
 		s = nl + 1;
@@ -143,43 +121,17 @@ int dbd_bundle_read(const unsigned char *raw, size_t len, struct dbd_bundle *b, 
 	return 0;
 }
 
-static int gzip_buf(const unsigned char *in, size_t len, unsigned char **out, size_t *olen)
-{
-	z_stream s = { 0 };
-	size_t cap = len + len / 100 + 1024;
-
-	*out = malloc(cap);
-	if (!*out || deflateInit2(&s, 9, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-		free(*out);
-		return -ENOMEM;
-	}
-	s.next_in = (unsigned char *)in;
-	s.avail_in = (uInt)len;
-	s.next_out = *out;
-	s.avail_out = (uInt)cap;
-	if (deflate(&s, Z_FINISH) != Z_STREAM_END) {
-		deflateEnd(&s);
-		free(*out);
-		return -EIO;
-	}
-	*olen = s.total_out;
-	deflateEnd(&s);
-	return 0;
-}
-
 int dbd_bundle_make(const char *meta, size_t mlen, const unsigned char *ko, size_t len,
 		    unsigned char **out, size_t *olen)
 {
-	unsigned char *tar = calloc(1, 2048 + mlen + len + 1024);
-	size_t tlen;
+	struct dbd_tarw t = { 0 };
 	int ret;
 
-	if (!tar)
-		return -ENOMEM;
-	tlen = tar_member(tar, DBD_BUNDLE_META, meta, mlen);
-	tlen += tar_member(tar + tlen, DBD_BUNDLE_KO, ko, len);
-	tlen += 1024;	/* two zero blocks end the archive */
-	ret = gzip_buf(tar, tlen, out, olen);
-	free(tar);
+	dbd_tar_add(&t, DBD_BUNDLE_META, '0', 0644, meta, mlen);
+	dbd_tar_add(&t, DBD_BUNDLE_KO, '0', 0644, ko, len);
+	ret = dbd_tar_end(&t);
+	if (!ret)
+		ret = dbd_gzip(t.out.p, t.out.len, out, olen);
+	free(t.out.p);
 	return ret;
 }

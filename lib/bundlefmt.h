@@ -2,7 +2,9 @@
 /*
  * The dbdboot bundle format: a gzip'ed tar (ustar) of two members,
  *   dbdboot-bundle.txt   "dbdboot-bundle 1", then "KEY VALUE" lines:
- *                        kernel, module, dkms-version, vermagic, sha256, size
+ *                        kernel, module, dkms-version, vermagic, sha256, size,
+ *                        signer and sig-key ("-" when unsigned; not in
+ *                        the bundles of dbdboot before 0.1.0's fleets)
  *   dattobd.ko           the module.
  * Reading is bounded: the gzip stream may unpack to DBD_BUNDLE_MAX_UNPACKED
  * bytes at most, whatever it claims, and every field is read within its
@@ -26,6 +28,7 @@ struct dbd_bundle {
 	size_t ko_size;
 	int format;
 	char kernel[128], version[64], vermagic[256], sha256[65];
+	char signer[128], sig_key[192];	/* who signed the module; "" not said */
 	unsigned long long size;	/* the module's, as the bundle says */
 };
 

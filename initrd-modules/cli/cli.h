@@ -56,6 +56,7 @@ int cmd_rebuild(int argc, char **argv);
 int cmd_inject(int argc, char **argv);
 int cmd_kernel_hook(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
+int cmd_package(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_record_shutdown(int argc, char **argv);
 int cmd_verdict(int argc, char **argv);

@@ -21,6 +21,7 @@ static const struct {
 	{ "inject", cmd_inject, "put the module, the agent and the manifest into an initrd" },
 	{ "kernel-hook", cmd_kernel_hook, "what the kernel install hooks run" },
 	{ "bundle", cmd_bundle, "export or import a built module for one kernel" },
+	{ "package", cmd_package, "make a Debian package of the module for one kernel" },
 	{ "sync", cmd_sync, "write the manifest from dattobd's live state, into every initrd" },
 	{ "verdict", cmd_verdict, "say, per volume, whether its tracking chain survived the boot" },
 	{ "record-shutdown", cmd_record_shutdown, "what the shutdown unit runs: sync, then the record" },

@@ -33,41 +33,6 @@
 
 /* ---- export ---- */
 
-/*
- * The module as the bundle carries it: a plain ELF file, whatever dkms
- * installed (Debian 13's dkms 3.2 installs dattobd.ko.xz). The bundle's
- * member is dattobd.ko and import installs it under that name, which the
- * kernel and dbdboot-early load without decompressing. *KO is replaced by
- * the unpacked bytes. 0, or <0 after saying why.
- */
-static int export_plain(const char *path, unsigned char **ko, size_t *len)
-{
-	enum dbd_comp c = dbd_comp_detect(*ko, *len);
-	struct dbd_buf out = { 0 };
-	size_t used;
-	int ret;
-
-	if (c == DBD_COMP_NONE) {
-		if (dbd_elf_magic(*ko, *len))
-			return 0;
-		ERR("could not export '%s': neither an ELF module nor compressed", path);
-		return -ENOEXEC;
-	}
-	ret = dbd_unpack(c, *ko, *len, &out, &used);
-	if (!ret && !dbd_elf_magic(out.p, out.len))
-		ret = -ENOEXEC;
-	if (ret) {
-		ERR("could not export '%s': could not unpack its %s data into an ELF module: %s",
-		    path, dbd_comp_str(c), strerror(-ret));
-		free(out.p);
-		return ret;
-	}
-	free(*ko);
-	*ko = out.p;
-	*len = out.len;
-	return 0;
-}
-
 static int bundle_export(const char *kver, const char *file)
 {
 	unsigned char *ko = NULL, *gz = NULL;
@@ -95,15 +60,17 @@ static int bundle_export(const char *kver, const char *file)
 		ERR("could not read '%s': %s", f.mod.path, strerror(-ret));
 		return ret;
 	}
-	ret = export_plain(f.mod.path, &ko, &len);
+	ret = module_plain(f.mod.path, &ko, &len);
 	if (ret)
 		goto out;
 	sha256_hex(ko, len, sum);
 	mlen = (size_t)snprintf(meta, sizeof(meta),
 				"dbdboot-bundle 1\nkernel %s\nmodule " DKMS_MODULE
-				"\ndkms-version %s\nvermagic %s\nsha256 %s\nsize %zu\n",
+				"\ndkms-version %s\nvermagic %s\nsha256 %s\nsize %zu\nsigner %s\n"
+				"sig-key %s\n",
 				kver, f.dkms.version[0] ? f.dkms.version : f.mod.version[0] ? f.mod.version : "unknown",
-				f.mod.vermagic, sum, len);
+				f.mod.vermagic, sum, len, f.mod.signer[0] ? f.mod.signer : "-",
+				f.mod.sig_key[0] ? f.mod.sig_key : "-");
 	ret = dbd_bundle_make(meta, mlen, ko, len, &gz, &glen);
 	if (ret) {
 		ERR("could not compress the bundle");
@@ -124,6 +91,8 @@ static int bundle_export(const char *kver, const char *file)
 		json_str("sha256", fsum);
 		json_str("module_sha256", sum);
 		json_str("vermagic", f.mod.vermagic);
+		json_str("signer", f.mod.signer[0] ? f.mod.signer : NULL);
+		json_str("sig_key", f.mod.sig_key[0] ? f.mod.sig_key : NULL);
 		json_close();
 		json_end();
 	}
@@ -286,14 +255,20 @@ static int import_install(const char *file, const struct dbd_bundle *b, int forc
 	snprintf(note, sizeof(note), "imported from %s: dattobd %s, sha256 %s\n", file,
 		 b->version, b->sha256);
 	state_write(b->kernel, "bundle", note);
-	info("%s: imported dattobd %s from '%s' and verified it; now run: dbdboot inject -k %s",
-	     b->kernel, b->version, file, b->kernel);
+	if (f.mod.sig_key[0])
+		snprintf(note, sizeof(note), "signed by '%s', key %s", f.mod.signer, f.mod.sig_key);
+	else
+		snprintf(note, sizeof(note), "not signed");
+	info("%s: imported dattobd %s from '%s' and verified it (%s); now run: dbdboot inject "
+	     "-k %s", b->kernel, b->version, file, note, b->kernel);
 	if (opt.json) {
 		json_open(NULL);
 		json_str("kernel", b->kernel);
 		json_str("version", b->version);
 		json_str("sha256", b->sha256);
 		json_str("path", f.mod.path);
+		json_str("signer", f.mod.signer[0] ? f.mod.signer : NULL);
+		json_str("sig_key", f.mod.sig_key[0] ? f.mod.sig_key : NULL);
 		json_close();
 		json_end();
 	}

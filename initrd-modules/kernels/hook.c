@@ -14,6 +14,9 @@
  *                           again (nothing else would)
  *   removed KVER            /etc/kernel/postrm.d/dbdboot: remove what
  *                           dbdboot wrote for the kernel
+ *   module-installed KVER   the postinst and postrm of a package that
+ *   module-removed KVER     dbdboot package made: the initrd checked, and
+ *                           made again when it lacks the module now chosen
  *   kernel-install add|remove KVER ...   the kernel-install(8) plugin
  */
 #include <dirent.h>
@@ -62,8 +65,9 @@ static int initrd_made(const char *kver)
 	}
 	if (!f.mod.found || f.mod.problem[0]) {
 		if (!f.k.headers)
-			info("%s: no dattobd in '%s' yet: it will be built and added when "
-			     "linux-headers-%s is installed", kver, f.initrd.path, kver);
+			info("%s: no dattobd in '%s' yet: it will be added when dattobd-modules-%s "
+			     "(your fleet's package) or linux-headers-%s (to build it) is installed",
+			     kver, f.initrd.path, kver, kver);
 		else
 			by_hand(kver);
 		return 0;
@@ -140,6 +144,7 @@ int cmd_kernel_hook(int argc, char **argv)
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		fputs("Usage: dbdboot kernel-hook EVENT KVER\n"
 		      "  EVENT: image-installed, initrd-made, headers-installed, removed,\n"
+		      "         module-installed, module-removed (a module package's scripts),\n"
 		      "         or kernel-install add|remove KVER [...] (kernel-install(8))\n"
 		      "Run by the kernel install hooks; always exits 0.\n", stdout);
 		return EXIT_OK;
@@ -162,7 +167,8 @@ int cmd_kernel_hook(int argc, char **argv)
 	}
 	if (!strcmp(ev, "image-installed"))
 		return image_installed(kver);
-	if (!strcmp(ev, "initrd-made"))
+	if (!strcmp(ev, "initrd-made") || !strcmp(ev, "module-installed") ||
+	    !strcmp(ev, "module-removed"))
 		return initrd_made(kver);
 	if (!strcmp(ev, "headers-installed"))
 		return headers_installed(kver);

@@ -197,6 +197,8 @@ int module_facts(const char *kver, const char *file, struct module_facts *m)
 		return 0;
 	}
 	m->found = 1;
+	snprintf(p, sizeof(p), "/lib/modules/%s/" PACKAGE_DIR "/", kver);
+	m->packaged = !file && !strncmp(m->path, p, strlen(p));
 	info_of(mod, "vermagic", m->vermagic, sizeof(m->vermagic));
 	info_of(mod, "version", m->version, sizeof(m->version));
 	info_of(mod, "dbdboot_fix", m->fix, sizeof(m->fix));
@@ -243,4 +245,32 @@ const char *module_checked(const struct module_facts *m, char *buf, size_t n)
 		snprintf(buf, n, "vermagic and depmod agree; CRCs not checked: the kernel's "
 			 "Module.symvers could not be read (are its headers installed?)");
 	return buf;
+}
+
+int module_plain(const char *path, unsigned char **ko, size_t *len)
+{
+	enum dbd_comp c = dbd_comp_detect(*ko, *len);
+	struct dbd_buf out = { 0 };
+	size_t used;
+	int ret;
+
+	if (c == DBD_COMP_NONE) {
+		if (dbd_elf_magic(*ko, *len))
+			return 0;
+		ERR("could not use '%s': neither an ELF module nor compressed", path);
+		return -ENOEXEC;
+	}
+	ret = dbd_unpack(c, *ko, *len, &out, &used);
+	if (!ret && !dbd_elf_magic(out.p, out.len))
+		ret = -ENOEXEC;
+	if (ret) {
+		ERR("could not use '%s': could not unpack its %s data into an ELF module: %s",
+		    path, dbd_comp_str(c), strerror(-ret));
+		free(out.p);
+		return ret;
+	}
+	free(*ko);
+	*ko = out.p;
+	*len = out.len;
+	return 0;
 }

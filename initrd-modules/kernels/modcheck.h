@@ -9,10 +9,15 @@
 #include <limits.h>
 #include <stddef.h>
 
+/* Where dbdboot package puts the module, under /lib/modules/KVER: a
+ * folder of its own, which no dkms build writes to. */
+#define PACKAGE_DIR "updates/dbdboot"
+
 struct module_facts {
 	int found;		/* a dattobd.ko for this kernel on disk */
 	char path[PATH_MAX];	/* root-relative */
 	int depmod_listed;
+	int packaged;		/* in PACKAGE_DIR: from a package dbdboot package made */
 	char vermagic[256];
 	char kernel_vermagic[256];	/* of an in-tree module; "" if none */
 	int vermagic_ok;
@@ -38,5 +43,14 @@ int module_facts(const char *kver, const char *file, struct module_facts *m);
 /* What a module without a problem was checked for, in words: never that
  * CRCs agree when Module.symvers could not be read. */
 const char *module_checked(const struct module_facts *m, char *buf, size_t n);
+
+/*
+ * The module's bytes *KO (*LEN, read from PATH) as a plain ELF file,
+ * whatever dkms installed (Debian 13's dkms 3.2 installs dattobd.ko.xz):
+ * what bundles and packages carry as dattobd.ko, which the kernel and
+ * dbdboot-early load without decompressing. *KO is replaced by the
+ * unpacked bytes. 0, or <0 after saying why.
+ */
+int module_plain(const char *path, unsigned char **ko, size_t *len);
 
 #endif

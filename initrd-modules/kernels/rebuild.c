@@ -121,6 +121,19 @@ static int preflight(const char *kver, int force, struct facts *f, struct rebuil
 		ERR("could not use kernel release '%s': not a release name", kver);
 		return ret;
 	}
+	if (f->mod.found && f->mod.packaged) {
+		if (f->mod.problem[0]) {
+			ERR("%s: the dattobd of package dattobd-modules-%s: %s: install the package "
+			    "made for this kernel", kver, kver, f->mod.problem);
+			r->outcome = "packaged-bad";
+			return -EINVAL;
+		}
+		info("%s: dattobd %s comes from package dattobd-modules-%s: not built with dkms "
+		     "(remove that package to build it here)", kver, f->mod.version, kver);
+		snprintf(r->version, sizeof(r->version), "%s", f->mod.version);
+		r->outcome = "packaged";
+		return NOTHING_TO_DO;
+	}
 	if (!f->k.headers || !f->k.image) {
 		info(!f->k.headers ? "%s: the headers (linux-headers-%s) are not installed: nothing "
 		     "built; the build will run when they arrive" : "%s: the image "
@@ -240,7 +253,9 @@ static int signature(const char *kver, struct facts *f, struct rebuild_result *r
 
 	if (!f->mod.found || f->sig.will_load)
 		return 0;
-	if (f->sig.trust == SIG_UNSIGNED && f->sig.dkms_key_found && f->sig.dkms_cert_found) {
+	/* A package's module is dpkg's file: never signed here. */
+	if (f->sig.trust == SIG_UNSIGNED && f->sig.dkms_key_found && f->sig.dkms_cert_found &&
+	    !f->mod.packaged) {
 		mkdir_p(state_path(p, kver, ""), 0755);
 		snprintf(log, sizeof(log), "%s", state_path(p, kver, "sign.log"));
 		write_atomic(log, "", 0, 0644);

@@ -58,7 +58,9 @@ static void show_text(const struct facts *f, int running)
 	if (!m->found)
 		printf("  module        not installed%s%s\n", m->problem[0] ? ": " : "", m->problem);
 	else
-		printf("  module        %s: %s\n", m->path, m->problem[0] ? m->problem :
+		printf("  module        %s%s%s%s: %s\n", m->path,
+		       m->packaged ? " (package dattobd-modules-" : "", m->packaged ? f->k.kver : "",
+		       m->packaged ? ")" : "", m->problem[0] ? m->problem :
 		       module_checked(m, checked, sizeof(checked)));
 	if (keep_pending(f->k.kver, kept, sizeof(kept)))
 		printf("  kept module   %s: a rebuild was interrupted before its successor was "
@@ -155,6 +157,7 @@ static void show_json(const struct facts *f, int running)
 	json_int("crcs_bad", m->crcs_bad);
 	json_bool("crcs_checked", m->symvers);
 	json_bool("depmod", m->depmod_listed);
+	json_bool("packaged", m->packaged);
 	json_str("problem", m->problem[0] ? m->problem : NULL);
 	json_str("kept", keep_pending(f->k.kver, kept, sizeof(kept)) ? kept : NULL);
 	json_close();

@@ -40,4 +40,5 @@ ok "kernel-hook: events, then kernels" offers "image-installed initrd-made" dbdb
 ok "kernel-hook EVENT: the kernels" offers "6.1.0-9-amd64" dbdboot -r "$T" kernel-hook removed 6.1.0-9
 ok "--root: folders" offers "$T/boot" dbdboot --root "$T/bo"
 ok "bundle: its verbs" offers "export" dbdboot bundle ex
+ok "package: its signing options" offers "--sign-cert --sign-key" dbdboot package --sign
 tap_end
