@@ -53,7 +53,7 @@ SAN_CFLAGS := -std=gnu11 $(WARNINGS) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 LIB_SRCS := lib/cowhdr.c lib/fmt.c lib/devspec.c lib/fstab.c lib/unitname.c lib/manifest.c lib/superblock.c lib/atomic.c lib/initrd.c lib/unpack.c \
-	lib/kernel-unpack.c lib/jsonstr.c lib/symvers.c lib/bundlefmt.c lib/tarw.c lib/debfmt.c lib/say.c \
+	lib/kernel-unpack.c lib/jsonstr.c lib/symvers.c lib/bundlefmt.c lib/tarw.c lib/debfmt.c lib/efisig.c lib/say.c \
 	lib/kallsyms.c lib/uuid.c lib/dattoinfo.c lib/jsonread.c lib/mountinfo.c lib/dercert.c lib/elfmod.c
 # Host-side libraries (the initrd reader's decompressors); never in the agent.
 HOST_LIBS := -lz -llzma -llz4 -lzstd -lbz2 -llzo2

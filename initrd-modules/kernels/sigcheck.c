@@ -12,6 +12,7 @@
 
 #include "dbdboot.h"
 #include "dercert.h"
+#include "efisig.h"
 #include "rootpath.h"
 #include "sigcheck.h"
 
@@ -257,20 +258,77 @@ static void dkms_signing(const char *kver, struct sig_facts *s)
 	free(cert);
 }
 
-static void judge(const struct module_facts *m, struct sig_facts *s)
+static int same_serial(const unsigned char *der, size_t n, void *ctx)
 {
-	static const char *const enroll = "enroll it (mokutil --import %s, then confirm at the "
-					  "next boot in MokManager)";
-	char how[PATH_MAX + 100];
+	char serial[192];
 
+	return !dbd_der_cert_serial(der, n, serial, sizeof(serial)) && !strcmp(serial, ctx);
+}
+
+/* Is a certificate with the serial KEY among the enrolled machine owner
+ * keys (shim's MokListRT)? */
+static int mok_has_key(const char *key)
+{
+	size_t len;
+	char *mok = slurp(&len, "%s", "/sys/firmware/efi/mok-variables/MokListRT");
+	int hit;
+
+	if (!mok)
+		mok = efivar("MokListRT-" SHIM_LOCK, &len);
+	hit = mok && dbd_efi_x509_each((unsigned char *)mok, len, same_serial, (void *)key) > 0;
+	free(mok);
+	return hit;
+}
+
+/* The certificate a module package carries, when it has the serial KEY. */
+static int package_cert(const char *kver, const char *key, struct sig_facts *s)
+{
+	char path[PATH_MAX];
+	size_t len;
+	char *der;
+	int hit;
+
+	snprintf(path, sizeof(path), "/usr/share/dattobd-modules-%s/signing-cert.der", kver);
+	der = slurp(&len, "%s", path);
+	hit = der && same_serial((unsigned char *)der, len, (void *)key);
+	free(der);
+	if (hit)
+		snprintf(s->key_cert, sizeof(s->key_cert), "%s", path);
+	return hit;
+}
+
+/* The module's key: the kernel's, dkms', one enrolled, a package's. */
+static void trust(const char *kver, const struct module_facts *m, struct sig_facts *s)
+{
 	if (!m->sig_id[0] && !m->sig_key[0])
 		s->trust = SIG_UNSIGNED;
 	else if (m->sig_key[0] && !strcmp(m->sig_key, m->kernel_sig_key))
 		s->trust = SIG_KERNEL_KEY;
-	else if (m->sig_key[0] && s->dkms_serial[0] && !strcmp(m->sig_key, s->dkms_serial))
+	else if (m->sig_key[0] && s->dkms_serial[0] && !strcmp(m->sig_key, s->dkms_serial)) {
 		s->trust = s->dkms_enrolled ? SIG_MOK_ENROLLED : SIG_MOK_NOT_ENROLLED;
-	else
+		s->key_enrolled = s->dkms_enrolled;
+		snprintf(s->key_cert, sizeof(s->key_cert), "%s", s->dkms_cert);
+	} else if (m->sig_key[0] && (s->key_enrolled = mok_has_key(m->sig_key))) {
+		s->trust = SIG_MOK_ENROLLED;
+		package_cert(kver, m->sig_key, s);
+	} else if (m->sig_key[0] && package_cert(kver, m->sig_key, s)) {
+		s->trust = SIG_MOK_NOT_ENROLLED;
+	} else {
 		s->trust = SIG_UNKNOWN_KEY;
+	}
+}
+
+static void judge(const struct module_facts *m, struct sig_facts *s)
+{
+	static const char *const enroll = "enroll it (mokutil --import %s, then confirm at the "
+					  "next boot in MokManager)";
+	char how[PATH_MAX + 100], whose[400];
+	int dkms = s->dkms_serial[0] && !strcmp(m->sig_key, s->dkms_serial);
+
+	if (dkms)
+		snprintf(whose, sizeof(whose), "dkms' key");
+	else
+		snprintf(whose, sizeof(whose), "'%.128s' (key %.192s)", m->signer, m->sig_key);
 	s->will_load = !s->enforced || s->trust == SIG_KERNEL_KEY || s->trust == SIG_MOK_ENROLLED;
 	if (!s->sig_checked) {
 		snprintf(s->why, sizeof(s->why), "will load: the kernel does not check module signatures");
@@ -284,11 +342,12 @@ static void judge(const struct module_facts *m, struct sig_facts *s)
 	}
 	if (s->will_load) {
 		snprintf(s->why, sizeof(s->why), "will load: signatures are enforced (%s) and it is "
-			 "signed by %s", s->enforced_by, s->trust == SIG_KERNEL_KEY ?
-			 "the kernel's own key" : "dkms' key, enrolled as a machine owner key");
+			 "signed by %s%s", s->enforced_by, s->trust == SIG_KERNEL_KEY ?
+			 "the kernel's own key" : whose, s->trust == SIG_KERNEL_KEY ? "" :
+			 ", enrolled as a machine owner key");
 		return;
 	}
-	snprintf(how, sizeof(how), enroll, s->dkms_cert);
+	snprintf(how, sizeof(how), enroll, s->key_cert);
 	switch (s->trust) {
 	case SIG_UNSIGNED:
 		snprintf(s->why, sizeof(s->why), "will not load: signatures are enforced (%s) and the "
@@ -298,8 +357,8 @@ static void judge(const struct module_facts *m, struct sig_facts *s)
 		break;
 	case SIG_MOK_NOT_ENROLLED:
 		snprintf(s->why, sizeof(s->why), "will not load: signatures are enforced (%s) and it is "
-			 "signed by dkms' key (%s), whose certificate is not enrolled: %s",
-			 s->enforced_by, m->sig_key, how);
+			 "signed by %s%s%s%s, whose certificate is not enrolled: %s", s->enforced_by,
+			 whose, dkms ? " (" : "", dkms ? m->sig_key : "", dkms ? ")" : "", how);
 		break;
 	default:
 		snprintf(s->why, sizeof(s->why), "will not load, as far as dbdboot can see: signatures "
@@ -333,6 +392,7 @@ int sig_facts(const char *kver, const struct module_facts *m, struct sig_facts *
 		snprintf(s->why, sizeof(s->why), "no module to load");
 		return 0;
 	}
+	trust(kver, m, s);
 	judge(m, s);
 	return 0;
 }

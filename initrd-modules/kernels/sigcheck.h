@@ -7,7 +7,10 @@
  * Boot from efivars), who signed the module, and whether the kernel trusts
  * that key (its own build key, or a machine owner key enrolled through
  * shim: MokListRT). Also dkms' signing key and certificate, as dkms finds
- * them (/etc/dkms/framework.conf), and whether that certificate is enrolled.
+ * them (/etc/dkms/framework.conf), and whether that certificate is enrolled;
+ * for a module that dbdboot package signed with a fleet's key, the
+ * certificate the package carries, and whether a certificate with that
+ * key's serial is enrolled.
  */
 #ifndef DBDBOOT_SIGCHECK_H
 #define DBDBOOT_SIGCHECK_H
@@ -19,8 +22,10 @@
 enum sig_trust {
 	SIG_UNSIGNED,		/* no signature */
 	SIG_KERNEL_KEY,		/* the kernel's own build key */
-	SIG_MOK_ENROLLED,	/* dkms' key, its certificate enrolled (MokListRT) */
-	SIG_MOK_NOT_ENROLLED,	/* dkms' key, its certificate not enrolled */
+	SIG_MOK_ENROLLED,	/* a machine owner key: a certificate in MokListRT
+				 * is dkms' or has the module's key's serial */
+	SIG_MOK_NOT_ENROLLED,	/* dkms' key, or a module package's (its
+				 * signing-cert.der), not enrolled */
 	SIG_UNKNOWN_KEY,	/* another key: dbdboot cannot see that it is trusted */
 };
 
@@ -35,6 +40,9 @@ struct sig_facts {
 	int dkms_key_found, dkms_cert_found;
 	char dkms_serial[192];		/* the certificate's serial, "AB:CD:..." */
 	int dkms_enrolled;		/* found in MokListRT */
+	int key_enrolled;		/* a certificate in MokListRT has the module's key's serial */
+	char key_cert[PATH_MAX];	/* the certificate of the module's key, when known here:
+					 * dkms' or its package's; "" otherwise */
 	enum sig_trust trust;
 	int will_load;
 	char why[512];		/* the prediction in words */

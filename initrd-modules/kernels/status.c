@@ -100,6 +100,8 @@ static void show_sig_json(const struct facts *f)
 	json_str("trust", f->mod.found ? sig_trust_str(s->trust) : NULL);
 	json_str("signer", f->mod.signer[0] ? f->mod.signer : NULL);
 	json_str("key", f->mod.sig_key[0] ? f->mod.sig_key : NULL);
+	json_str("key_certificate", s->key_cert[0] ? s->key_cert : NULL);
+	json_bool("key_enrolled", s->key_enrolled);
 	json_open("dkms");
 	json_str("key", s->dkms_key);
 	json_bool("key_found", s->dkms_key_found);

@@ -226,6 +226,72 @@ static void dkms_key_and_trust(void **state)
 	assert_false(s.will_load);
 }
 
+/* An EFI signature list of one X.509 certificate, as shim keeps MokListRT:
+ * EFI_CERT_X509_GUID, the list's size, no header, the entry's size; the
+ * owner's GUID, the certificate. Into OUT: its length. */
+static size_t x509_list(const unsigned char *der, size_t n, unsigned char *out)
+{
+	static const unsigned char guid[16] = { 0xa1, 0x59, 0xc0, 0xa5, 0xe4, 0x94, 0xa7, 0x4a,
+						0x87, 0xb5, 0xab, 0x15, 0x5c, 0x2b, 0xf0, 0x72 };
+	uint32_t list = (uint32_t)(28 + 16 + n), entry = (uint32_t)(16 + n);
+
+	memcpy(out, guid, 16);
+	for (int i = 0; i < 4; i++) {
+		out[16 + i] = (unsigned char)(list >> 8 * i);
+		out[20 + i] = 0;
+		out[24 + i] = (unsigned char)(entry >> 8 * i);
+	}
+	memset(out + 28, 0x11, 16);	/* the owner */
+	memcpy(out + 44, der, n);
+	return list;
+}
+
+/* A module that dbdboot package signed with a fleet's key: its package's
+ * certificate names how to enroll it; a certificate with its serial in
+ * MokListRT makes it trusted, one with another serial does not. */
+static void fleet_key(void **state)
+{
+	static const unsigned char other[] = {
+		0x30, 0x82, 0x00, 0x10, 0x30, 0x81, 0x0d, 0xa0, 0x03, 0x02, 0x01, 0x02,
+		0x02, 0x03, 0x00, 0x77, 0x77, 0x30, 0x00, 0x05, 0x00,
+	};
+	struct module_facts m = signed_by(SERIAL);
+	struct sig_facts s;
+	unsigned char mok[128];
+	size_t n;
+
+	(void)state;
+	reset();
+	snprintf(m.signer, sizeof(m.signer), "Fleet module key");
+	put("/proc/cmdline", "module.sig_enforce=1\n", 21);
+	judged(&m, &s);
+	assert_int_equal(s.trust, SIG_UNKNOWN_KEY);	/* no package certificate yet */
+	put("/usr/share/dattobd-modules-" K1 "/signing-cert.der", cert, sizeof(cert));
+	judged(&m, &s);
+	assert_int_equal(s.trust, SIG_MOK_NOT_ENROLLED);
+	assert_false(s.will_load);
+	assert_non_null(strstr(s.why, "signed by 'Fleet module key' (key " SERIAL "), whose "
+			       "certificate is not enrolled"));
+	assert_non_null(strstr(s.why, "mokutil --import /usr/share/dattobd-modules-" K1
+			       "/signing-cert.der"));
+	n = x509_list(other, sizeof(other), mok);
+	efivar("MokListRT-605dab50-e046-4300-abb6-3dd810dd8b23", mok, n);
+	judged(&m, &s);
+	assert_int_equal(s.trust, SIG_MOK_NOT_ENROLLED);	/* another key enrolled */
+	n = x509_list(cert, sizeof(cert), mok);
+	efivar("MokListRT-605dab50-e046-4300-abb6-3dd810dd8b23", mok, n);
+	judged(&m, &s);
+	assert_int_equal(s.trust, SIG_MOK_ENROLLED);
+	assert_true(s.key_enrolled);
+	assert_true(s.will_load);
+	assert_non_null(strstr(s.why, "signed by 'Fleet module key' (key " SERIAL "), enrolled as "
+			       "a machine owner key"));
+	/* Enrolled, no package certificate needed. */
+	run("rm -r %s/usr/share/dattobd-modules-" K1, root);
+	judged(&m, &s);
+	assert_int_equal(s.trust, SIG_MOK_ENROLLED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +299,7 @@ int main(void)
 		cmocka_unit_test(not_enforced),
 		cmocka_unit_test(enforcement_sources),
 		cmocka_unit_test(dkms_key_and_trust),
+		cmocka_unit_test(fleet_key),
 	};
 
 	return cmocka_run_group_tests_name("host-sig", tests, setup, teardown);
