@@ -48,7 +48,8 @@ installkernel() {
 		-name 'dattobd.ko*' 2>/dev/null)" ]; then
 		dbdboot_loud "no dattobd module for kernel ${kernel}: at boot NO tracked volume" \
 			"will be reloaded and every one will need a full backup." \
-			"Build it (dbdboot rebuild -k ${kernel}), then dracut -f --kver ${kernel}"
+			"Install dattobd-modules-${kernel} (a fleet's package: it updates the initrd)," \
+			"or build it (dbdboot rebuild -k ${kernel}), then dracut -f --kver ${kernel}"
 	fi
 	return 0
 }

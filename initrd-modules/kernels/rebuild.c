@@ -134,6 +134,14 @@ static int preflight(const char *kver, int force, struct facts *f, struct rebuil
 		r->outcome = "packaged";
 		return NOTHING_TO_DO;
 	}
+	/* A host of a fleet: the module comes as a package, not built here. */
+	if (!f->mod.found && !f->k.headers && !have_program("dkms")) {
+		info("%s: neither dkms nor the headers are installed: nothing built; install "
+		     "dattobd-modules-%s (your fleet's package), or dkms and linux-headers-%s to "
+		     "build it here", kver, kver, kver);
+		r->outcome = "deferred-package";
+		return REBUILD_DEFERRED;
+	}
 	if (!f->k.headers || !f->k.image) {
 		info(!f->k.headers ? "%s: the headers (linux-headers-%s) are not installed: nothing "
 		     "built; the build will run when they arrive" : "%s: the image "

@@ -52,8 +52,14 @@ ok "verdict with nothing tracked: not all resumed" out_has '"all_resumed": false
 ok "verdict with nothing tracked: exit 1" status_is 1 "$D" --root "$T" verdict
 mkdir -p "$T/boot" && : >"$T/boot/vmlinuz-$K"
 ok "rebuild without headers: exit 3 (deferred)" status_is 3 "$D" --root "$T" rebuild -k "$K"
-ok "rebuild without headers: says the build waits" \
+ok "rebuild without headers or dkms (a fleet's host): says to install the module package" \
+	out_has "install dattobd-modules-$K (your fleet's package), or dkms and linux-headers-$K" \
+	"$D" --root "$T" rebuild -k "$K"
+mkdir -p "$T/usr/sbin" && printf '#!/bin/sh\nexit 1\n' >"$T/usr/sbin/dkms" && chmod +x "$T/usr/sbin/dkms"
+ok "rebuild without headers, dkms there: exit 3 (deferred)" status_is 3 "$D" --root "$T" rebuild -k "$K"
+ok "rebuild without headers, dkms there: says the build waits" \
 	out_has "the build will run when they arrive" "$D" --root "$T" rebuild -k "$K"
+rm -r "$T/usr/sbin"
 ok "status -J is JSON with the kernel" out_has "\"kernel\": \"$K\"" "$D" --root "$T" status -J
 ok "-v: each probe said with its time" out_has "$K: initrd: /boot/initrd.img-$K read (" \
 	"$D" --root "$T" -v status -k "$K"

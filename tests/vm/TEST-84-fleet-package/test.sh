@@ -67,11 +67,11 @@ chk rebuild-both dbdboot rebuild -k "$KVER"
 grep -q "comes from package $PKG: not built with dkms" "$SC_DIR/rebuild-both.log" ||
 	die "both: rebuild did not leave the module to the package (see $SC_DIR/rebuild-both.log)"
 # The initrd holds the package's module (signed: not dkms' bytes).
-mkdir -p "$SC_DIR/unpacked" && rm -rf "$SC_DIR/unpacked"/*
-unmkinitramfs "$R/boot/initrd.img-$KVER" "$SC_DIR/unpacked" ||
-	die "both: could not unpack the initrd"
-KO_IN=$(find "$SC_DIR/unpacked" -name 'dattobd.ko*' | head -n 1)
+chk unpack unmkinitramfs "/boot/initrd.img-$KVER" /tmp/unpacked
+KO_IN=$(find "$R/tmp/unpacked" -name 'dattobd.ko*' | head -n 1)
+[ -n "$KO_IN" ] || die "both: the initrd holds no dattobd"
 grep -qa 'Module signature appended' "$KO_IN" || die "both: the initrd's dattobd is not the signed package's"
+rm -rf "$R/tmp/unpacked"
 apt_run both-purge purge "$PKG"
 chk modinfo-purged modinfo -k "$KVER" -n dattobd
 grep -qx "/lib/modules/$KVER/updates/dkms/dattobd.ko" "$SC_DIR/modinfo-purged.log" ||
