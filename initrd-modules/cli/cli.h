@@ -57,6 +57,7 @@ int cmd_inject(int argc, char **argv);
 int cmd_kernel_hook(int argc, char **argv);
 int cmd_bundle(int argc, char **argv);
 int cmd_package(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
 int cmd_record_shutdown(int argc, char **argv);
 int cmd_verdict(int argc, char **argv);

@@ -9,22 +9,25 @@
 
 #include "cli.h"
 #include "dbdboot.h"
+#include "readiness.h"
 
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *what;
+	int watched;	/* can change a kernel's readiness: readiness_update after it */
 } cmds[] = {
-	{ "status", cmd_status, "what each installed kernel has: module, System.map, initrd" },
-	{ "sysmap", cmd_sysmap, "recover a kernel's System.map from its vmlinuz" },
-	{ "rebuild", cmd_rebuild, "build dattobd with DKMS for a kernel, and verify it" },
-	{ "inject", cmd_inject, "put the module, the agent and the manifest into an initrd" },
-	{ "kernel-hook", cmd_kernel_hook, "what the kernel install hooks run" },
-	{ "bundle", cmd_bundle, "export or import a built module for one kernel" },
-	{ "package", cmd_package, "make a Debian package of the module for one kernel" },
-	{ "sync", cmd_sync, "write the manifest from dattobd's live state, into every initrd" },
-	{ "verdict", cmd_verdict, "say, per volume, whether its tracking chain survived the boot" },
-	{ "record-shutdown", cmd_record_shutdown, "what the shutdown unit runs: sync, then the record" },
+	{ "status", cmd_status, "what each installed kernel has: module, System.map, initrd", 0 },
+	{ "sysmap", cmd_sysmap, "recover a kernel's System.map from its vmlinuz", 0 },
+	{ "rebuild", cmd_rebuild, "build dattobd with DKMS for a kernel, and verify it", 1 },
+	{ "inject", cmd_inject, "put the module, the agent and the manifest into an initrd", 1 },
+	{ "kernel-hook", cmd_kernel_hook, "what the kernel install hooks run", 1 },
+	{ "bundle", cmd_bundle, "export or import a built module for one kernel", 1 },
+	{ "package", cmd_package, "make a Debian package of the module for one kernel", 0 },
+	{ "sync", cmd_sync, "write the manifest from dattobd's live state, into every initrd", 1 },
+	{ "verdict", cmd_verdict, "say, per volume, whether its tracking chain survived the boot", 0 },
+	{ "record-shutdown", cmd_record_shutdown, "what the shutdown unit runs: sync, then the record", 0 },
+	{ "metrics", cmd_metrics, "each kernel's readiness for node_exporter and the journal", 0 },
 };
 
 static void usage(FILE *f)
@@ -108,6 +111,8 @@ int main(int argc, char **argv)
 					opt.json = 1;
 			optind = 0;	/* getopt_long starts over for the command */
 			ret = cmds[i].fn(argc, argv);
+			if (cmds[i].watched && !opt.changes_nothing && ret != EXIT_USAGE)
+				readiness_update();
 			if (ret == EXIT_USAGE)
 				ret = try_help(cmds[i].name);
 			if (opt.json)

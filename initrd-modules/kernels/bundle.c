@@ -336,6 +336,7 @@ int cmd_bundle(int argc, char **argv)
 	}
 	what = argv[optind++];
 	if (!strcmp(what, "export")) {
+		opt.changes_nothing = 1;
 		if (!kver || !kver_valid(kver)) {
 			ERR("bundle export: say which kernel with -k KVER");
 			return EXIT_USAGE;

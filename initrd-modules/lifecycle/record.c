@@ -23,6 +23,7 @@
 #include "evidence.h"
 #include "files.h"
 #include "guard.h"
+#include "monitor.h"
 #include "record.h"
 #include "rootpath.h"
 #include "sync.h"
@@ -210,6 +211,7 @@ int cmd_record_shutdown(int argc, char **argv)
 		    "shutdown unclean", RECORD_PATH, strerror(-ret));
 		return EXIT_FAIL;
 	}
+	monitor_shutdown(r.live_ret ? 0 : r.live.info.n);
 	info("shutdown recorded in '%s': %u volumes, %u stopped, driver %s%s", RECORD_PATH,
 	     r.live_ret ? 0 : r.live.info.n, g.n, driver_str(r.live_ret),
 	     r.initrds_stale || sync_ret ? ", initrds stale" : "");

@@ -549,7 +549,7 @@ int cmd_sync(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "cJh", lo, NULL)) != -1) {
 		if (c == 'c')
-			check = 1;
+			check = opt.changes_nothing = 1;
 		else if (c == 'J')
 			opt.json = 1;
 		else if (c == 'h')

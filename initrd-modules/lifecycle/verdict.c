@@ -18,6 +18,7 @@
 #include "dbdboot.h"
 #include "evidence.h"
 #include "files.h"
+#include "monitor.h"
 #include "record.h"
 #include "rootpath.h"
 #include "uuid.h"
@@ -174,6 +175,7 @@ int cmd_verdict(int argc, char **argv)
 		     rec->stale_kernels);
 	ret = save(n, all);
 	to_kmsg(n);
+	monitor_verdict(judged, n, all, rec->present);
 	if (opt.json)
 		put_verdict(NULL, n, all);
 	return ret || !all ? EXIT_FAIL : EXIT_OK;

@@ -33,6 +33,8 @@ struct opts {
 	int quiet;
 	int verbose;	/* -v */
 	const char *command;	/* the subcommand, for the lock's record */
+	int changes_nothing;	/* set by a run that only reads (sync --check, bundle
+				 * export): no readiness_update after it */
 };
 extern struct opts opt;
 

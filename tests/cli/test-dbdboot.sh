@@ -22,7 +22,7 @@ ok "unknown command: exit 2" status_is 2 "$D" frobnicate
 ok "bad option of a command: exit 2" status_is 2 "$D" status --bogus
 ok "bad option of a command: named with the command" \
 	out_has "dbdboot status: unrecognized option '--bogus'" "$D" status --bogus
-for c in status sysmap rebuild inject bundle package sync verdict record-shutdown; do
+for c in status sysmap rebuild inject bundle package sync verdict record-shutdown metrics; do
 	ok "bad option of $c: Try 'dbdboot $c --help'" \
 		out_has "Try 'dbdboot $c --help' for more information." "$D" "$c" --bogus
 done

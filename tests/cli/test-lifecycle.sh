@@ -95,7 +95,33 @@ datto_info 0 2 $U1 4 /dev/vdb /.datto 0
 rm "$M"
 run verdict >/dev/null 2>&1
 run sync >/dev/null 2>&1
+# Monitoring: node_exporter's folder (Debian's default) and a journal socket
+# that keeps what it is sent (journal.py), in the root.
+TF=$R/var/lib/prometheus/node-exporter
+mkdir -p "$TF" "$R/run/systemd/journal"
+python3 - "$R/run/systemd/journal/socket" "$T/journal" <<'PY' >/dev/null 2>&1 &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "ab", buffering=0) as out:
+    while True:
+        out.write(s.recv(65536) + b"--\n")
+PY
+listener=$!
+trap 'kill $listener 2>/dev/null; rm -rf "$T"' EXIT
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -S "$R/run/systemd/journal/socket" ] && break; sleep 0.2; done
+# prom_ok FILE: every line a comment or "name{labels} value"
+prom_ok() { ! grep -Ev '^(# (HELP|TYPE) .*|[a-z_]+(\{[^}]*\})? -?[0-9.e+]+)$' "$1"; }
+# journal_has FIELD...: one entry the listener got holds every FIELD line
+journal_has() {
+	python3 -c 'import sys
+entries = open(sys.argv[1], "rb").read().decode().split("--\n")
+sys.exit(0 if any(all(f in e.split("\n") for f in sys.argv[2:]) for e in entries) else 1)' "$T/journal" "$@"
+}
 ok "record-shutdown writes the record" status_is 0 run record-shutdown
+ok "... and the time of it for node_exporter" \
+	grep -q '^dbdboot_shutdown_record_timestamp_seconds [0-9]' "$TF/dbdboot-shutdown.prom"
+ok "... in its format" prom_ok "$TF/dbdboot-shutdown.prom"
 ok "the record holds the boot id and the volume" \
 	grep -q '"boot_id": "11111111-2222-3333-4444-555555555555"' "$R/var/lib/dbdboot/shutdown.json"
 # The next boot.
@@ -106,6 +132,13 @@ cat >"$R/run/dbdboot/early.json" <<REPORT
 REPORT
 ok "verdict: resumed, exit 0" status_is 0 run verdict
 ok "the verdict is kept" grep -q '"verdict": "resumed"' "$R/var/lib/dbdboot/verdict.json"
+ok "metrics: the volume resumed" \
+	grep -qx 'dbdboot_volume_verdict{minor="0",volume="UUID=0b5c5a3e-1111-2222-3333-444455556666",verdict="resumed",reason=""} 1' "$TF/dbdboot-verdict.prom"
+ok "metrics: all resumed after a clean shutdown" \
+	sh -c "grep -qx 'dbdboot_all_resumed 1' '$TF/dbdboot-verdict.prom' && grep -qx 'dbdboot_previous_shutdown_clean 1' '$TF/dbdboot-verdict.prom'"
+ok "metrics: in node_exporter's format" prom_ok "$TF/dbdboot-verdict.prom"
+ok "journal: the verdict with its fields" \
+	journal_has MESSAGE_ID=0a162eb9fe9840f594a3be7226f4b1f1 VERDICT=resumed MINOR=0 VOLUME=UUID=0b5c5a3e-1111-2222-3333-444455556666 REASON= SYSLOG_IDENTIFIER=dbdboot
 ok "the record was consumed" test ! -e "$R/var/lib/dbdboot/shutdown.json"
 ok "a second verdict in the same boot judges the same" status_is 0 run verdict
 ok "verdict -J" out_has '"all_resumed": true' run verdict -J
@@ -113,6 +146,14 @@ ok "verdict -J" out_has '"all_resumed": true' run verdict -J
 next_boot
 ok "no record: chain-broken, unclean shutdown" out_has "chain-broken: the previous boot did not shut down cleanly" run verdict
 ok "... exit 1" status_is 1 run verdict
+ok "metrics after a crash: chain-broken with its reason" \
+	grep -qx 'dbdboot_volume_verdict{minor="0",volume="UUID=0b5c5a3e-1111-2222-3333-444455556666",verdict="chain-broken",reason="unclean-shutdown"} 1' "$TF/dbdboot-verdict.prom"
+ok "metrics after a crash: not resumed, unclean" \
+	sh -c "grep -qx 'dbdboot_volume_resumed{minor=\"0\",volume=\"UUID=0b5c5a3e-1111-2222-3333-444455556666\"} 0' '$TF/dbdboot-verdict.prom' && grep -qx 'dbdboot_previous_shutdown_clean 0' '$TF/dbdboot-verdict.prom'"
+ok "journal after a crash: chain-broken, its reason, a warning" \
+	journal_has VERDICT=chain-broken REASON=unclean-shutdown PRIORITY=4 MINOR=0
+kill "$listener" 2>/dev/null
+wait "$listener" 2>/dev/null
 next_boot
 run verdict >/dev/null 2>&1
 run record-shutdown >/dev/null 2>&1
