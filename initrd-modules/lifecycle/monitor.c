@@ -5,7 +5,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <limits.h>
+
 #include "dbdboot.h"
+#include "files.h"
+#include "rootpath.h"
 #include "journal.h"
 #include "metrics.h"
 #include "monitor.h"
@@ -25,14 +29,54 @@ static void journal_volume(const struct judged *j)
 		     4);
 }
 
+/* What this boot's journal has of the verdicts: a volume's entry goes once
+ * a boot, and again only when its verdict or reason changes (verdict runs
+ * several times a boot: its unit, --update after a late reload, a user). */
+#define LOGGED_PATH "/run/dbdboot/journal-verdicts"
+
+/* Does TEXT hold LINE as a whole line? */
+static int has_line(const char *text, const char *line)
+{
+	size_t l = strlen(line);
+
+	for (const char *s = text; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL)
+		if (!strncmp(s, line, l) && (s[l] == '\n' || !s[l]))
+			return 1;
+	return 0;
+}
+
+static void journal_changes(const struct judged *j, unsigned int n)
+{
+	char p[PATH_MAX], line[512], *now = NULL;
+	unsigned char *before = NULL;
+	size_t blen = 0, nlen = 0;
+	FILE *f = open_memstream(&now, &nlen);
+
+	if (!f)
+		return;
+	read_file(rpath(p, "%s", LOGGED_PATH), 1u << 20, &before, &blen);
+	for (unsigned int i = 0; i < n; i++) {
+		snprintf(line, sizeof(line), "%u %s %s %s\n", j[i].v->minor, j[i].v->device,
+			 j[i].verdict, j[i].reason ? j[i].reason : "-");
+		fputs(line, f);
+		line[strlen(line) - 1] = '\0';
+		if (!before || !has_line((char *)before, line))
+			journal_volume(&j[i]);
+	}
+	if (!fclose(f) && (!before || strcmp((char *)before, now)))
+		write_atomic(p, now, nlen, 0644);
+	free(before);
+	free(now);
+}
+
 void monitor_verdict(const struct judged *j, unsigned int n, int all, int clean)
 {
 	char *text = NULL, dev[600], where[4096];
 	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	FILE *f;
 
-	for (unsigned int i = 0; i < n; i++)
-		journal_volume(&j[i]);
+	journal_changes(j, n);
+	f = open_memstream(&text, &len);
 	if (!f)
 		return;
 	fputs("# HELP dbdboot_volume_verdict The last verdict of each tracked volume, 1 on the "

@@ -86,7 +86,7 @@ ok "... and left as it was" grep -qx hello "$M"
 cp "$T/m.good" "$M"
 
 # The next boot: this boot's run files gone.
-next_boot() { rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json; }
+next_boot() { rm -rf "$R/run/dbdboot"/{shutdown,previous-verdict,verdict}.json "$R/run/dbdboot/journal-verdicts"; }
 
 # 7. The shutdown record, then the verdict of the next boot (only what sync wrote).
 # Each boot's verdict runs before its shutdown (the next one trusts only a
@@ -142,6 +142,8 @@ ok "journal: the verdict with its fields" \
 ok "the record was consumed" test ! -e "$R/var/lib/dbdboot/shutdown.json"
 ok "a second verdict in the same boot judges the same" status_is 0 run verdict
 ok "verdict -J" out_has '"all_resumed": true' run verdict -J
+ok "journal: the same verdict again in one boot, not logged again" \
+	test "$(grep -c '^VERDICT=resumed$' "$T/journal")" = 1
 # The next boot, without a record (a crash): unclean; then stays broken.
 next_boot
 ok "no record: chain-broken, unclean shutdown" out_has "chain-broken: the previous boot did not shut down cleanly" run verdict
