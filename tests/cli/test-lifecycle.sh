@@ -9,6 +9,8 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/cli/tap.sh"
 # shellcheck source=tests/cli/fakeroot.sh
 . "$TOP/tests/cli/fakeroot.sh"
+# shellcheck source=tests/cli/journal.sh
+. "$TOP/tests/cli/journal.sh"
 M=$R/etc/dbdboot/manifest
 U1=00112233445566778899aabbccddeeff
 
@@ -96,28 +98,11 @@ rm "$M"
 run verdict >/dev/null 2>&1
 run sync >/dev/null 2>&1
 # Monitoring: node_exporter's folder (Debian's default) and a journal socket
-# that keeps what it is sent (journal.py), in the root.
+# that keeps what it is sent (journal.sh), in the root.
 TF=$R/var/lib/prometheus/node-exporter
-mkdir -p "$TF" "$R/run/systemd/journal"
-python3 - "$R/run/systemd/journal/socket" "$T/journal" <<'PY' >/dev/null 2>&1 &
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-with open(sys.argv[2], "ab", buffering=0) as out:
-    while True:
-        out.write(s.recv(65536) + b"--\n")
-PY
-listener=$!
-trap 'kill $listener 2>/dev/null; rm -rf "$T"' EXIT
-for _ in 1 2 3 4 5 6 7 8 9 10; do [ -S "$R/run/systemd/journal/socket" ] && break; sleep 0.2; done
-# prom_ok FILE: every line a comment or "name{labels} value"
-prom_ok() { ! grep -Ev '^(# (HELP|TYPE) .*|[a-z_]+(\{[^}]*\})? -?[0-9.e+]+)$' "$1"; }
-# journal_has FIELD...: one entry the listener got holds every FIELD line
-journal_has() {
-	python3 -c 'import sys
-entries = open(sys.argv[1], "rb").read().decode().split("--\n")
-sys.exit(0 if any(all(f in e.split("\n") for f in sys.argv[2:]) for e in entries) else 1)' "$T/journal" "$@"
-}
+mkdir -p "$TF"
+journal_listen
+trap 'journal_stop; rm -rf "$T"' EXIT
 ok "record-shutdown writes the record" status_is 0 run record-shutdown
 ok "... and the time of it for node_exporter" \
 	grep -q '^dbdboot_shutdown_record_timestamp_seconds [0-9]' "$TF/dbdboot-shutdown.prom"
@@ -154,8 +139,7 @@ ok "metrics after a crash: not resumed, unclean" \
 	sh -c "grep -qx 'dbdboot_volume_resumed{minor=\"0\",volume=\"UUID=0b5c5a3e-1111-2222-3333-444455556666\"} 0' '$TF/dbdboot-verdict.prom' && grep -qx 'dbdboot_previous_shutdown_clean 0' '$TF/dbdboot-verdict.prom'"
 ok "journal after a crash: chain-broken, its reason, a warning" \
 	journal_has VERDICT=chain-broken REASON=unclean-shutdown PRIORITY=4 MINOR=0
-kill "$listener" 2>/dev/null
-wait "$listener" 2>/dev/null
+journal_stop
 next_boot
 run verdict >/dev/null 2>&1
 run record-shutdown >/dev/null 2>&1

@@ -9,23 +9,13 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/tests/cli/tap.sh"
 # shellcheck source=tests/cli/fakeroot.sh
 . "$TOP/tests/cli/fakeroot.sh"
+# shellcheck source=tests/cli/journal.sh
+. "$TOP/tests/cli/journal.sh"
 
 fake_kernel
-mkdir -p "$R/run/systemd/journal"
-python3 - "$R/run/systemd/journal/socket" "$T/journal" <<'PY' >/dev/null 2>&1 &
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-with open(sys.argv[2], "ab", buffering=0) as out:
-    while True:
-        out.write(s.recv(65536) + b"--\n")
-PY
-listener=$!
-trap 'kill $listener 2>/dev/null; rm -rf "$T"' EXIT
-for _ in 1 2 3 4 5 6 7 8 9 10; do [ -S "$R/run/systemd/journal/socket" ] && break; sleep 0.2; done
-: >"$T/journal"
+journal_listen
+trap 'journal_stop; rm -rf "$T"' EXIT
 entries() { grep -c "^MESSAGE_ID=e508bd0ed47b4213b54084aafbd4099f$" "$T/journal"; }
-prom_ok() { ! grep -Ev '^(# (HELP|TYPE) .*|[a-z_]+(\{[^}]*\})? -?[0-9.e+]+)$' "$1"; }
 
 ok "no textfile folder: exit 1" status_is 1 "$D" --root "$R" metrics
 ok "... said, with how to give one" out_has "could not find node_exporter's textfile folder" "$D" --root "$R" metrics
