@@ -16,6 +16,8 @@
 /* "KEY=VALUE\n" into OUT at *AT, a newline in VALUE as a space. */
 static void field(char *out, size_t size, size_t *at, const char *kv)
 {
+	if (*at + 1 >= size)
+		return;	/* full: the fields after are left out */
 	for (const char *c = kv; *c && *at + 2 < size; c++)
 		out[(*at)++] = *c == '\n' ? ' ' : *c;
 	out[(*at)++] = '\n';
