@@ -63,15 +63,16 @@ static ssize_t read_small(const char *path, char *buf, size_t size)
 	return n;
 }
 
-/* The value of udev database line KEY (as "E:NAME=") in DB, cut at its
- * newline (DB changed in place); NULL when absent. */
-static const char *db_value(char *db, const char *key)
+/* The value of udev database line KEY (as "E:NAME=") in DB, *LEN its
+ * length (to its newline); NULL when absent. DB is left as it is. */
+static const char *db_value(const char *db, const char *key, size_t *len)
 {
-	for (char *line = db; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+	for (const char *line = db; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
 		if (!strncmp(line, key, strlen(key))) {
-			char *val = line + strlen(key);
+			const char *val = line + strlen(key);
 
-			val[strcspn(val, "\n")] = '\0';
+			*len = strcspn(val, "\n");
 			return val;
 		}
 	return NULL;
@@ -99,24 +100,26 @@ static unsigned int udev_slot(enum dbd_dev_kind kind)
 	return kind == DBD_DEV_UUID ? 0 : kind == DBD_DEV_LABEL ? 1 : 2;
 }
 
-static void udev_keep(char *db, const char *key, char *out, size_t size)
+static void udev_keep(const char *db, const char *key, char *out, size_t size)
 {
-	const char *val = db_value(db, key);
+	size_t len;
+	const char *val = db_value(db, key, &len);
 
 	if (!val)
 		out[0] = '\0';
-	else if (strlen(val) >= size)
+	else if (len >= size)
 		dbd_snprintf(out, size, "%s", "\n(too long)");	/* no name has a newline */
 	else
-		strcpy(out, val);
+		dbd_snprintf(out, size, "%.*s", (int)len, val);
 }
 
 static int udev_one(const char *name, void *ctx)
 {
 	const struct agent_conf *c = ctx;
 	struct udev_rec *r = &udev_tab[udev_n];
-	char p[PATH_MAX], num[32], db[4096], copy[4096];
+	char p[PATH_MAX], num[32], db[4096];
 	const char *type;
+	size_t tlen = 0;
 
 	if (udev_n >= AGENT_SCAN_MAX || strlen(name) >= sizeof(r->name))
 		return 0;
@@ -128,14 +131,12 @@ static int udev_one(const char *name, void *ctx)
 	if (read_small(p, db, sizeof(db)) <= 0)
 		return 0;
 	strcpy(r->name, name);
-	memcpy(copy, db, sizeof(db));
-	udev_keep(copy, "E:ID_FS_UUID=", r->value[udev_slot(DBD_DEV_UUID)], sizeof(r->value[0]));
-	memcpy(copy, db, sizeof(db));
-	udev_keep(copy, "E:ID_FS_LABEL=", r->value[udev_slot(DBD_DEV_LABEL)], sizeof(r->value[0]));
-	memcpy(copy, db, sizeof(db));
-	udev_keep(copy, "E:ID_PART_ENTRY_UUID=", r->value[udev_slot(DBD_DEV_PARTUUID)], sizeof(r->value[0]));
-	type = db_value(db, "E:ID_FS_TYPE=");
-	r->member = type && strlen(type) > 7 && !strcmp(type + strlen(type) - 7, "_member");
+	udev_keep(db, "E:ID_FS_UUID=", r->value[udev_slot(DBD_DEV_UUID)], sizeof(r->value[0]));
+	udev_keep(db, "E:ID_FS_LABEL=", r->value[udev_slot(DBD_DEV_LABEL)], sizeof(r->value[0]));
+	udev_keep(db, "E:ID_PART_ENTRY_UUID=", r->value[udev_slot(DBD_DEV_PARTUUID)],
+		  sizeof(r->value[0]));
+	type = db_value(db, "E:ID_FS_TYPE=", &tlen);
+	r->member = type && tlen > 7 && !strncmp(type + tlen - 7, "_member", 7);
 	udev_n++;
 	return 0;
 }

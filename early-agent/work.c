@@ -136,11 +136,10 @@ static const char *no_driver_why(const struct agent_state *st)
 	       "dattobd's control device could not be opened";
 }
 
-/* Before volume I's reload: its mount state and its filesystem (FS). 0 to
- * go on; 1 when its device did not answer a read (waited for again); -1
- * when it is done (too late, or its mount state not known). */
-/* Read in this round's batch already (PRE_ERR not -EAGAIN: *FS holds
- * it), or read here. */
+/* Before volume I's reload: its mount state and its filesystem (FS: read
+ * in this round's batch already when PRE_ERR is not -EAGAIN, else read
+ * here). 0 to go on; 1 when its device did not answer a read (waited for
+ * again); -1 when it is done (too late, or its mount state not known). */
 static int volume_check(const struct agent_conf *c, struct agent_state *st, unsigned int i,
 			struct dbd_fs_info *fs, int pre_err)
 {
