@@ -47,12 +47,12 @@ static const char *why_not(const struct facts *f)
 /* Was KVER's readiness READY at the last look (in OLD)? -1 never seen. */
 static int was(const char *old, const char *kver)
 {
-	size_t l = strlen(kver);
+	char start[KVER_MAX + 2];
+	const char *v;
 
-	for (const char *s = old; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL)
-		if (!strncmp(s, kver, l) && s[l] == ' ')
-			return s[l + 1] == '1';
-	return -1;
+	snprintf(start, sizeof(start), "%s ", kver);
+	v = line_after(old, start);
+	return v ? *v == '1' : -1;
 }
 
 static void tell(const struct facts *f, int before)

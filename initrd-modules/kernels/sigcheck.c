@@ -38,24 +38,6 @@ __attribute__((format(printf, 2, 3))) static char *slurp(size_t *len, const char
 	return (char *)buf;	/* read_file leaves a NUL after the bytes */
 }
 
-/* The line of the kernel config CFG that starts with START ("CONFIG_X="):
- * a pointer to what follows START, or NULL. */
-static const char *config_line(const char *cfg, const char *start)
-{
-	for (const char *q = cfg; cfg && (q = strstr(q, start)); q++)
-		if (q == cfg || q[-1] == '\n')
-			return q + strlen(start);
-	return NULL;
-}
-
-/* Does CFG have the line LINE ("CONFIG_X=y")? */
-static int config_has(const char *cfg, const char *line)
-{
-	const char *v = config_line(cfg, line);
-
-	return v && (*v == '\n' || !*v);
-}
-
 /* The value of KEY (e.g. "module.sig_enforce") among the words of TEXT,
  * quotes ignored; "" when absent. */
 static void word_value(const char *text, const char *key, char *out, size_t n)
@@ -174,7 +156,7 @@ static void secure_boot(const char *config, struct sig_facts *s)
 	s->secure_boot = v && len >= 1 && v[0] == 1;
 	free(v);
 	if (s->secure_boot && !s->enforced &&
-	    (!config || config_has(config, "CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT=y"))) {
+	    (!config || has_line(config, "CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT=y"))) {
 		s->enforced = 1;
 		snprintf(s->enforced_by, sizeof(s->enforced_by),
 			 "Secure Boot is on (efivars), and the kernel locks down under it");
@@ -370,14 +352,14 @@ static void judge(const struct module_facts *m, struct sig_facts *s)
 int sig_facts(const char *kver, const struct module_facts *m, struct sig_facts *s)
 {
 	char *config = slurp(NULL, "/boot/config-%s", kver);
-	const char *hash = config_line(config, "CONFIG_MODULE_SIG_HASH=\"");
+	const char *hash = line_after(config, "CONFIG_MODULE_SIG_HASH=\"");
 
 	memset(s, 0, sizeof(*s));
 	snprintf(s->sig_hash, sizeof(s->sig_hash), "%.*s", hash ? (int)strcspn(hash, "\"\n") : 6,
 		 hash ? hash : "sha512");
 	/* Without its config the kernel is taken to check (Debian's do). */
-	s->sig_checked = !config || config_has(config, "CONFIG_MODULE_SIG=y");
-	if (s->sig_checked && config_has(config, "CONFIG_MODULE_SIG_FORCE=y")) {
+	s->sig_checked = !config || has_line(config, "CONFIG_MODULE_SIG=y");
+	if (s->sig_checked && has_line(config, "CONFIG_MODULE_SIG_FORCE=y")) {
 		s->enforced = 1;
 		snprintf(s->enforced_by, sizeof(s->enforced_by), "the kernel is built with "
 			 "CONFIG_MODULE_SIG_FORCE=y");

@@ -34,17 +34,6 @@ static void journal_volume(const struct judged *j)
  * several times a boot: its unit, --update after a late reload, a user). */
 #define LOGGED_PATH "/run/dbdboot/journal-verdicts"
 
-/* Does TEXT hold LINE as a whole line? */
-static int has_line(const char *text, const char *line)
-{
-	size_t l = strlen(line);
-
-	for (const char *s = text; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL)
-		if (!strncmp(s, line, l) && (s[l] == '\n' || !s[l]))
-			return 1;
-	return 0;
-}
-
 static void journal_changes(const struct judged *j, unsigned int n)
 {
 	char p[PATH_MAX], line[512], *now = NULL;

@@ -69,6 +69,11 @@ int read_line(const char *path, char *out, size_t size);
 struct stat;
 int read_file_st(const char *path, size_t max, unsigned char **buf, size_t *len,
 		 struct stat *out);
+/* The line of TEXT (NULL: none) that starts with START ("CONFIG_X=", "KVER "):
+ * a pointer to what follows START, or NULL. */
+const char *line_after(const char *text, const char *start);
+/* Does TEXT hold LINE ("CONFIG_X=y") as a whole line? */
+int has_line(const char *text, const char *line);
 /* Writing files: files.h. */
 
 /* JSON to stdout (or to the stream given to json_to; NULL: stdout again):

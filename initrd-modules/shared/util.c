@@ -215,3 +215,18 @@ out:
 	close(fd);
 	return ret;
 }
+
+const char *line_after(const char *text, const char *start)
+{
+	for (const char *q = text; text && (q = strstr(q, start)); q++)
+		if (q == text || q[-1] == '\n')
+			return q + strlen(start);
+	return NULL;
+}
+
+int has_line(const char *text, const char *line)
+{
+	const char *v = line_after(text, line);
+
+	return v && (*v == '\n' || !*v);
+}
