@@ -202,11 +202,21 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-static void dkms_signing(const char *kver, struct sig_facts *s)
+/* Shim's list of machine owner keys (an EFI signature list of X.509
+ * certificates), *LEN bytes: malloc'ed, or NULL when there is none. */
+static char *mok_list(size_t *len)
 {
-	char p[PATH_MAX], f[PATH_MAX + 300], *cert, *mok;
+	char *mok = slurp(len, "%s", "/sys/firmware/efi/mok-variables/MokListRT");
+
+	return mok ? mok : efivar("MokListRT-" SHIM_LOCK, len);
+}
+
+/* dkms' pair, and whether its certificate is in MOK (MLEN bytes). */
+static void dkms_signing(const char *kver, struct sig_facts *s, const char *mok, size_t mlen)
+{
+	char p[PATH_MAX], f[PATH_MAX + 300], *cert;
 	struct dirent **e = NULL;
-	size_t len, mlen;
+	size_t len;
 	int n;
 
 	snprintf(s->dkms_key, sizeof(s->dkms_key), "/var/lib/dkms/mok.key");
@@ -230,13 +240,8 @@ static void dkms_signing(const char *kver, struct sig_facts *s)
 	if (cert && dbd_der_cert_serial((unsigned char *)cert, len, s->dkms_serial,
 				    sizeof(s->dkms_serial)))
 		s->dkms_serial[0] = '\0';
-	/* Enrolled: the certificate's bytes are in shim's list of machine
-	 * owner keys (an EFI signature list of X.509 certificates). */
-	mok = slurp(&mlen, "%s", "/sys/firmware/efi/mok-variables/MokListRT");
-	if (!mok)
-		mok = efivar("MokListRT-" SHIM_LOCK, &mlen);
+	/* Enrolled: the certificate's bytes are in the list. */
 	s->dkms_enrolled = cert && mok && len && memmem(mok, mlen, cert, len);
-	free(mok);
 	free(cert);
 }
 
@@ -247,19 +252,11 @@ static int same_serial(const unsigned char *der, size_t n, void *ctx)
 	return !dbd_der_cert_serial(der, n, serial, sizeof(serial)) && !strcmp(serial, ctx);
 }
 
-/* Is a certificate with the serial KEY among the enrolled machine owner
- * keys (shim's MokListRT)? */
-static int mok_has_key(const char *key)
+/* Is a certificate with the serial KEY in MOK (MLEN bytes)? */
+static int mok_has_key(const char *mok, size_t mlen, const char *key)
 {
-	size_t len;
-	char *mok = slurp(&len, "%s", "/sys/firmware/efi/mok-variables/MokListRT");
-	int hit;
-
-	if (!mok)
-		mok = efivar("MokListRT-" SHIM_LOCK, &len);
-	hit = mok && dbd_efi_x509_each((unsigned char *)mok, len, same_serial, (void *)key) > 0;
-	free(mok);
-	return hit;
+	return mok && dbd_efi_x509_each((const unsigned char *)mok, mlen, same_serial,
+					(void *)key) > 0;
 }
 
 /* The certificate a module package carries, when it has the serial KEY. */
@@ -279,8 +276,10 @@ static int package_cert(const char *kver, const char *key, struct sig_facts *s)
 	return hit;
 }
 
-/* The module's key: the kernel's, dkms', one enrolled, a package's. */
-static void trust(const char *kver, const struct module_facts *m, struct sig_facts *s)
+/* The module's key: the kernel's, dkms', one enrolled in MOK (MLEN bytes),
+ * a package's. */
+static void trust(const char *kver, const struct module_facts *m, struct sig_facts *s,
+		  const char *mok, size_t mlen)
 {
 	if (!m->sig_id[0] && !m->sig_key[0])
 		s->trust = SIG_UNSIGNED;
@@ -290,7 +289,7 @@ static void trust(const char *kver, const struct module_facts *m, struct sig_fac
 		s->trust = s->dkms_enrolled ? SIG_MOK_ENROLLED : SIG_MOK_NOT_ENROLLED;
 		s->key_enrolled = s->dkms_enrolled;
 		snprintf(s->key_cert, sizeof(s->key_cert), "%s", s->dkms_cert);
-	} else if (m->sig_key[0] && (s->key_enrolled = mok_has_key(m->sig_key))) {
+	} else if (m->sig_key[0] && (s->key_enrolled = mok_has_key(mok, mlen, m->sig_key))) {
 		s->trust = SIG_MOK_ENROLLED;
 		package_cert(kver, m->sig_key, s);
 	} else if (m->sig_key[0] && package_cert(kver, m->sig_key, s)) {
@@ -351,8 +350,9 @@ static void judge(const struct module_facts *m, struct sig_facts *s)
 
 int sig_facts(const char *kver, const struct module_facts *m, struct sig_facts *s)
 {
-	char *config = slurp(NULL, "/boot/config-%s", kver);
+	char *config = slurp(NULL, "/boot/config-%s", kver), *mok;
 	const char *hash = line_after(config, "CONFIG_MODULE_SIG_HASH=\"");
+	size_t mlen = 0;
 
 	memset(s, 0, sizeof(*s));
 	snprintf(s->sig_hash, sizeof(s->sig_hash), "%.*s", hash ? (int)strcspn(hash, "\"\n") : 6,
@@ -369,13 +369,15 @@ int sig_facts(const char *kver, const struct module_facts *m, struct sig_facts *
 	if (s->sig_checked)
 		secure_boot(config, s);
 	free(config);
-	dkms_signing(kver, s);
+	mok = mok_list(&mlen);	/* read once: dkms' certificate and the module's key */
+	dkms_signing(kver, s, mok, mlen);
 	if (!m->found) {
 		snprintf(s->why, sizeof(s->why), "no module to load");
-		return 0;
+	} else {
+		trust(kver, m, s, mok, mlen);
+		judge(m, s);
 	}
-	trust(kver, m, s);
-	judge(m, s);
+	free(mok);
 	return 0;
 }
 
