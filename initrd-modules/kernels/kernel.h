@@ -40,6 +40,9 @@ enum sysmap_state sysmap_classify(const char *path);
  * kernel removes exactly that and status can tell "recovered" from "real".
  */
 char *state_path(char *out, const char *kver, const char *name);
+/* STATE/kernels/KVER/NAME emptied (its folder made), for a program's output
+ * to be appended to: its path into OUT (PATH_MAX bytes), returned. */
+char *state_log(char *out, const char *kver, const char *name);
 int state_write(const char *kver, const char *name, const char *text);
 int state_has(const char *kver, const char *name);
 /* A cache there, written without the lock (write_cache). */

@@ -91,14 +91,9 @@ int package_sign(const char *kver, const char *key, const char *cert, struct pkg
 	ret = read_cert(cert, p, serial, sizeof(serial));
 	if (ret)
 		return ret;
-	ret = mkdir_p(state_path(tmp, kver, ""), 0755);
-	if (ret) {
-		ERR("could not create '%s': %s", tmp, strerror(-ret));
-		return ret;
-	}
-	state_path(tmp, kver, "package.ko");
-	state_path(log, kver, "sign.log");
-	ret = write_atomic(tmp, p->ko, unsigned_len(p->ko, p->len), 0644);
+	/* Its folder made as it is written. */
+	ret = write_atomic(state_path(tmp, kver, "package.ko"), p->ko, unsigned_len(p->ko, p->len),
+			   0644);
 	if (ret) {
 		ERR("could not write '%s': %s", tmp, strerror(-ret));
 		return ret;
@@ -106,8 +101,8 @@ int package_sign(const char *kver, const char *key, const char *cert, struct pkg
 	sig_facts(kver, &p->mod, &s);
 	/* sign-file runs in the root: the module's path is the root's (its
 	 * log is opened before, here). */
-	write_atomic(log, "", 0, 0644);
-	ret = sign_module(kver, tmp + strlen(opt.root), s.sig_hash, key, cert, log);
+	ret = sign_module(kver, tmp + strlen(opt.root), s.sig_hash, key, cert,
+			  state_log(log, kver, "sign.log"));
 	if (!ret)
 		ret = take_signed(kver, tmp, serial, p);
 	remove_path(tmp, 0);

@@ -256,7 +256,7 @@ static int build(const char *kver, const char *ver, struct facts *f, const char 
  * enroll). 0 when it will load. */
 static int signature(const char *kver, struct facts *f, struct rebuild_result *r)
 {
-	char p[PATH_MAX], log[PATH_MAX];
+	char log[PATH_MAX];
 	int ret;
 
 	if (!f->mod.found || f->sig.will_load)
@@ -264,9 +264,7 @@ static int signature(const char *kver, struct facts *f, struct rebuild_result *r
 	/* A package's module is dpkg's file: never signed here. */
 	if (f->sig.trust == SIG_UNSIGNED && f->sig.dkms_key_found && f->sig.dkms_cert_found &&
 	    !f->mod.packaged) {
-		mkdir_p(state_path(p, kver, ""), 0755);
-		snprintf(log, sizeof(log), "%s", state_path(p, kver, "sign.log"));
-		write_atomic(log, "", 0, 0644);
+		state_log(log, kver, "sign.log");
 		info("%s: signatures are enforced (%s) and dattobd is unsigned: signing it with "
 		     "dkms' key '%s'", kver, f->sig.enforced_by, f->sig.dkms_key);
 		ret = sign_module(kver, f->mod.path, f->sig.sig_hash, f->sig.dkms_key,
@@ -314,8 +312,7 @@ int rebuild_one(const char *kver, int force, struct rebuild_result *r)
 		ERR("could not create '%s': %s", p, strerror(-ret));
 		return ret;
 	}
-	snprintf(log, sizeof(log), "%s", state_path(p, kver, "dkms.log"));
-	write_atomic(log, "", 0, 0644);
+	state_log(log, kver, "dkms.log");
 	/* Nothing that was installed goes before its successor is verified,
 	 * on disk: a kill at any point leaves it in place or its copy. */
 	ret = keep_save(kver, &f.mod);

@@ -13,6 +13,12 @@ char *state_path(char *out, const char *kver, const char *name)
 	return rpath(out, STATE_DIR "/kernels/%s/%s", kver, name);
 }
 
+char *state_log(char *out, const char *kver, const char *name)
+{
+	write_atomic(state_path(out, kver, name), "", 0, 0644);
+	return out;
+}
+
 int state_write(const char *kver, const char *name, const char *text)
 {
 	char p[PATH_MAX];
