@@ -40,10 +40,10 @@ static int put_name(unsigned char *h, const char *name)
 		return -ENAMETOOLONG;
 	/* The last '/' that leaves at most 100 bytes after it and 155 before. */
 	for (cut = name + len - 1; cut > name; cut--)
-		if (*cut == '/' && (size_t)(name + len - cut - 1) <= 100 && cut > name &&
-		    (size_t)(cut - name) <= 155 && cut[1])
+		if (*cut == '/' && cut[1] && (size_t)(name + len - cut - 1) <= 100 &&
+		    (size_t)(cut - name) <= 155)
 			break;
-	if (cut == name || (size_t)(name + len - cut - 1) > 100 || (size_t)(cut - name) > 155)
+	if (cut == name)
 		return -ENAMETOOLONG;
 	memcpy(h + 345, name, (size_t)(cut - name));
 	memcpy(h, cut + 1, len - (size_t)(cut - name) - 1);
