@@ -36,33 +36,14 @@
 static int bundle_export(const char *kver, const char *file)
 {
 	unsigned char *ko = NULL, *gz = NULL;
-	char p[PATH_MAX], meta[1024], sum[65], fsum[65];
+	char meta[1024], sum[65], fsum[65];
 	struct facts f;
 	size_t len, mlen, glen;
 	int ret;
 
-	ret = facts_get(kver, FACT_MODULE | FACT_DKMS, &f);
-	if (ret) {
-		ERR("could not use kernel release '%s': not a release name", kver);
-		return ret;
-	}
-	if (!f.mod.found) {
-		ERR("could not export dattobd for '%s': none is installed for it "
-		    "(run: dbdboot rebuild -k %s)", kver, kver);
-		return -ENOENT;
-	}
-	if (f.mod.problem[0]) {
-		ERR("could not export '%s': %s", f.mod.path, f.mod.problem);
-		return -EINVAL;
-	}
-	ret = read_file(rpath(p, "%s", f.mod.path), 64u << 20, &ko, &len);
-	if (ret) {
-		ERR("could not read '%s': %s", f.mod.path, strerror(-ret));
-		return ret;
-	}
-	ret = module_plain(f.mod.path, &ko, &len);
+	ret = facts_module_bytes(kver, FACT_DKMS, "export", &f, &ko, &len);
 	if (ret)
-		goto out;
+		return ret;
 	sha256_hex(ko, len, sum);
 	mlen = (size_t)snprintf(meta, sizeof(meta),
 				"dbdboot-bundle 1\nkernel %s\nmodule " DKMS_MODULE

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* dbdboot: the facts asked for about one kernel, each from its probe (see facts.h). */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dbdboot.h"
 #include "facts.h"
+#include "rootpath.h"
 
 /* Milliseconds since *T, which becomes now. */
 static double since_ms(double *t)
@@ -75,4 +79,38 @@ int facts_initrd_complete(const struct facts *f)
 
 	return i->found && !i->problem[0] && i->module == INITRD_OK && i->agent == INITRD_OK &&
 	       i->script == INITRD_OK && (i->manifest == INITRD_OK || i->manifest == INITRD_NONE);
+}
+
+int facts_module_bytes(const char *kver, unsigned int what, const char *verb, struct facts *f,
+		       unsigned char **ko, size_t *len)
+{
+	char p[PATH_MAX];
+	int ret;
+
+	*ko = NULL;
+	ret = facts_get(kver, what | FACT_MODULE, f);
+	if (ret) {
+		ERR("could not use kernel release '%s': not a release name", kver);
+		return ret;
+	}
+	if (!f->mod.found) {
+		ERR("could not %s dattobd for '%s': none is installed for it (run: dbdboot "
+		    "rebuild -k %s)", verb, kver, kver);
+		return -ENOENT;
+	}
+	if (f->mod.problem[0]) {
+		ERR("could not %s '%s': %s", verb, f->mod.path, f->mod.problem);
+		return -EINVAL;
+	}
+	ret = read_file(rpath(p, "%s", f->mod.path), 64u << 20, ko, len);
+	if (ret) {
+		ERR("could not read '%s': %s", f->mod.path, strerror(-ret));
+		return ret;
+	}
+	ret = module_plain(f->mod.path, ko, len);
+	if (ret) {
+		free(*ko);
+		*ko = NULL;
+	}
+	return ret;
 }

@@ -42,6 +42,14 @@ struct facts {
  * module, so it reads FACT_MODULE too). 0, or <0 for a release name that
  * is not one. */
 int facts_get(const char *kver, unsigned int what, struct facts *f);
+/*
+ * KVER's installed module, its facts (WHAT and FACT_MODULE) into F,
+ * checked as status checks it, read as a plain ELF file into *KO (*LEN
+ * bytes, malloc'ed) for a bundle or a package: VERB ("export", "package")
+ * says which in the messages. 0, or <0 after saying why (*KO NULL).
+ */
+int facts_module_bytes(const char *kver, unsigned int what, const char *verb, struct facts *f,
+		       unsigned char **ko, size_t *len);
 /* Does the initrd (FACT_INITRD) hold the module, the agent, the boot script
  * and the current manifest (or none)? */
 int facts_initrd_complete(const struct facts *f);

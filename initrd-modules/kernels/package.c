@@ -66,38 +66,18 @@ static int version_ok(const char *v, int upstream)
  */
 static int take_module(const char *kver, struct pkg *p)
 {
-	char path[PATH_MAX];
 	struct facts f;
 	int ret;
 
-	ret = facts_get(kver, FACT_DKMS | FACT_MODULE | FACT_FIX, &f);
-	if (ret) {
-		ERR("could not use kernel release '%s': not a release name", kver);
+	ret = facts_module_bytes(kver, FACT_DKMS | FACT_FIX, "package", &f, &p->ko, &p->len);
+	if (ret)
 		return ret;
-	}
-	if (!f.mod.found) {
-		ERR("could not package dattobd for %s: none is installed for it (run: dbdboot "
-		    "rebuild -k %s)", kver, kver);
-		return -ENOENT;
-	}
-	if (f.mod.problem[0]) {
-		ERR("could not package '%s': %s", f.mod.path, f.mod.problem);
-		return -EINVAL;
-	}
 	if (f.fix_missing) {
 		ERR("could not package '%s': it lacks dbdboot's fix of dattobd's reload bug (a "
 		    "volume reloaded at boot would hang the next shutdown); run: dbdboot rebuild "
 		    "-k %s", f.mod.path, kver);
 		return -ENOEXEC;
 	}
-	ret = read_file(rpath(path, "%s", f.mod.path), 64u << 20, &p->ko, &p->len);
-	if (ret) {
-		ERR("could not read '%s': %s", f.mod.path, strerror(-ret));
-		return ret;
-	}
-	ret = module_plain(f.mod.path, &p->ko, &p->len);
-	if (ret)
-		return ret;
 	p->mod = f.mod;
 	snprintf(p->dkms_version, sizeof(p->dkms_version), "%s",
 		 f.dkms.version[0] ? f.dkms.version : f.mod.version);
