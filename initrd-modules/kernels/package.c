@@ -33,6 +33,7 @@
 
 struct pkg_opts {
 	const char *kver, *outdir, *maintainer, *revision, *key, *cert;
+	int meta;		/* --meta: the flavour's metapackage too */
 };
 
 /* The Debian architecture of a module, from its ELF header's machine. */
@@ -109,54 +110,117 @@ static int name_it(const struct pkg_opts *o, struct pkg *p)
 	return 0;
 }
 
-static int build_it(const struct pkg_opts *o, struct pkg *p)
+/*
+ * M for KVER, as Debian names its kernels: the ABI (digits and dots, then
+ * "-N" on Debian 12, "+debN" or "+bpo" on 13 and backports), '-', the
+ * flavour (a letter first). The version is the ABI with '.' for '-', so
+ * that a newer ABI is a newer version, then "-REV". 0, or -EINVAL said.
+ */
+static int name_meta(const char *kver, const char *rev, struct pkg_meta *m)
 {
-	char file[PATH_MAX];
+	size_t i = strspn(kver, "0123456789.");
+	char abi[KVER_MAX];
+
+	if (i && kver[i] == '-' && kver[i + 1] >= '0' && kver[i + 1] <= '9')
+		i += 1 + strspn(kver + i + 1, "0123456789");
+	if (i && kver[i] == '+')
+		i += 1 + strspn(kver + i + 1, "abcdefghijklmnopqrstuvwxyz0123456789.");
+	if (!i || kver[i] != '-' || kver[i + 1] < 'a' || kver[i + 1] > 'z' ||
+	    strspn(kver + i + 1, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(kver + i + 1)) {
+		ERR("could not make the metapackage of %s: the name is not ABI-FLAVOUR as Debian "
+		    "names its kernels (6.1.0-26-cloud-amd64, 6.12.38+deb13-amd64), so its "
+		    "flavour is unknown", kver);
+		return -EINVAL;
+	}
+	snprintf(abi, sizeof(abi), "%.*s", (int)i, kver);
+	for (char *c = abi; *c; c++)
+		*c = *c == '-' ? '.' : *c;
+	snprintf(m->flavour, sizeof(m->flavour), "%s", kver + i + 1);
+	snprintf(m->name, sizeof(m->name), "dattobd-modules-%s", m->flavour);
+	snprintf(m->version, sizeof(m->version), "%s-%s", abi, rev ? rev : "1");
+	return 0;
+}
+
+/* DEB (LEN bytes) written as DIR/NAME_VERSION_ARCH.deb, its path into FILE. */
+static int write_deb(const char *dir, const char *name, const char *version, const char *arch,
+		     unsigned char *deb, size_t len, char *file)
+{
+	int ret;
+
+	snprintf(file, PATH_MAX, "%s/%s_%s_%s.deb", dir, name, version, arch);
+	ret = write_atomic(file, deb, len, 0644);
+	free(deb);
+	if (ret)
+		ERR("could not write '%s': %s", file, strerror(-ret));
+	return ret;
+}
+
+static void say_made(const struct pkg_opts *o, const struct pkg *p, const char *file,
+		     const struct pkg_meta *m, const char *mfile)
+{
+	info("%s: packaged dattobd %s as '%s' (%s; module sha256 %s)", o->kver, p->mod.version,
+	     file, p->mod.sig_key[0] ? "signed" : "not signed", p->sha256);
+	if (o->meta)
+		info("%s: its flavour's metapackage %s %s, depending on %s, as '%s'", o->kver,
+		     m->name, m->version, p->name, mfile);
+	if (!opt.json)
+		return;
+	json_open(NULL);
+	json_str("kernel", o->kver);
+	json_str("package", p->name);
+	json_str("version", p->version);
+	json_str("file", file);
+	json_str("module_sha256", p->sha256);
+	json_str("signer", p->mod.signer);
+	json_str("sig_key", p->mod.sig_key);
+	if (o->meta) {
+		json_str("meta_package", m->name);
+		json_str("meta_version", m->version);
+		json_str("meta_file", mfile);
+	}
+	json_close();
+	json_end();
+}
+
+static int build_it(const struct pkg_opts *o, struct pkg *p, const struct pkg_meta *m)
+{
+	char file[PATH_MAX], mfile[PATH_MAX] = "";
 	unsigned char *deb = NULL;
 	size_t dlen = 0;
 	int ret;
 
 	ret = package_deb(o->kver, o->maintainer, p, &deb, &dlen);
-	if (ret)
-		return ret;
-	snprintf(file, sizeof(file), "%s/%s_%s_%s.deb", o->outdir, p->name, p->version, p->arch);
-	ret = write_atomic(file, deb, dlen, 0644);
-	free(deb);
-	if (ret) {
-		ERR("could not write '%s': %s", file, strerror(-ret));
-		return ret;
+	if (!ret)
+		ret = write_deb(o->outdir, p->name, p->version, p->arch, deb, dlen, file);
+	if (!ret && o->meta) {
+		ret = package_meta_deb(o->kver, o->maintainer, p, m, &deb, &dlen);
+		if (!ret)
+			ret = write_deb(o->outdir, m->name, m->version, p->arch, deb, dlen, mfile);
 	}
-	info("%s: packaged dattobd %s as '%s' (%s; module sha256 %s)", o->kver, p->mod.version,
-	     file, p->mod.sig_key[0] ? "signed" : "not signed", p->sha256);
-	if (opt.json) {
-		json_open(NULL);
-		json_str("kernel", o->kver);
-		json_str("package", p->name);
-		json_str("version", p->version);
-		json_str("file", file);
-		json_str("module_sha256", p->sha256);
-		json_str("signer", p->mod.signer);
-		json_str("sig_key", p->mod.sig_key);
-		json_close();
-		json_end();
-	}
-	return 0;
+	if (!ret)
+		say_made(o, p, file, m, mfile);
+	return ret;
 }
 
 static int package(const struct pkg_opts *o)
 {
+	struct pkg_meta m;
 	struct pkg p;
-	int ret;
+	int ret = 0;
 
 	memset(&p, 0, sizeof(p));
-	ret = take_module(o->kver, &p);
+	memset(&m, 0, sizeof(m));
+	if (o->meta)
+		ret = name_meta(o->kver, o->revision, &m);
+	if (!ret)
+		ret = take_module(o->kver, &p);
 	if (!ret)
 		ret = name_it(o, &p);
 	if (!ret && o->key)
 		ret = package_sign(o->kver, o->key, o->cert, &p);
 	if (!ret) {
 		sha256_hex(p.ko, p.len, p.sha256);
-		ret = build_it(o, &p);
+		ret = build_it(o, &p, &m);
 	}
 	free(p.ko);
 	free(p.cert);
@@ -166,7 +230,7 @@ static int package(const struct pkg_opts *o)
 static void help(void)
 {
 	fputs("Usage: dbdboot package -k KVER [-o DIR] [-m MAINTAINER] [-r REVISION]\n"
-	      "                       [--sign-key KEY --sign-cert CERT]\n"
+	      "                       [--sign-key KEY --sign-cert CERT] [--meta]\n"
 	      "\n"
 	      "Make dattobd-modules-KVER_VERSION-REVISION_ARCH.deb in DIR from the verified\n"
 	      "dattobd installed for KVER: for a fleet's apt repository, so that hosts with the\n"
@@ -183,6 +247,10 @@ static void help(void)
 	      "      --sign-cert CERT     or pkcs11: URI) and CERT (its DER certificate, which\n"
 	      "                           the hosts enroll with mokutil), with the kernel's\n"
 	      "                           sign-file; the certificate goes into the package\n"
+	      "      --meta               also make dattobd-modules-FLAVOUR (cloud-amd64 of\n"
+	      "                           6.1.0-26-cloud-amd64), the metapackage that depends on\n"
+	      "                           this package: hosts that have it installed get the\n"
+	      "                           module of each new kernel by apt upgrade\n"
 	      "  -J, --json               say what was made as JSON on stdout\n", stdout);
 }
 
@@ -210,6 +278,7 @@ int cmd_package(int argc, char **argv)
 		{ "revision", required_argument, NULL, 'r' },
 		{ "sign-key", required_argument, NULL, 'K' },
 		{ "sign-cert", required_argument, NULL, 'C' }, { "json", no_argument, NULL, 'J' },
+		{ "meta", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	struct pkg_opts o = { .outdir = "." };
@@ -224,6 +293,7 @@ int cmd_package(int argc, char **argv)
 		case 'r': o.revision = optarg; break;
 		case 'K': o.key = optarg; break;
 		case 'C': o.cert = optarg; break;
+		case 'M': o.meta = 1; break;
 		case 'J': opt.json = 1; break;
 		case 'h': help(); return EXIT_OK;
 		default: return try_help("package");

@@ -24,6 +24,13 @@ struct pkg {
 	char dkms_version[64];		/* the dkms version it was built from */
 };
 
+/* The flavour's metapackage of a kernel's package (package.c). */
+struct pkg_meta {
+	char flavour[KVER_MAX];		/* cloud-amd64, of 6.1.0-26-cloud-amd64 */
+	char name[KVER_MAX + 32];	/* dattobd-modules-FLAVOUR */
+	char version[KVER_MAX + 32];	/* the kernel's ABI ('-' as '.'), "-", the revision */
+};
+
 /* P's module signed for KVER with KEY and CERT (a signature it had is
  * taken off first), checked again (P->mod: its signer and key), CERT read
  * into P->cert. 0, or <0 after saying why. */
@@ -34,5 +41,10 @@ int package_sign(const char *kver, const char *key, const char *cert, struct pkg
  * 0, or <0 after saying why. */
 int package_deb(const char *kver, const char *maintainer, const struct pkg *p,
 		unsigned char **deb, size_t *len);
+
+/* M, the metapackage that depends on P (for KVER), as *DEB, as package_deb()
+ * does. */
+int package_meta_deb(const char *kver, const char *maintainer, const struct pkg *p,
+		     const struct pkg_meta *m, unsigned char **deb, size_t *len);
 
 #endif

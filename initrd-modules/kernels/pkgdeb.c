@@ -96,8 +96,10 @@ static void scripts(struct texts *t, const char *kver, const struct pkg *p)
 	    p->name, kver, kver, p->name, kver, kver);
 }
 
-static void docs(struct texts *t, const char *kver, const char *maint, const struct pkg *p,
-		 long long when)
+/* The copyright, the changelog (one entry: ENTRY) and the lintian override
+ * every package dbdboot makes carries, for the package NAME at VERSION. */
+static void doc_texts(struct texts *t, const char *name, const char *version, const char *entry,
+		      const char *maint, long long when)
 {
 	time_t w = (time_t)when;
 	struct tm tm;
@@ -112,13 +114,22 @@ static void docs(struct texts *t, const char *kver, const char *maint, const str
 	    " version 2 can be found in '/usr/share/common-licenses/GPL-2'.\n", DBDBOOT_VERSION);
 	gmtime_r(&w, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	put(t, t->changelog, "%s (%s) unstable; urgency=medium\n\n"
-	    "  * dattobd %s for Linux %s, built by DKMS (dattobd %s)\n"
-	    "    and packaged by dbdboot %s.\n\n -- %s  %s\n", p->name, p->version,
-	    p->mod.version, kver, p->dkms_version, DBDBOOT_VERSION, maint, date);
+	put(t, t->changelog, "%s (%s) unstable; urgency=medium\n\n%s\n -- %s  %s\n", name, version,
+	    entry, maint, date);
 	/* One package a kernel, made by a fleet: no bug it closes. */
 	snprintf(t->overrides, sizeof(t->overrides), "# Made by dbdboot package for one "
-		 "kernel: no bug to close.\n%s: initial-upload-closes-no-bugs\n", p->name);
+		 "kernel: no bug to close.\n%s: initial-upload-closes-no-bugs\n", name);
+}
+
+static void docs(struct texts *t, const char *kver, const char *maint, const struct pkg *p,
+		 long long when)
+{
+	char entry[512];
+
+	snprintf(entry, sizeof(entry), "  * dattobd %s for Linux %s, built by DKMS (dattobd %s)\n"
+		 "    and packaged by dbdboot %s.\n", p->mod.version, kver, p->dkms_version,
+		 DBDBOOT_VERSION);
+	doc_texts(t, p->name, p->version, entry, maint, when);
 	snprintf(t->depmod, sizeof(t->depmod), "# %s: this dattobd, not a dkms build, for %s\n"
 		 "override dattobd %s " PACKAGE_DIR "\n", p->name, kver, kver);
 	put(t, t->info, "dbdboot-package 1\nkernel %s\nmodule dattobd\nversion %s\n"
@@ -130,6 +141,20 @@ static void docs(struct texts *t, const char *kver, const char *maint, const str
 }
 
 #define FILE_OF(n, m, buf) { n, m, buf, strlen(buf) }
+
+/* The three files of doc_texts() for the package NAME into DATA, their
+ * names into PATHS: how many (3). Their folders are the caller's. */
+static size_t doc_files(const struct texts *t, const char *name, char (*paths)[320],
+			struct dbd_deb_file *data)
+{
+	snprintf(paths[0], 320, "./usr/share/doc/%s/copyright", name);
+	snprintf(paths[1], 320, "./usr/share/doc/%s/changelog.Debian.gz", name);
+	snprintf(paths[2], 320, "./usr/share/lintian/overrides/%s", name);
+	data[0] = (struct dbd_deb_file){ paths[0], 0644, t->copyright, strlen(t->copyright) };
+	data[1] = (struct dbd_deb_file){ paths[1], 0644, t->changelog_gz, t->changelog_gz_len };
+	data[2] = (struct dbd_deb_file){ paths[2], 0644, t->overrides, strlen(t->overrides) };
+	return 3;
+}
 
 /* The archive of T and P: the data's folders, each before what it holds. */
 static int make(const char *kver, const struct texts *t, const struct pkg *p, long long when,
@@ -149,7 +174,7 @@ static int make(const char *kver, const struct texts *t, const struct pkg *p, lo
 		{ "./", 0755, NULL, 0 }, FILE_OF("./control", 0644, t->control),
 		FILE_OF("./postinst", 0755, t->postinst), FILE_OF("./postrm", 0755, t->postrm),
 	};
-	char conf[320], ko[320], info[320], cert[320], copyright[320], changelog[320], lo[320];
+	char conf[320], ko[320], info[320], cert[320], doc[3][320];
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
@@ -161,17 +186,12 @@ static int make(const char *kver, const struct texts *t, const struct pkg *p, lo
 	snprintf(ko, sizeof(ko), "./lib/modules/%s/" PACKAGE_DIR "/dattobd.ko", kver);
 	snprintf(info, sizeof(info), "./usr/share/%s/module.txt", p->name);
 	snprintf(cert, sizeof(cert), "./usr/share/%s/signing-cert.der", p->name);
-	snprintf(copyright, sizeof(copyright), "./usr/share/doc/%s/copyright", p->name);
-	snprintf(changelog, sizeof(changelog), "./usr/share/doc/%s/changelog.Debian.gz", p->name);
 	data[n++] = (struct dbd_deb_file){ conf, 0644, t->depmod, strlen(t->depmod) };
 	data[n++] = (struct dbd_deb_file){ ko, 0644, p->ko, p->len };
 	data[n++] = (struct dbd_deb_file){ info, 0644, t->info, strlen(t->info) };
 	if (p->cert)
 		data[n++] = (struct dbd_deb_file){ cert, 0644, p->cert, p->cert_len };
-	data[n++] = (struct dbd_deb_file){ copyright, 0644, t->copyright, strlen(t->copyright) };
-	data[n++] = (struct dbd_deb_file){ changelog, 0644, t->changelog_gz, t->changelog_gz_len };
-	snprintf(lo, sizeof(lo), "./usr/share/lintian/overrides/%s", p->name);
-	data[n++] = (struct dbd_deb_file){ lo, 0644, t->overrides, strlen(t->overrides) };
+	n += doc_files(t, p->name, doc, data + n);
 	return dbd_deb_make(ctl, sizeof(ctl) / sizeof(ctl[0]), data, n, when, deb, len);
 }
 
@@ -193,6 +213,62 @@ int package_deb(const char *kver, const char *maintainer, const struct pkg *p,
 		ret = make(kver, t, p, when, deb, len);
 	if (ret)
 		ERR("could not make the package %s: %s", p->name, strerror(-ret));
+	free(t->changelog_gz);
+	free(t);
+	return ret;
+}
+
+static void meta_control(struct texts *t, const char *maint,
+			 const struct pkg *p, const struct pkg_meta *m)
+{
+	char *c = t->control;
+
+	put(t, c, "Package: %s\nVersion: %s\nArchitecture: %s\nMaintainer: %s\n", m->name,
+	    m->version, p->arch, maint);
+	put(t, c, "Installed-Size: 12\nDepends: %s\nSection: kernel\nPriority: optional\n", p->name);
+	put(t, c, "Homepage: https://github.com/datto/dattobd\n");
+	put(t, c, "Description: dattobd kernel module for the latest Linux %s kernel\n", m->flavour);
+	put(t, c, " This metapackage depends on the dattobd package of the newest\n"
+	    " kernel the fleet publishes for the %s flavour, now:\n %s\n"
+	    " Installed, the upgrade that brings a new linux-image-%s\n"
+	    " brings that kernel's dattobd too.\n", m->flavour, p->name, m->flavour);
+}
+
+int package_meta_deb(const char *kver, const char *maintainer, const struct pkg *p,
+		     const struct pkg_meta *m, unsigned char **deb, size_t *len)
+{
+	struct texts *t = calloc(1, sizeof(*t));
+	long long when = package_time();
+	char entry[512], dirs[7][320], doc[3][320];
+	struct dbd_deb_file data[10], ctl[2];
+	size_t n = 0;
+	int ret;
+
+	if (!t)
+		return -ENOMEM;
+	meta_control(t, maintainer, p, m);
+	snprintf(entry, sizeof(entry), "  * Depends on %s\n    (%s), for Linux %s.\n"
+		 "  * Made by dbdboot %s.\n", p->name, p->version, kver, DBDBOOT_VERSION);
+	doc_texts(t, m->name, m->version, entry, maintainer, when);
+	snprintf(dirs[0], 320, "./");
+	snprintf(dirs[1], 320, "./usr/");
+	snprintf(dirs[2], 320, "./usr/share/");
+	snprintf(dirs[3], 320, "./usr/share/doc/");
+	snprintf(dirs[4], 320, "./usr/share/doc/%s/", m->name);
+	snprintf(dirs[5], 320, "./usr/share/lintian/");
+	snprintf(dirs[6], 320, "./usr/share/lintian/overrides/");
+	for (; n < 7; n++)
+		data[n] = (struct dbd_deb_file){ dirs[n], 0755, NULL, 0 };
+	ctl[0] = (struct dbd_deb_file){ "./", 0755, NULL, 0 };
+	ctl[1] = (struct dbd_deb_file)FILE_OF("./control", 0644, t->control);
+	ret = t->truncated ? -E2BIG : dbd_gzip((unsigned char *)t->changelog, strlen(t->changelog),
+					       &t->changelog_gz, &t->changelog_gz_len);
+	if (!ret) {
+		n += doc_files(t, m->name, doc, data + n);
+		ret = dbd_deb_make(ctl, 2, data, n, when, deb, len);
+	}
+	if (ret)
+		ERR("could not make the package %s: %s", m->name, strerror(-ret));
 	free(t->changelog_gz);
 	free(t);
 	return ret;

@@ -68,6 +68,33 @@ ok "-r 2 -J: the version and the file as JSON" \
 	out_has "\"version\": \"0.12.1-2\"" "$D" --root "$R" package -J -k "$K" -m "$M" -o "$O" -r 2
 ok "-J: a JSON document" json_doc "$D" --root "$R" package -J -k "$K" -m "$M" -o "$O"
 
+# --meta: the flavour's metapackage beside it, following the kernel's ABI.
+MDEB=$O/dattobd-modules-test-amd64_6.1.0.99-1_amd64.deb
+ok "--meta: exit 0" status_is 0 "$D" --root "$R" package --meta -k "$K" -m "$M" -o "$O"
+ok "the metapackage: named for the flavour, versioned by the ABI" test -s "$MDEB"
+ok "it depends on the kernel's package" out_has "dattobd-modules-$K" dpkg-deb --field "$MDEB" Depends
+ok "... and on nothing else" test "$(dpkg-deb --field "$MDEB" Depends)" = "dattobd-modules-$K"
+ok "it holds documentation only" \
+	sh -c "dpkg-deb --contents '$MDEB' >/dev/null && ! dpkg-deb --contents '$MDEB' | grep -v '/\$' | grep -v ' ./usr/share/\(doc\|lintian\)/'"
+ok "the metapackage: lintian, no error or warning" lintian --fail-on error,warning "$MDEB"
+ok "-J: the metapackage named" out_has '"meta_version": "6.1.0.99-1"' \
+	"$D" --root "$R" package -J --meta -k "$K" -m "$M" -o "$O"
+ok "a kernel not named as Debian's: exit 1" status_is 1 "$D" --root "$R" package --meta -k mykernel -m "$M" -o "$O"
+ok "... said why" out_has "the name is not ABI-FLAVOUR as Debian names its kernels" \
+	"$D" --root "$R" package --meta -k mykernel -m "$M" -o "$O"
+ok "... nothing written" sh -c "! ls '$O' | grep -q mykernel"
+K1=$K
+for K in 6.12.38+deb13-cloud-amd64 6.12.12+bpo-amd64; do
+	fake_kernel
+	fake_module "$R/lib/modules/$K/updates/dkms/dattobd.ko" version=0.12.1 "dbdboot_fix=reload-1"
+	fake_depmod
+	"$D" --root "$R" -q package --meta -k "$K" -m "$M" -o "$O" -r 2
+done
+ok "Debian 13's kernel: its metapackage" test -s "$O/dattobd-modules-cloud-amd64_6.12.38+deb13-2_amd64.deb"
+ok "a backport's: its metapackage" test -s "$O/dattobd-modules-amd64_6.12.12+bpo-2_amd64.deb"
+ok "a newer ABI is a newer version" dpkg --compare-versions 6.1.0.99-1 lt 6.12.12+bpo-2
+K=$K1
+
 # Signed with a fleet key: the kernel's real sign-file (linux-kbuild-6.1),
 # copied into the root with its libraries, as dkms would run it there.
 SF=/usr/lib/linux-kbuild-6.1/scripts/sign-file
