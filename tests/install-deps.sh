@@ -6,7 +6,7 @@ PKGS="build-essential clang man-db python3 libclang-rt-14-dev libcmocka-dev libk
  pkg-config shellcheck qemu-system-x86 qemu-utils debootstrap e2fsprogs dpkg-dev
  cpio zstd xz-utils lz4 kmod util-linux procps xfsprogs socat debhelper lintian file
  zlib1g-dev liblzma-dev liblz4-dev libzstd-dev libbz2-dev bzip2 liblzo2-dev lzop
- linux-kbuild-6.1 openssl"
+ linux-kbuild-6.1 openssl gnupg"
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps: run as root (apt-get install)" >&2
 	exit 1

@@ -25,10 +25,7 @@ APT_BOOTS=${APT_BOOTS:-apt unattended}
 # shellcheck source=tests/vm/lib/deb.sh
 . "$VM_LIB/deb.sh"
 
-# The flavour (cloud-amd64) and the ABI's own part: 6.1.0-NN on Debian 12,
-# 6.12.NNN+deb13 on 13.
-FL=$(echo "$KVER" | sed -E 's/^[0-9.]+(-[0-9]+)?(\+[a-z0-9]+)?-//')
-ABI=${KVER%-"$FL"}
+deb_flavour
 METAS="linux-image-$FL linux-headers-$FL"
 deb_build
 # KVER's packages, with those of its ABI they depend on and OLD_KVER lacks
@@ -40,20 +37,9 @@ ABI_PKGS=$(for d in "$DEBS"/linux-*"-${KVER}_"*.deb; do dpkg-deb -f "$d" Depends
 # shellcheck disable=SC2086 # a list of packages
 DEBS=$(vm_debs "$KVER" "linux-image-$KVER" "linux-headers-$KVER" $ABI_PKGS)
 # shellcheck disable=SC2086
-REAL=$(vm_debs meta $METAS)
+deb_metas $METAS
 deb_system
 
-# meta_deb PKG K VERSION OUT: Debian's metapackage PKG, depending on K's
-# package at VERSION instead, into the directory OUT.
-meta_deb() {
-	local dir=$SC_DIR/meta-$1-$2
-	rm -rf "$dir"
-	dpkg-deb -R "$(ls "$REAL/${1}_"*.deb)" "$dir"
-	sed -i -e "s/^Version: .*/Version: $3/" \
-		-e "/^\(Depends\|Provides\):/s/[0-9][0-9.]*\(-[0-9][0-9]*\)\{0,1\}\(+deb[0-9]*\)\{0,1\}-$FL/$2/g" \
-		-e "/^Depends:/s/(= [^)]*)/(= $3)/g" "$dir/DEBIAN/control"
-	dpkg-deb -b "$dir" "$4/${1}_${3}_amd64.deb" >/dev/null
-}
 # shellcheck disable=SC2016
 OLD_V=$(in_chroot "$R" dpkg-query -W -f '${Version}' "linux-image-$OLD_KVER")
 NEW_V=$(dpkg-deb -f "$(ls "$DEBS/linux-image-${KVER}_"*.deb)" Version)
@@ -63,22 +49,11 @@ for m in $METAS; do
 	meta_deb "$m" "$KVER" "$NEW_V" "$R/srv/repo"
 done
 cp "$DEBS"/*.deb "$R/srv/repo/"
-(cd "$R/srv/repo" && dpkg-scanpackages -m . >Packages 2>"$SC_DIR/scan.log") ||
-	die "dpkg-scanpackages failed, see $SC_DIR/scan.log"
-{
-	printf 'Origin: dbdboot-test\nLabel: dbdboot-test\nSuite: dbdboot-test\nCodename: dbdboot-test\n'
-	printf 'Architectures: amd64\nDate: %s\nSHA256:\n' "$(LC_ALL=C date -u -R)"
-	printf ' %s %s Packages\n' "$(sha256sum <"$R/srv/repo/Packages" | cut -d' ' -f1)" \
-		"$(stat -c %s "$R/srv/repo/Packages")"
-} >"$R/srv/repo/Release"
+repo_publish srv/repo
 
 # Before the archive goes: unattended-upgrades, set to take what the local
 # repository offers.
-vm_apt_install unattended-upgrades
-cat >"$R/etc/apt/apt.conf.d/52dbdboot-test" <<'EOF'
-Unattended-Upgrade::Origins-Pattern { "origin=dbdboot-test"; };
-Unattended-Upgrade::OnlyOnACPower "false";
-EOF
+uu_setup
 # The machine's only package source from here on: the local repository.
 echo 'deb [trusted=yes] file:/srv/repo ./' >"$R/etc/apt/sources.list"
 rm -f "$R"/etc/apt/sources.list.d/*
@@ -148,11 +123,7 @@ apt_run apt install $METAS
 expect_upgraded apt "$SC_DIR/apt-apt.log"
 
 back_to_old unattended
-vm_pkg unattended-upgrade -v >"$SC_DIR/unattended.log" 2>&1 ||
-	{ tail -n 30 "$SC_DIR/unattended.log" >&2; die "unattended-upgrade failed, see $SC_DIR/unattended.log"; }
-# dpkg's output, the kernel hooks' among it, goes to unattended-upgrades' own log.
-cp "$R/var/log/unattended-upgrades/unattended-upgrades-dpkg.log" "$SC_DIR/unattended-dpkg.log" 2>/dev/null ||
-	die "unattended-upgrade ran no dpkg, see $SC_DIR/unattended.log"
+uu_run unattended
 bundle_round_trip
-expect_upgraded unattended "$SC_DIR/unattended-dpkg.log"
+expect_upgraded unattended "$SC_DIR/apt-unattended.log"
 vm_done "${VM_FLAVOUR:-initramfs-tools}: kernel upgrade by apt-get install of $METAS, then by unattended-upgrade; boots: $(echo "$APT_BOOTS" | wc -w)"

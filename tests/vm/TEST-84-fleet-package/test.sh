@@ -1,17 +1,22 @@
 #!/bin/bash
 # TEST-84-fleet-package: the module built once and served by the fleet's
-# apt repository. On the build host (the prepared system: dkms, headers,
-# the double built for KVER, dbdboot from its package), `dbdboot package`
-# makes dattobd-modules-KVER signed with a fleet key made here; installed
-# there beside dkms' build it is the module depmod resolves, the one in
-# the initrd, and rebuild leaves it alone; purged, dkms' module is back in
-# the initrd. Then the same system becomes a fleet host: no dkms, no
-# compiler, no headers, no KVER, a local apt repository (dpkg-scanpackages)
-# as its only source, holding KVER's image, dbdboot and the module package:
-#  a. apt-get install dattobd-modules-KVER brings the kernel with it;
-#  b. the kernel first (apt-get install linux-image-KVER): the hooks say
-#     the module package is awaited, status says NOT READY; then the
-#     module package: ready.
+# signed apt repository. On the build host (the prepared system: dkms,
+# headers, the double built for KVER, dbdboot from its package), `dbdboot
+# package --meta` makes dattobd-modules-KVER and the flavour's metapackage
+# dattobd-modules-FLAVOUR, signed with a fleet key made here, and the same
+# for OLD_KVER; installed there beside dkms' build, KVER's package is the
+# module depmod resolves, the one in the initrd, and rebuild leaves it
+# alone; purged, dkms' module is back in the initrd. Then the same system
+# becomes a fleet host: no dkms, no compiler, no headers, no KVER; a local
+# repository signed with gpg (Signed-By) its only source, holding OLD_KVER's
+# packages and Debian's linux-image-FLAVOUR repacked to point at OLD_KVER;
+# it installs linux-image-FLAVOUR and dattobd-modules-FLAVOUR. Then, as
+# Debian's kernel and the fleet's module reach the repository:
+#  a. the kernel first: unattended-upgrade installs KVER, the hooks say the
+#     module package is awaited, status says NOT READY; then the module:
+#     apt-get upgrade --with-new-pkgs (plain upgrade keeps the metapackage
+#     back, as it does the kernel's) brings it: ready;
+#  b. both together, from OLD_KVER's packages again: unattended-upgrade.
 # After each, KVER boots with the package's module (signed by the fleet
 # key) and reloads the root before its first mount. 2 boots.
 # vm-cost: 150 (seconds, for tests/check.sh: the longest scenarios start first)
@@ -22,8 +27,10 @@
 
 PKG=dattobd-modules-$KVER
 M='Fleet Ops <ops@example.org>'
+deb_flavour
 deb_build
 DEBS=$(vm_debs "$KVER" "linux-image-$KVER")
+deb_metas "linux-image-$FL"
 deb_system
 apt_run install-dbdboot install "/tmp/debs/$(basename "$DEB")"
 cat >"$R/etc/dbdboot/manifest" <<'MANIFEST'
@@ -48,14 +55,18 @@ mkdir -p "$R/etc/fleet"
 openssl req -new -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=Fleet module key/" \
 	-keyout "$R/etc/fleet/key.pem" -outform DER -out "$R/etc/fleet/cert.der" 2>/dev/null ||
 	die "openssl could not make the fleet's key"
-chk rebuild dbdboot rebuild -k "$KVER"
-mkdir -p "$R/srv/repo"
-chk package dbdboot package -k "$KVER" -o /srv/repo -m "$M" \
-	--sign-key /etc/fleet/key.pem --sign-cert /etc/fleet/cert.der
-PDEB=$(cd "$R/srv/repo" && ls "${PKG}_"*.deb) || die "no $PKG in the repository"
-log "build host: $PDEB"
+mkdir -p "$R/srv/repo" "$R/srv/new" "$R/srv/kernel"
+for k in "$OLD_KVER" "$KVER"; do
+	chk "rebuild-$k" dbdboot rebuild -k "$k"
+	out=/srv/repo
+	[ "$k" = "$OLD_KVER" ] || out=/srv/new
+	chk "package-$k" dbdboot package --meta -k "$k" -o "$out" -m "$M" \
+		--sign-key /etc/fleet/key.pem --sign-cert /etc/fleet/cert.der
+done
+PDEB=$(cd "$R/srv/new" && ls "${PKG}_"*.deb) || die "no $PKG made"
+log "build host: $(cd "$R/srv" && echo repo/*.deb new/*.deb)"
 DKMS_KO=$R/lib/modules/$KVER/updates/dkms/dattobd.ko
-apt_run both install "/srv/repo/$PDEB"
+apt_run both install "/srv/new/$PDEB"
 grep -q "dbdboot:.*$KVER" "$SC_DIR/apt-both.log" || die "both: the package's postinst ran no dbdboot hook"
 [ -e "$DKMS_KO" ] || die "both: dkms' module is gone"
 chk modinfo-both modinfo -k "$KVER" -n dattobd
@@ -80,15 +91,23 @@ status_has purged "updates/dkms/dattobd.ko: vermagic"
 status_has purged-initrd "module ok"
 log "build host: beside dkms the package's module wins, purged dkms' is back"
 
-# The fleet host: no dkms, no compiler, no headers, no KVER; the local
-# repository its only source.
-cp "$DEBS/linux-image-${KVER}_"*.deb "$R/srv/repo/"
+# The fleet host: no dkms, no compiler, no headers, no KVER; the fleet's
+# signed repository its only source, holding OLD_KVER's packages; Debian's
+# kernel and the fleet's module for KVER staged beside it.
+# shellcheck disable=SC2016
+OLD_V=$(in_chroot "$R" dpkg-query -W -f '${Version}' "linux-image-$OLD_KVER")
+NEW_V=$(dpkg-deb -f "$(ls "$DEBS/linux-image-${KVER}_"*.deb)" Version)
+meta_deb "linux-image-$FL" "$OLD_KVER" "$OLD_V" "$R/srv/repo"
+meta_deb "linux-image-$FL" "$KVER" "$NEW_V" "$R/srv/kernel"
+cp "$DEBS/linux-image-${KVER}_"*.deb "$R/srv/kernel/"
 cp "$R/tmp/debs/$(basename "$DEB")" "$R/srv/repo/"
-(cd "$R/srv/repo" && dpkg-scanpackages -m . >Packages 2>"$SC_DIR/scan.log") ||
-	die "dpkg-scanpackages failed, see $SC_DIR/scan.log"
-echo 'deb [trusted=yes] file:/srv/repo ./' >"$R/etc/apt/sources.list"
+uu_setup
+repo_key fleet-archive
+repo_publish srv/repo
+echo 'deb [signed-by=/usr/share/keyrings/fleet-archive.gpg] file:/srv/repo ./' >"$R/etc/apt/sources.list"
 rm -f "$R"/etc/apt/sources.list.d/*
 chk apt-update apt-get -q update
+grep -q "InRelease" "$SC_DIR/apt-update.log" || die "apt did not read the repository's signed InRelease"
 vm_pkg dkms remove dattobd --all >"$SC_DIR/dkms-remove.log" 2>&1 || true
 apt_run strip purge dkms make gcc-12 cpp-12 "linux-headers-*" "linux-kbuild-*" "linux-image-$KVER"
 rm -rf "$R/lib/modules/$KVER" "$R/var/lib/dkms"
@@ -96,6 +115,10 @@ for p in dkms make gcc cc cpp; do
 	! in_chroot "$R" sh -c "command -v $p" >/dev/null || die "the fleet host still has $p"
 done
 ls "$R"/usr/src/linux-headers-* >/dev/null 2>&1 && die "the fleet host still has headers"
+apt_run onboard install "linux-image-$FL" "dattobd-modules-$FL"
+chk status-onboard dbdboot status -k "$OLD_KVER"
+grep -qF "updates/dbdboot/dattobd.ko (package dattobd-modules-$OLD_KVER)" "$SC_DIR/status-onboard.log" ||
+	die "onboard: $OLD_KVER's module is not its package's (see $SC_DIR/status-onboard.log)"
 
 expect_fleet_ready() { # expect_fleet_ready NAME
 	status_has "$1" "$KVER: ready"
@@ -105,20 +128,36 @@ expect_fleet_ready() { # expect_fleet_ready NAME
 		die "$1: status does not name the fleet's key (see $SC_DIR/status-$1.log)"
 	vm_boot_tree "$1"
 }
+publish() { # publish DIR: its packages into the repository, apt told
+	cp "$R/$1"/*.deb "$R/srv/repo/"
+	repo_publish srv/repo
+	chk "update-${1##*/}" apt-get -q update
+}
 
-# a. The module package brings the kernel.
-apt_run together install "$PKG"
-expect_fleet_ready together
-
-# b. The kernel first, then the module package.
-apt_run undo purge "$PKG" "linux-image-$KVER"
-rm -rf "$R/lib/modules/$KVER"
-apt_run kernel-first install "linux-image-$KVER"
+# a. The kernel first, then the module package.
+publish srv/kernel
+uu_run kernel-first
+[ -f "$R/boot/vmlinuz-$KVER" ] || die "kernel first: unattended-upgrade did not install $KVER"
 grep -q "it will be added when $PKG" "$SC_DIR/apt-kernel-first.log" ||
 	die "kernel first: the hooks did not say the module package is awaited (see $SC_DIR/apt-kernel-first.log)"
 ! in_chroot "$R" dbdboot status -k "$KVER" >"$SC_DIR/status-kernel-first.log" 2>&1 ||
 	die "kernel first: status says $KVER is ready without its module"
 grep -q "NOT READY" "$SC_DIR/status-kernel-first.log" || die "kernel first: status does not say NOT READY"
-apt_run module-after install "$PKG"
+publish srv/new
+chk upgrade-plain apt-get -s upgrade
+grep -A1 "kept back" "$SC_DIR/upgrade-plain.log" | grep -q "dattobd-modules-$FL" ||
+	die "plain apt-get upgrade did not keep dattobd-modules-$FL back (see $SC_DIR/upgrade-plain.log): correct dbdboot(8)"
+apt_run module-after upgrade --with-new-pkgs
 expect_fleet_ready module-after
-vm_done "fleet package: beside dkms and alone, module with the kernel and after it: 2 boots"
+
+# b. Together, from OLD_KVER's packages again.
+vm_pkg dpkg --purge "dattobd-modules-$FL" "linux-image-$FL" "$PKG" "linux-image-$KVER" >"$SC_DIR/undo.log" 2>&1 ||
+	die "dpkg --purge failed, see $SC_DIR/undo.log"
+rm -rf "$R/lib/modules/$KVER"
+OLD_META=dattobd-modules-${FL}_$(echo "${OLD_KVER%-"$FL"}" | tr - .)-1_amd64.deb
+vm_pkg dpkg -i "/srv/repo/linux-image-${FL}_${OLD_V}_amd64.deb" "/srv/repo/$OLD_META" \
+	>>"$SC_DIR/undo.log" 2>&1 || die "the old metapackages did not install, see $SC_DIR/undo.log"
+uu_run together
+grep -q "^Setting up $PKG" "$SC_DIR/apt-together.log" || die "together: unattended-upgrade did not install $PKG"
+expect_fleet_ready together
+vm_done "fleet package: beside dkms; by upgrades from a signed repository, kernel first and both together: 2 boots"
