@@ -85,6 +85,27 @@ static int take_module(const char *kver, struct pkg *p)
 	return 0;
 }
 
+/*
+ * Does the kernel's image package ship its modules in /usr/lib/modules
+ * (Debian 13: files in /lib are aliased locations there), by dpkg's list
+ * of its files? Else the package uses /lib, as Debian 12's kernels do.
+ */
+static int in_usr_lib(const char *kver)
+{
+	char p[PATH_MAX], line[KVER_MAX + 32];
+	unsigned char *list = NULL;
+	size_t len;
+	int ret;
+
+	if (read_file(rpath(p, "/var/lib/dpkg/info/linux-image-%s.list", kver), 16 << 20, &list,
+		      &len))
+		return 0;
+	snprintf(line, sizeof(line), "/usr/lib/modules/%s", kver);
+	ret = has_line((const char *)list, line);
+	free(list);
+	return ret;
+}
+
 /* P's name, version and architecture from O and its module. */
 static int name_it(const struct pkg_opts *o, struct pkg *p)
 {
@@ -106,6 +127,7 @@ static int name_it(const struct pkg_opts *o, struct pkg *p)
 		return -EINVAL;
 	}
 	snprintf(p->name, sizeof(p->name), "dattobd-modules-%s", o->kver);
+	p->usr_lib = in_usr_lib(o->kver);
 	snprintf(p->version, sizeof(p->version), "%s-%s", p->mod.version, rev);
 	return 0;
 }

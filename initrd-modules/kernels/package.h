@@ -22,6 +22,8 @@ struct pkg {
 	char sha256[65];		/* of KO */
 	struct module_facts mod;	/* of KO, as installed for the kernel */
 	char dkms_version[64];		/* the dkms version it was built from */
+	int usr_lib;			/* 1: in /usr/lib, as the kernel's image
+					 * package ships its modules (Debian 13) */
 };
 
 /* The flavour's metapackage of a kernel's package (package.c). */

@@ -126,8 +126,8 @@ static void docs(struct texts *t, const char *kver, const char *maint, const str
 {
 	char entry[512];
 
-	snprintf(entry, sizeof(entry), "  * dattobd %s for Linux %s, built by DKMS (dattobd %s)\n"
-		 "    and packaged by dbdboot %s.\n", p->mod.version, kver, p->dkms_version,
+	snprintf(entry, sizeof(entry), "  * dattobd %s for Linux %s,\n    built by DKMS (dattobd %s)"
+		 " and packaged by dbdboot %s.\n", p->mod.version, kver, p->dkms_version,
 		 DBDBOOT_VERSION);
 	doc_texts(t, p->name, p->version, entry, maint, when);
 	snprintf(t->depmod, sizeof(t->depmod), "# %s: this dattobd, not a dkms build, for %s\n"
@@ -156,34 +156,58 @@ static size_t doc_files(const struct texts *t, const char *name, char (*paths)[3
 	return 3;
 }
 
-/* The archive of T and P: the data's folders, each before what it holds. */
+/* A folder of the archive: START, the kernel (1) or the package's name (2)
+ * or nothing (0), END. */
+struct folder { const char *start; int arg; const char *end; };
+
+/* FOLDERS under ROOT ("." or "./usr") into DATA, their names into D. */
+static size_t add_folders(const struct folder *folders, size_t nf, const char *root,
+			  const char *kver, const struct pkg *p, char (*d)[320],
+			  struct dbd_deb_file *data)
+{
+	for (size_t i = 0; i < nf; i++) {
+		const struct folder *f = &folders[i];
+
+		snprintf(d[i], 320, "%s%s%s%s", root, f->start,
+			 !f->arg ? "" : f->arg == 1 ? kver : p->name, f->end);
+		data[i] = (struct dbd_deb_file){ d[i], 0755, NULL, 0 };
+	}
+	return nf;
+}
+
+/* The archive of T and P: the data's folders, each before what it holds;
+ * /lib's in /usr/lib when the kernel's modules are there. */
 static int make(const char *kver, const struct texts *t, const struct pkg *p, long long when,
 		unsigned char **deb, size_t *len)
 {
-	char d[14][320];
-	/* Each: a start, then the kernel (1) or the package's name (2), then an end. */
-	static const struct { const char *a; int arg; const char *b; } dirs[] = {
-		{ "./", 0, "" }, { "./lib/", 0, "" }, { "./lib/depmod.d/", 0, "" },
-		{ "./lib/modules/", 0, "" }, { "./lib/modules/", 1, "/" },
-		{ "./lib/modules/", 1, "/updates/" }, { "./lib/modules/", 1, "/" PACKAGE_DIR "/" },
-		{ "./usr/", 0, "" }, { "./usr/share/", 0, "" }, { "./usr/share/", 2, "/" },
-		{ "./usr/share/doc/", 0, "" }, { "./usr/share/doc/", 2, "/" },
-		{ "./usr/share/lintian/", 0, "" }, { "./usr/share/lintian/overrides/", 0, "" },
+	static const struct folder top[] = { { "/", 0, "" } }, usr[] = { { "/usr/", 0, "" } };
+	static const struct folder lib[] = {
+		{ "/lib/", 0, "" }, { "/lib/depmod.d/", 0, "" }, { "/lib/modules/", 0, "" },
+		{ "/lib/modules/", 1, "/" }, { "/lib/modules/", 1, "/updates/" },
+		{ "/lib/modules/", 1, "/" PACKAGE_DIR "/" },
+	};
+	static const struct folder share[] = {
+		{ "/usr/share/", 0, "" }, { "/usr/share/", 2, "/" }, { "/usr/share/doc/", 0, "" },
+		{ "/usr/share/doc/", 2, "/" }, { "/usr/share/lintian/", 0, "" },
+		{ "/usr/share/lintian/overrides/", 0, "" },
 	};
 	struct dbd_deb_file data[24], ctl[] = {
 		{ "./", 0755, NULL, 0 }, FILE_OF("./control", 0644, t->control),
 		FILE_OF("./postinst", 0755, t->postinst), FILE_OF("./postrm", 0755, t->postrm),
 	};
-	char conf[320], ko[320], info[320], cert[320], doc[3][320];
+	const char *root = p->usr_lib ? "./usr" : ".";
+	char d[14][320], conf[320], ko[320], info[320], cert[320], doc[3][320];
 	size_t n = 0;
 
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(d[i], sizeof(d[i]), "%s%s%s", dirs[i].a, !dirs[i].arg ? "" :
-			 dirs[i].arg == 1 ? kver : p->name, dirs[i].b);
-		data[n++] = (struct dbd_deb_file){ d[i], 0755, NULL, 0 };
-	}
-	snprintf(conf, sizeof(conf), "./lib/depmod.d/%s.conf", p->name);
-	snprintf(ko, sizeof(ko), "./lib/modules/%s/" PACKAGE_DIR "/dattobd.ko", kver);
+	n += add_folders(top, 1, ".", kver, p, d, data);
+	if (p->usr_lib)
+		n += add_folders(usr, 1, ".", kver, p, d + n, data + n);
+	n += add_folders(lib, 6, root, kver, p, d + n, data + n);
+	if (!p->usr_lib)
+		n += add_folders(usr, 1, ".", kver, p, d + n, data + n);
+	n += add_folders(share, 6, ".", kver, p, d + n, data + n);
+	snprintf(conf, sizeof(conf), "%s/lib/depmod.d/%s.conf", root, p->name);
+	snprintf(ko, sizeof(ko), "%s/lib/modules/%s/" PACKAGE_DIR "/dattobd.ko", root, kver);
 	snprintf(info, sizeof(info), "./usr/share/%s/module.txt", p->name);
 	snprintf(cert, sizeof(cert), "./usr/share/%s/signing-cert.der", p->name);
 	data[n++] = (struct dbd_deb_file){ conf, 0644, t->depmod, strlen(t->depmod) };

@@ -89,8 +89,23 @@ for K in 6.12.38+deb13-cloud-amd64 6.12.12+bpo-amd64; do
 	fake_module "$R/lib/modules/$K/updates/dkms/dattobd.ko" version=0.12.1 "dbdboot_fix=reload-1"
 	fake_depmod
 	"$D" --root "$R" -q package --meta -k "$K" -m "$M" -o "$O" -r 2
+	# Debian 13's kernel packages ship their modules in /usr/lib (dpkg's list).
+	mkdir -p "$R/var/lib/dpkg/info"
+	printf '/.\n/usr\n/usr/lib\n/usr/lib/modules\n/usr/lib/modules/%s\n' "$K" >"$R/var/lib/dpkg/info/linux-image-$K.list"
 done
 ok "Debian 13's kernel: its metapackage" test -s "$O/dattobd-modules-cloud-amd64_6.12.38+deb13-2_amd64.deb"
+TDEB=$O/dattobd-modules-6.12.38+deb13-cloud-amd64_0.12.1-2_amd64.deb
+ok "... its package: in /lib, as its image package's list was not there yet" \
+	sh -c "dpkg-deb --contents '$TDEB' | grep -q ' ./lib/modules/6.12.38+deb13-cloud-amd64/updates/dbdboot/dattobd.ko\$'"
+"$D" --root "$R" -q package -k 6.12.38+deb13-cloud-amd64 -m "$M" -o "$O" -r 3
+TDEB=$O/dattobd-modules-6.12.38+deb13-cloud-amd64_0.12.1-3_amd64.deb
+ok "its image package's modules in /usr/lib: the module there" \
+	sh -c "dpkg-deb --contents '$TDEB' | grep -q ' ./usr/lib/modules/6.12.38+deb13-cloud-amd64/updates/dbdboot/dattobd.ko\$'"
+ok "... and the override in /usr/lib/depmod.d" \
+	sh -c "dpkg-deb --contents '$TDEB' | grep -q ' ./usr/lib/depmod.d/dattobd-modules-6.12.38+deb13-cloud-amd64.conf\$'"
+ok "... nothing in /lib (an aliased location on Debian 13)" \
+	sh -c "dpkg-deb --contents '$TDEB' >/dev/null && ! dpkg-deb --contents '$TDEB' | grep -q ' ./lib/'"
+ok "... lintian: no error or warning" lintian --fail-on error,warning "$TDEB"
 ok "a backport's: its metapackage" test -s "$O/dattobd-modules-amd64_6.12.12+bpo-2_amd64.deb"
 ok "a newer ABI is a newer version" dpkg --compare-versions 6.1.0.99-1 lt 6.12.12+bpo-2
 K=$K1

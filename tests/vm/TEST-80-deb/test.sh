@@ -25,7 +25,8 @@
 #    next build is the driver as it is); an override that is not dbdboot's
 #    stays.
 # TEST-83-trixie-deb runs this on Debian 13 (VM_FLAVOUR=trixie), without
-# the boots (DEB_BOOTS=0).
+# the boots (DEB_BOOTS=0), and a module package made by dbdboot package
+# there installed and purged beside dkms' build.
 # vm-cost: 140 (seconds, for tests/check.sh: the longest scenarios start first)
 VM_FLAVOUR=${VM_FLAVOUR:-}
 DEB_BOOTS=${DEB_BOOTS:-1}
@@ -93,6 +94,35 @@ lost=$(comm -23 "$SC_DIR/records.before" "$SC_DIR/records.after")
 in_chroot "$R" dbdboot status -k "$KVER" >"$SC_DIR/status-upgrade.log" 2>&1 ||
 	die "status says $KVER is not ready after the upgrade, see $SC_DIR/status-upgrade.log"
 cp "$R/boot/initrd.img-$KVER" "$SC_DIR/initrd-upgraded"
+# Debian 13: a module package (dbdboot package) ships where trixie's kernels
+# put their modules (/usr/lib: /lib is an aliased location there);
+# installed beside dkms' build it is the module depmod resolves and status
+# names; purged, dkms' is back. (TEST-84 does this and more on Debian 12.)
+if [ "$VM_FLAVOUR" = trixie ]; then
+	PKG=dattobd-modules-$KVER
+	in_chroot "$R" dbdboot package -k "$KVER" -o /tmp -m 'Fleet Ops <ops@example.org>' \
+		>"$SC_DIR/package.log" 2>&1 || die "dbdboot package -k $KVER failed, see $SC_DIR/package.log"
+	dpkg-deb --contents "$R/tmp/${PKG}_"*.deb >"$SC_DIR/package-contents.log"
+	grep -q " ./usr/lib/modules/$KVER/updates/dbdboot/dattobd.ko\$" "$SC_DIR/package-contents.log" ||
+		die "$PKG does not ship its module in /usr/lib/modules (see $SC_DIR/package-contents.log)"
+	! grep -q ' ./lib/' "$SC_DIR/package-contents.log" ||
+		die "$PKG ships files in /lib, an aliased location on Debian 13 (see $SC_DIR/package-contents.log)"
+	vm_pkg sh -c "dpkg -i /tmp/${PKG}_*.deb" >"$SC_DIR/package-install.log" 2>&1 ||
+		die "dpkg -i $PKG failed, see $SC_DIR/package-install.log"
+	in_chroot "$R" modinfo -k "$KVER" -n dattobd >"$SC_DIR/modinfo-package.log" 2>&1
+	grep -q "lib/modules/$KVER/updates/dbdboot/dattobd.ko\$" "$SC_DIR/modinfo-package.log" ||
+		die "with $PKG, dattobd resolves to $(cat "$SC_DIR/modinfo-package.log")"
+	in_chroot "$R" dbdboot status -k "$KVER" >"$SC_DIR/status-package.log" 2>&1 ||
+		die "with $PKG, status says $KVER is not ready, see $SC_DIR/status-package.log"
+	grep -qF "updates/dbdboot/dattobd.ko (package $PKG)" "$SC_DIR/status-package.log" ||
+		die "status does not name $PKG (see $SC_DIR/status-package.log)"
+	vm_pkg dpkg --purge "$PKG" >>"$SC_DIR/package-install.log" 2>&1 ||
+		die "dpkg --purge $PKG failed, see $SC_DIR/package-install.log"
+	in_chroot "$R" modinfo -k "$KVER" -n dattobd >"$SC_DIR/modinfo-purged.log" 2>&1
+	grep -q "lib/modules/$KVER/updates/dkms/dattobd.ko" "$SC_DIR/modinfo-purged.log" ||
+		die "$PKG purged, dattobd resolves to $(cat "$SC_DIR/modinfo-purged.log"), not dkms' again"
+	log "Debian 13: $PKG in /usr/lib, resolved beside dkms, purged"
+fi
 # A System.map that dbdboot recovers (and records): the purge takes it.
 in_chroot "$R" dbdboot sysmap -k "$KVER" --force >"$SC_DIR/sysmap.log" 2>&1 ||
 	die "dbdboot sysmap -k $KVER failed, see $SC_DIR/sysmap.log"
