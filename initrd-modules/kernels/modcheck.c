@@ -15,6 +15,7 @@
 #include "elfmod.h"
 #include "modcheck.h"
 #include "rootpath.h"
+#include "sha256.h"
 #include "symvers.h"
 #include "unpack.h"
 
@@ -114,6 +115,29 @@ static void check_crcs(struct kmod_module *mod, const char *kver, struct module_
  * its magic. A file named .ko that holds xz data passes libkmod and is
  * refused at boot. Its problem into M, 1; or 0.
  */
+/* M->build_crcs: the CRCs the package's build host checked, by its
+ * module.txt ("sha256 HEX", "crcs N") when that names the module's bytes. */
+static void build_crcs(const char *kver, struct module_facts *m)
+{
+	unsigned char *txt = NULL, *ko = NULL;
+	char p[PATH_MAX], hex[65];
+	const char *sum, *crcs;
+	size_t len, klen;
+
+	if (read_file(rpath(p, "/usr/share/dattobd-modules-%s/module.txt", kver), 1 << 16, &txt,
+		      &len))
+		return;
+	sum = line_after((char *)txt, "sha256 ");
+	crcs = line_after((char *)txt, "crcs ");
+	if (sum && crcs && !read_file(rpath(p, "%s", m->path), 64u << 20, &ko, &klen)) {
+		sha256_hex(ko, klen, hex);
+		if (!strncmp(sum, hex, 64) && (sum[64] == '\n' || !sum[64]))
+			m->build_crcs = atoi(crcs) > 0 ? atoi(crcs) : 0;
+	}
+	free(ko);
+	free(txt);
+}
+
 static int packing_problem(const char *fs_path, struct module_facts *m)
 {
 	static const struct { const char *ext; enum dbd_comp c; } names[] = {
@@ -147,20 +171,18 @@ static int packing_problem(const char *fs_path, struct module_facts *m)
 
 /* The module file: FILE if given, else what depmod lists, else where dkms
  * installs it. */
-int module_facts(const char *kver, const char *file, struct module_facts *m)
+/* M->path: FILE, else the dattobd depmod resolves for KVER, else the first
+ * on disk where dkms and others put one; M->depmod_listed. */
+static void find_path(struct kmod_ctx *ctx, const char *kver, const char *file,
+		      struct module_facts *m)
 {
 	static const char *const places[] = { "updates/dkms", "updates", "extra" };
-	struct kmod_module *mod = NULL;
+	static const char *const exts[] = MODULE_EXTS;
 	struct kmod_list *l = NULL;
-	struct kmod_ctx *ctx;
+	size_t rl = strlen(opt.root);
 	char p[PATH_MAX];
 	const char *mp;
-	size_t rl = strlen(opt.root);
 
-	memset(m, 0, sizeof(*m));
-	ctx = ctx_for(kver);
-	if (!ctx)
-		return -ENOMEM;
 	if (kmod_module_new_from_lookup(ctx, DKMS_MODULE, &l) == 0 && l) {
 		struct kmod_module *lm = kmod_module_get_module(l);
 
@@ -174,18 +196,55 @@ int module_facts(const char *kver, const char *file, struct module_facts *m)
 	}
 	if (file) {
 		snprintf(m->path, sizeof(m->path), "%s", file);
-	} else if (!m->depmod_listed) {
-		static const char *const exts[] = MODULE_EXTS;
-
-		for (size_t i = 0; i < sizeof(places) / sizeof(places[0]) && !m->path[0]; i++)
-			for (size_t x = 0; x < sizeof(exts) / sizeof(exts[0]); x++)
-				if (path_exists(rpath(p, "/lib/modules/%s/%s/" DKMS_MODULE "%s", kver,
-						      places[i], exts[x]))) {
-					snprintf(m->path, sizeof(m->path), "/lib/modules/%s/%s/"
-						 DKMS_MODULE "%s", kver, places[i], exts[x]);
-					break;
-				}
+		return;
 	}
+	for (size_t i = 0; i < sizeof(places) / sizeof(places[0]) && !m->path[0]; i++)
+		for (size_t x = 0; x < sizeof(exts) / sizeof(exts[0]); x++)
+			if (path_exists(rpath(p, "/lib/modules/%s/%s/" DKMS_MODULE "%s", kver,
+					      places[i], exts[x]))) {
+				snprintf(m->path, sizeof(m->path), "/lib/modules/%s/%s/" DKMS_MODULE "%s",
+					 kver, places[i], exts[x]);
+				break;
+			}
+}
+
+/* M->vermagic_ok and M->problem from what was read of it. */
+static void judge(const char *kver, const char *file, struct module_facts *m)
+{
+	/* vermagic: "RELEASE FLAGS...": the release must be this kernel's and
+	 * the flags those of its own modules. */
+	m->vermagic_ok = !strncmp(m->vermagic, kver, strlen(kver)) &&
+			 m->vermagic[strlen(kver)] == ' ' &&
+			 (!m->kernel_vermagic[0] || !strcmp(m->vermagic, m->kernel_vermagic));
+	if (!m->vermagic[0])
+		snprintf(m->problem, sizeof(m->problem), "not a kernel module (it has no vermagic)");
+	else if (strncmp(m->vermagic, kver, strlen(kver)) || m->vermagic[strlen(kver)] != ' ')
+		snprintf(m->problem, sizeof(m->problem), "built for another kernel (vermagic '%s')",
+			 m->vermagic);
+	else if (m->kernel_vermagic[0] && strcmp(m->vermagic, m->kernel_vermagic))
+		snprintf(m->problem, sizeof(m->problem),
+			 "vermagic '%s' differs from the kernel's '%s'", m->vermagic,
+			 m->kernel_vermagic);
+	else if (m->crcs_bad)
+		snprintf(m->problem, sizeof(m->problem),
+			 "%d symbol CRCs disagree with the kernel's Module.symvers (first: %s): "
+			 "built against other headers", m->crcs_bad, m->crc_bad_symbol);
+	else if (!m->depmod_listed && !file)
+		snprintf(m->problem, sizeof(m->problem),
+			 "depmod does not list it (run: depmod %s)", kver);
+}
+
+int module_facts(const char *kver, const char *file, struct module_facts *m)
+{
+	struct kmod_module *mod = NULL;
+	struct kmod_ctx *ctx;
+	char p[PATH_MAX];
+
+	memset(m, 0, sizeof(*m));
+	ctx = ctx_for(kver);
+	if (!ctx)
+		return -ENOMEM;
+	find_path(ctx, kver, file, m);
 	if (!m->path[0]) {
 		kmod_unref(ctx);
 		return 0;
@@ -208,32 +267,12 @@ int module_facts(const char *kver, const char *file, struct module_facts *m)
 	info_of(mod, "sig_key", m->sig_key, sizeof(m->sig_key));
 	kernel_module(ctx, kver, m);
 	check_crcs(mod, kver, m);
+	if (m->packaged && !m->symvers)
+		build_crcs(kver, m);
 	kmod_module_unref(mod);
 	kmod_unref(ctx);
-	if (packing_problem(file ? file : rpath(p, "%s", m->path), m))
-		return 0;
-
-	/* vermagic: "RELEASE FLAGS...": the release must be this kernel's and
-	 * the flags those of its own modules. */
-	m->vermagic_ok = !strncmp(m->vermagic, kver, strlen(kver)) &&
-			 m->vermagic[strlen(kver)] == ' ' &&
-			 (!m->kernel_vermagic[0] || !strcmp(m->vermagic, m->kernel_vermagic));
-	if (!m->vermagic[0])
-		snprintf(m->problem, sizeof(m->problem), "not a kernel module (it has no vermagic)");
-	else if (strncmp(m->vermagic, kver, strlen(kver)) || m->vermagic[strlen(kver)] != ' ')
-		snprintf(m->problem, sizeof(m->problem), "built for another kernel (vermagic '%s')",
-			 m->vermagic);
-	else if (m->kernel_vermagic[0] && strcmp(m->vermagic, m->kernel_vermagic))
-		snprintf(m->problem, sizeof(m->problem),
-			 "vermagic '%s' differs from the kernel's '%s'", m->vermagic,
-			 m->kernel_vermagic);
-	else if (m->crcs_bad)
-		snprintf(m->problem, sizeof(m->problem),
-			 "%d symbol CRCs disagree with the kernel's Module.symvers (first: %s): "
-			 "built against other headers", m->crcs_bad, m->crc_bad_symbol);
-	else if (!m->depmod_listed && !file)
-		snprintf(m->problem, sizeof(m->problem),
-			 "depmod does not list it (run: depmod %s)", kver);
+	if (!packing_problem(file ? file : rpath(p, "%s", m->path), m))
+		judge(kver, file, m);
 	return 0;
 }
 
@@ -241,6 +280,10 @@ const char *module_checked(const struct module_facts *m, char *buf, size_t n)
 {
 	if (m->symvers)
 		snprintf(buf, n, "vermagic, %d modversions CRCs and depmod agree", m->crcs);
+	else if (m->build_crcs)
+		snprintf(buf, n, "vermagic and depmod agree; %d modversions CRCs checked by the "
+			 "package's build host (its module.txt names these bytes), not here: no "
+			 "Module.symvers without the headers", m->build_crcs);
 	else
 		snprintf(buf, n, "vermagic and depmod agree; CRCs not checked: the kernel's "
 			 "Module.symvers could not be read (are its headers installed?)");

@@ -24,6 +24,10 @@ struct module_facts {
 	int crcs, crcs_bad;	/* modversions entries checked, disagreeing */
 	char crc_bad_symbol[128];
 	int symvers;		/* the kernel's Module.symvers was read */
+	/* Packaged, and no Module.symvers here (a fleet host: no headers): the
+	 * CRCs its build host checked, by the package's module.txt when it
+	 * names these very bytes (its sha256); else 0. */
+	int build_crcs;
 	char version[64];
 	char srcversion[40];	/* modinfo srcversion: which build this is */
 	char fix[32];		/* modinfo dbdboot_fix: "" unless built with dbdboot's fix */

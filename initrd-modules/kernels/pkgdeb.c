@@ -138,6 +138,12 @@ static void docs(struct texts *t, const char *kver, const char *maint, const str
 	    p->sha256, p->len, p->mod.fix[0] ? p->mod.fix : "-",
 	    p->mod.signer[0] ? p->mod.signer : "-", p->mod.sig_key[0] ? p->mod.sig_key : "-",
 	    DBDBOOT_VERSION);
+	/* The modversions CRCs checked against the kernel's Module.symvers
+	 * here; a fleet host without headers says so (modcheck.c). */
+	if (p->mod.symvers)
+		put(t, t->info, "crcs %d\n", p->mod.crcs);
+	else
+		put(t, t->info, "crcs -\n");
 }
 
 #define FILE_OF(n, m, buf) { n, m, buf, strlen(buf) }

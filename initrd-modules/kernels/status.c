@@ -158,6 +158,7 @@ static void show_json(const struct facts *f, int running)
 	json_int("crcs", m->crcs);
 	json_int("crcs_bad", m->crcs_bad);
 	json_bool("crcs_checked", m->symvers);
+	json_int("crcs_checked_by_build_host", m->build_crcs);
 	json_bool("depmod", m->depmod_listed);
 	json_bool("packaged", m->packaged);
 	json_str("problem", m->problem[0] ? m->problem : NULL);

@@ -96,15 +96,15 @@ done
 ok "Debian 13's kernel: its metapackage" test -s "$O/dattobd-modules-cloud-amd64_6.12.38+deb13-2_amd64.deb"
 TDEB=$O/dattobd-modules-6.12.38+deb13-cloud-amd64_0.12.1-2_amd64.deb
 ok "... its package: in /lib, as its image package's list was not there yet" \
-	sh -c "dpkg-deb --contents '$TDEB' | grep -q ' ./lib/modules/6.12.38+deb13-cloud-amd64/updates/dbdboot/dattobd.ko\$'"
+	sh -c "dpkg-deb --contents '$TDEB' | grep ' ./lib/modules/6.12.38+deb13-cloud-amd64/updates/dbdboot/dattobd.ko\$' >/dev/null"
 "$D" --root "$R" -q package -k 6.12.38+deb13-cloud-amd64 -m "$M" -o "$O" -r 3
 TDEB=$O/dattobd-modules-6.12.38+deb13-cloud-amd64_0.12.1-3_amd64.deb
 ok "its image package's modules in /usr/lib: the module there" \
-	sh -c "dpkg-deb --contents '$TDEB' | grep -q ' ./usr/lib/modules/6.12.38+deb13-cloud-amd64/updates/dbdboot/dattobd.ko\$'"
+	sh -c "dpkg-deb --contents '$TDEB' | grep ' ./usr/lib/modules/6.12.38+deb13-cloud-amd64/updates/dbdboot/dattobd.ko\$' >/dev/null"
 ok "... and the override in /usr/lib/depmod.d" \
-	sh -c "dpkg-deb --contents '$TDEB' | grep -q ' ./usr/lib/depmod.d/dattobd-modules-6.12.38+deb13-cloud-amd64.conf\$'"
+	sh -c "dpkg-deb --contents '$TDEB' | grep ' ./usr/lib/depmod.d/dattobd-modules-6.12.38+deb13-cloud-amd64.conf\$' >/dev/null"
 ok "... nothing in /lib (an aliased location on Debian 13)" \
-	sh -c "dpkg-deb --contents '$TDEB' >/dev/null && ! dpkg-deb --contents '$TDEB' | grep -q ' ./lib/'"
+	sh -c "dpkg-deb --contents '$TDEB' >/dev/null && ! dpkg-deb --contents '$TDEB' | grep ' ./lib/' >/dev/null"
 ok "... lintian: no error or warning" lintian --fail-on error,warning "$TDEB"
 ok "a backport's: its metapackage" test -s "$O/dattobd-modules-amd64_6.12.12+bpo-2_amd64.deb"
 ok "a newer ABI is a newer version" dpkg --compare-versions 6.1.0.99-1 lt 6.12.12+bpo-2
@@ -150,6 +150,19 @@ depmod -b "$R" -C "$R/lib/depmod.d" "$K" 2>/dev/null
 ok "status: the package's module, named as the package's" \
 	out_has "updates/dbdboot/dattobd.ko (package dattobd-modules-$K): vermagic" "$D" --root "$R" status -k "$K"
 ok "status -J: packaged" out_has '"packaged": true' "$D" --root "$R" status -J -k "$K"
+# No Module.symvers here, as on a fleet host: the package's module.txt says
+# what its build host checked, when it names these bytes.
+INFO=$R/usr/share/dattobd-modules-$K/module.txt
+ok "module.txt: no CRCs checked where it was made (no Module.symvers)" grep -qx "crcs -" "$INFO"
+ok "status: CRCs not checked" out_has "CRCs not checked: the kernel's Module.symvers could not be read" \
+	"$D" --root "$R" status -k "$K"
+sed -i 's/^crcs -$/crcs 81/' "$INFO"
+ok "module.txt with 81 CRCs checked: status says the build host checked them" \
+	out_has "81 modversions CRCs checked by the package's build host" "$D" --root "$R" status -k "$K"
+ok "... -J too" out_has '"crcs_checked_by_build_host": 81' "$D" --root "$R" status -J -k "$K"
+sed -i 's/^sha256 .*/sha256 0000/' "$INFO"
+ok "module.txt naming other bytes: not trusted" out_has "CRCs not checked: the kernel's Module.symvers" \
+	"$D" --root "$R" status -k "$K"
 ok "rebuild: left to the package, exit 0" status_is 0 "$D" --root "$R" rebuild -k "$K"
 ok "... said why" out_has "comes from package dattobd-modules-$K: not built with dkms" \
 	"$D" --root "$R" rebuild -k "$K"

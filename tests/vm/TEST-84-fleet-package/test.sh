@@ -126,6 +126,8 @@ expect_fleet_ready() { # expect_fleet_ready NAME
 		die "$1: status does not name the package's module (see $SC_DIR/status-$1.log)"
 	grep -q "Fleet module key" "$SC_DIR/status-$1.log" ||
 		die "$1: status does not name the fleet's key (see $SC_DIR/status-$1.log)"
+	grep -q "[1-9][0-9]* modversions CRCs checked by the package's build host" "$SC_DIR/status-$1.log" ||
+		die "$1: status does not say the build host checked the CRCs (see $SC_DIR/status-$1.log)"
 	vm_boot_tree "$1"
 }
 publish() { # publish DIR: its packages into the repository, apt told
