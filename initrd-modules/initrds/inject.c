@@ -161,6 +161,16 @@ int inject_one(const char *kver, int manifest_only)
 	return ret;
 }
 
+int inject_remake(const char *kver)
+{
+	struct facts f;
+	int ret = dbd_lock();
+
+	if (!ret)
+		ret = facts_get(kver, FACT_INITRD_PATH, &f);
+	return ret ? ret : regenerate(kver, &f);
+}
+
 static void help(void)
 {
 	fputs("Usage: dbdboot inject [-k KVER | --all] [--manifest-only] [-J]\n"

@@ -7,6 +7,10 @@
 
 /* 0 (made and verified), INJECT_DEFERRED, or <0 after saying why. */
 int inject_one(const char *kver, int manifest_only);
+/* KVER's initrd made anew by the system's generator, with whatever is
+ * installed now (no module: the initrd hooks warn and leave it out), not
+ * checked for ours: 0, or <0 after saying why. */
+int inject_remake(const char *kver);
 /* Append or replace the manifest segment of INITRD (root-relative), read
  * back (segment.c): 0, or <0 after saying why; *AGENT_STALE (nothing
  * written) when the initrd holds an agent other than the installed one. */

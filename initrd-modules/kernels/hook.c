@@ -16,7 +16,8 @@
  *                           dbdboot wrote for the kernel
  *   module-installed KVER   the postinst and postrm of a package that
  *   module-removed KVER     dbdboot package made: the initrd checked, and
- *                           made again when it lacks the module now chosen
+ *                           made again when it lacks the module now chosen,
+ *                           or holds one when none is left
  *   kernel-install add|remove KVER ...   the kernel-install(8) plugin
  */
 #include <dirent.h>
@@ -51,12 +52,33 @@ static int image_installed(const char *kver)
 	return 0;
 }
 
-static int initrd_made(const char *kver)
+/*
+ * A module package removed, and no other dattobd left for KVER: the initrd
+ * still loads the removed module at boot. It is made again without it, so
+ * that the initrd holds what is installed, and status and the hooks say
+ * the kernel is not ready.
+ */
+static void module_gone(const char *kver, const struct facts *f)
+{
+	warn("%s: dattobd-modules-%s is removed and no other dattobd is installed for this "
+	     "kernel: making '%s' again without it; the kernel is NOT READY until a module is "
+	     "installed (the fleet's package, or dkms and linux-headers-%s to build one)",
+	     kver, kver, f->initrd.path, kver);
+	if (inject_remake(kver))
+		ERR("kernel hook: '%s' still holds the removed dattobd; run: update-initramfs -u -k "
+		    "%s (or dracut -f --kver %s)", f->initrd.path, kver, kver);
+}
+
+static int initrd_made(const char *kver, int module_removed)
 {
 	struct facts f;
 
 	if (facts_get(kver, FACT_ALL, &f) || !f.k.image)
 		return 0;
+	if (module_removed && !f.mod.found && f.initrd.found && f.initrd.module == INITRD_OK) {
+		module_gone(kver, &f);
+		return 0;
+	}
 	if (f.mod.found && !f.mod.problem[0] && !f.sig.will_load)
 		warn("%s: dattobd %s", kver, f.sig.why);
 	if (facts_initrd_complete(&f) && f.mod.found && !f.mod.problem[0]) {
@@ -169,7 +191,7 @@ int cmd_kernel_hook(int argc, char **argv)
 		return image_installed(kver);
 	if (!strcmp(ev, "initrd-made") || !strcmp(ev, "module-installed") ||
 	    !strcmp(ev, "module-removed"))
-		return initrd_made(kver);
+		return initrd_made(kver, !strcmp(ev, "module-removed"));
 	if (!strcmp(ev, "headers-installed"))
 		return headers_installed(kver);
 	if (!strcmp(ev, "removed"))

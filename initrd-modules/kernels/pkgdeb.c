@@ -87,8 +87,9 @@ static void scripts(struct texts *t, const char *kver, const struct pkg *p)
 	    p->name, kver, p->name, kver, p->name, kver, kver, kver);
 	put(t, t->postrm, "#!/bin/sh\n# %s: made by dbdboot package. The module is gone: depmod\n"
 	    "# again (a dkms build of dattobd, if any, is now the one), and the initrd\n"
-	    "# checked by dbdboot's kernel hook, while the kernel is still there.\n"
-	    "set -e\ncase \"$1\" in\nremove | purge)\n"
+	    "# checked by dbdboot's kernel hook, while the kernel is still there\n"
+	    "# (once: a purge runs this with remove first, then with purge).\n"
+	    "set -e\ncase \"$1\" in\nremove)\n"
 	    "\tif [ -d /lib/modules/%s/kernel ]; then\n"
 	    "\t\tdepmod -a %s || echo \"%s: depmod -a %s failed: run it by hand\" >&2\n"
 	    "\t\tif command -v dbdboot >/dev/null 2>&1; then\n"

@@ -60,6 +60,8 @@ ok "module.txt: no signer" grep -qx "signer -" "$X/usr/share/dattobd-modules-$K/
 dpkg-deb --control "$DEB" "$T/ctl"
 ok "its maintainer scripts pass shellcheck" shellcheck -s sh "$T/ctl/postinst" "$T/ctl/postrm"
 ok "postinst runs depmod and the kernel hook" grep -q "dbdboot kernel-hook module-installed $K" "$T/ctl/postinst"
+ok "postrm runs the kernel hook at removal" grep -q "dbdboot kernel-hook module-removed $K" "$T/ctl/postrm"
+ok "... once: not again at the purge after it" sh -c "grep -qx 'remove)' '$T/ctl/postrm' && ! grep -q '^[a-z |]*purge[a-z |]*)\$' '$T/ctl/postrm'"
 ok "lintian: no error or warning" lintian --fail-on error,warning "$DEB"
 cp "$DEB" "$T/first.deb"
 "$D" --root "$R" -q package -k "$K" -m "$M" -o "$O"

@@ -18,7 +18,8 @@
 #     back, as it does the kernel's) brings it: ready;
 #  b. both together, from OLD_KVER's packages again: unattended-upgrade.
 # After each, KVER boots with the package's module (signed by the fleet
-# key) and reloads the root before its first mount. 2 boots.
+# key) and reloads the root before its first mount. 2 boots. Last, the
+# module package purged while KVER stays: its initrd made without it.
 # vm-cost: 150 (seconds, for tests/check.sh: the longest scenarios start first)
 # shellcheck source=tests/vm/lib/vm.sh
 . "$(dirname "$0")/../lib/vm.sh"
@@ -162,4 +163,15 @@ vm_pkg dpkg -i "/srv/repo/linux-image-${FL}_${OLD_V}_amd64.deb" "/srv/repo/$OLD_
 uu_run together
 grep -q "^Setting up $PKG" "$SC_DIR/apt-together.log" || die "together: unattended-upgrade did not install $PKG"
 expect_fleet_ready together
+
+# The module package purged while its kernel stays: no other dattobd, so the
+# initrd is made again without the removed module, and KVER is NOT READY.
+apt_run module-removed purge "$PKG"
+grep -q "is removed and no other dattobd is installed for this kernel" "$SC_DIR/apt-module-removed.log" ||
+	die "module removed: the hook did not say the initrd is made without it (see $SC_DIR/apt-module-removed.log)"
+in_chroot "$R" lsinitramfs "/boot/initrd.img-$KVER" >"$SC_DIR/initrd-module-removed.list"
+! grep -q 'dattobd\.ko' "$SC_DIR/initrd-module-removed.list" ||
+	die "module removed: the initrd still holds $(grep 'dattobd\.ko' "$SC_DIR/initrd-module-removed.list")"
+! in_chroot "$R" dbdboot status -k "$KVER" >"$SC_DIR/status-module-removed.log" 2>&1 ||
+	die "module removed: status says $KVER is ready"
 vm_done "fleet package: beside dkms; by upgrades from a signed repository, kernel first and both together: 2 boots"
