@@ -6,6 +6,7 @@
 case $1 in
 1)
 	real_with_fix
+	real_packaged
 	expect_early_load
 	track_root_and_data
 	;;

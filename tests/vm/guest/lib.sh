@@ -83,6 +83,23 @@ real_with_fix() {
 	expect_eq "the loaded dattobd's dbdboot fix" "$(modinfo -F dbdboot_fix dattobd)" reload-cow-dev
 }
 
+# The real, fixed module is one `dbdboot package` takes, as a fleet's build
+# host would: its module.txt names the fix (and on Debian 13 it ships in
+# /usr/lib, as the kernel's own modules).
+real_packaged() {
+	k=$(uname -r)
+	dbdboot package -k "$k" -o /tmp -m 'Fleet Ops <ops@example.org>' ||
+		fail "dbdboot package refused the real dattobd with its fix"
+	deb=$(ls /tmp/dattobd-modules-"$k"_*.deb)
+	dpkg-deb --fsys-tarfile "$deb" | tar -xOf - "./usr/share/dattobd-modules-$k/module.txt" >/tmp/module.txt
+	grep -qx 'fix reload-cow-dev' /tmp/module.txt || fail "the package's module.txt does not name the fix"
+	lib=./lib
+	! grep -qx "/usr/lib/modules/$k" "/var/lib/dpkg/info/linux-image-$k.list" 2>/dev/null || lib=./usr/lib
+	dpkg-deb --contents "$deb" | grep " $lib/modules/$k/updates/dbdboot/dattobd.ko\$" >/dev/null ||
+		fail "the package's module is not in $lib/modules"
+	rm -f "$deb" /tmp/module.txt
+}
+
 # A field of minor MINOR's entry in a dbdboot JSON file (one key a line, as
 # dbdboot writes it): verdict.json by default.
 json_field() { # json_field MINOR FIELD [FILE]
