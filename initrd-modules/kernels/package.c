@@ -29,6 +29,7 @@
 #include "files.h"
 #include "package.h"
 #include "rootpath.h"
+#include "run.h"
 #include "sha256.h"
 
 struct pkg_opts {
@@ -86,24 +87,17 @@ static int take_module(const char *kver, struct pkg *p)
 }
 
 /*
- * Does the kernel's image package ship its modules in /usr/lib/modules
- * (Debian 13: files in /lib are aliased locations there), by dpkg's list
- * of its files? Else the package uses /lib, as Debian 12's kernels do.
+ * Does a package (the kernel's image) ship /usr/lib/modules/KVER, by
+ * dpkg-query -S (Debian 13: files in /lib are aliased locations there)?
+ * Else the package uses /lib, as Debian 12's kernels do.
  */
 static int in_usr_lib(const char *kver)
 {
-	char p[PATH_MAX], line[KVER_MAX + 32];
-	unsigned char *list = NULL;
-	size_t len;
-	int ret;
+	char path[KVER_MAX + 32];
+	const char *argv[] = { "dpkg-query", "-S", path, NULL };
 
-	if (read_file(rpath(p, "/var/lib/dpkg/info/linux-image-%s.list", kver), 16 << 20, &list,
-		      &len))
-		return 0;
-	snprintf(line, sizeof(line), "/usr/lib/modules/%s", kver);
-	ret = has_line((const char *)list, line);
-	free(list);
-	return ret;
+	snprintf(path, sizeof(path), "/usr/lib/modules/%s", kver);
+	return have_program("dpkg-query") && run_prog(RUN_DPKG_QUERY, argv, "/dev/null") == 0;
 }
 
 /* P's name, version and architecture from O and its module. */

@@ -30,6 +30,7 @@ static const struct {
 	[RUN_UPDATE_INITRAMFS] = { "update-initramfs", "DBDBOOT_TIMEOUT_UPDATE_INITRAMFS", 600 },
 	[RUN_DRACUT] = { "dracut", "DBDBOOT_TIMEOUT_DRACUT", 600 },
 	[RUN_SIGN_FILE] = { "sign-file", "DBDBOOT_TIMEOUT_SIGN_FILE", 60 },
+	[RUN_DPKG_QUERY] = { "dpkg-query", "DBDBOOT_TIMEOUT_DPKG_QUERY", 60 },
 };
 
 static volatile sig_atomic_t interrupted;

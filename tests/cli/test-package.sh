@@ -91,13 +91,20 @@ for K in 6.12.38+deb13-cloud-amd64 6.12.12+bpo-amd64; do
 	fake_module "$R/lib/modules/$K/updates/dkms/dattobd.ko" version=0.12.1 "dbdboot_fix=reload-1"
 	fake_depmod
 	"$D" --root "$R" -q package --meta -k "$K" -m "$M" -o "$O" -r 2
-	# Debian 13's kernel packages ship their modules in /usr/lib (dpkg's list).
-	mkdir -p "$R/var/lib/dpkg/info"
-	printf '/.\n/usr\n/usr/lib\n/usr/lib/modules\n/usr/lib/modules/%s\n' "$K" >"$R/var/lib/dpkg/info/linux-image-$K.list"
 done
+# Debian 13's kernel packages ship their modules in /usr/lib: dpkg's
+# database says so to the real dpkg-query, copied into the root.
+K13=6.12.38+deb13-cloud-amd64
+mkdir -p "$R/var/lib/dpkg/info" "$R/var/lib/dpkg/updates"
+printf '/.\n/usr\n/usr/lib\n/usr/lib/modules\n/usr/lib/modules/%s\n' "$K13" >"$R/var/lib/dpkg/info/linux-image-$K13.list"
+printf 'Package: linux-image-%s\nStatus: install ok installed\nVersion: 1\nArchitecture: amd64\nMaintainer: k <k@example.org>\nDescription: k\n\n' \
+	"$K13" >"$R/var/lib/dpkg/status"
+mkdir -p "$R/usr/bin"
+cp /usr/bin/dpkg-query "$R/usr/bin/"
+for lib in $(ldd /usr/bin/dpkg-query | grep -o '/[^ ]*'); do cp --parents -L "$lib" "$R"; done
 ok "Debian 13's kernel: its metapackage" test -s "$O/dattobd-modules-cloud-amd64_6.12.38+deb13-2_amd64.deb"
 TDEB=$O/dattobd-modules-6.12.38+deb13-cloud-amd64_0.12.1-2_amd64.deb
-ok "... its package: in /lib, as its image package's list was not there yet" \
+ok "... its package: in /lib, as dpkg-query was not there yet" \
 	sh -c "dpkg-deb --contents '$TDEB' | grep ' ./lib/modules/6.12.38+deb13-cloud-amd64/updates/dbdboot/dattobd.ko\$' >/dev/null"
 "$D" --root "$R" -q package -k 6.12.38+deb13-cloud-amd64 -m "$M" -o "$O" -r 3
 TDEB=$O/dattobd-modules-6.12.38+deb13-cloud-amd64_0.12.1-3_amd64.deb
@@ -108,6 +115,9 @@ ok "... and the override in /usr/lib/depmod.d" \
 ok "... nothing in /lib (an aliased location on Debian 13)" \
 	sh -c "dpkg-deb --contents '$TDEB' >/dev/null && ! dpkg-deb --contents '$TDEB' | grep ' ./lib/' >/dev/null"
 ok "... lintian: no error or warning" lintian --fail-on error,warning "$TDEB"
+"$D" --root "$R" -q package -k 6.12.12+bpo-amd64 -m "$M" -o "$O" -r 3
+ok "a kernel whose image package dpkg does not know: /lib" sh -c \
+	"dpkg-deb --contents '$O/dattobd-modules-6.12.12+bpo-amd64_0.12.1-3_amd64.deb' | grep ' ./lib/modules/6.12.12+bpo-amd64/updates/dbdboot/dattobd.ko\$' >/dev/null"
 ok "a backport's: its metapackage" test -s "$O/dattobd-modules-amd64_6.12.12+bpo-2_amd64.deb"
 ok "a newer ABI is a newer version" dpkg --compare-versions 6.1.0.99-1 lt 6.12.12+bpo-2
 K=$K1
