@@ -108,13 +108,6 @@ static void check_crcs(struct kmod_module *mod, const char *kver, struct module_
 	free(symvers);
 }
 
-/*
- * The file's bytes against its name: the kernel (finit_module) and
- * dbdboot-early take a module's compression from its name (.ko plain,
- * .ko.xz, .ko.zst, .ko.gz), while libkmod, which read it above, goes by
- * its magic. A file named .ko that holds xz data passes libkmod and is
- * refused at boot. Its problem into M, 1; or 0.
- */
 /* M->build_crcs: the CRCs the package's build host checked, by its
  * module.txt ("sha256 HEX", "crcs N") when that names the module's bytes. */
 static void build_crcs(const char *kver, struct module_facts *m)
@@ -138,6 +131,13 @@ static void build_crcs(const char *kver, struct module_facts *m)
 	free(txt);
 }
 
+/*
+ * The file's bytes against its name: the kernel (finit_module) and
+ * dbdboot-early take a module's compression from its name (.ko plain,
+ * .ko.xz, .ko.zst, .ko.gz), while libkmod, which read it above, goes by
+ * its magic. A file named .ko that holds xz data passes libkmod and is
+ * refused at boot. Its problem into M, 1; or 0.
+ */
 static int packing_problem(const char *fs_path, struct module_facts *m)
 {
 	static const struct { const char *ext; enum dbd_comp c; } names[] = {
@@ -169,10 +169,8 @@ static int packing_problem(const char *fs_path, struct module_facts *m)
 	return 0;
 }
 
-/* The module file: FILE if given, else what depmod lists, else where dkms
- * installs it. */
-/* M->path: FILE, else the dattobd depmod resolves for KVER, else the first
- * on disk where dkms and others put one; M->depmod_listed. */
+/* M->path: FILE if given, else the dattobd depmod resolves for KVER, else
+ * the first on disk where dkms and others put one; M->depmod_listed. */
 static void find_path(struct kmod_ctx *ctx, const char *kver, const char *file,
 		      struct module_facts *m)
 {
