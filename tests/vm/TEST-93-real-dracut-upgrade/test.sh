@@ -37,7 +37,12 @@ in_chroot "$R" dbdboot status -k "$OLD_KVER" >"$SC_DIR/old.log" 2>&1 ||
 	die "dbdboot status -k $OLD_KVER says not ready, see $SC_DIR/old.log"
 vm_pkg dpkg --purge "linux-headers-$NEW_KVER" "linux-image-$NEW_KVER" >"$SC_DIR/purge.log" 2>&1 ||
 	die "dpkg --purge of $NEW_KVER failed, see $SC_DIR/purge.log"
-[ ! -e "$R/lib/modules/$NEW_KVER/updates/dkms/dattobd.ko" ] || die "the purge left $NEW_KVER's dattobd.ko"
+# Nothing of NEW_KVER's dattobd may be left, or the upgrade below would
+# not build it: no module file anywhere under its modules folder, no build
+# in dkms' tree (dkms installs a build it has without making it again).
+left=$({ find "$R/lib/modules/$NEW_KVER" -name 'dattobd.ko*'
+	find "$R/var/lib/dkms/dattobd" -mindepth 2 -maxdepth 2 -name "$NEW_KVER"; } 2>/dev/null || true)
+[ -z "$left" ] || die "the purge of $NEW_KVER left its dattobd: $left"
 cp "$R/boot/vmlinuz-$OLD_KVER" "$SC_DIR/vmlinuz-old"
 cp "$R/boot/initrd.img-$OLD_KVER" "$SC_DIR/initrd-old"
 vm_image_of "$R" "$SC_DIR/root.img"

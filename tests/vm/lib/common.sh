@@ -139,3 +139,17 @@ chroot_apt_install() { # chroot_apt_install ROOT LOG PKG...
 
 # Elapsed seconds since an epoch value.
 since() { echo $(($(date +%s) - $1)); }
+
+# root_install ROOT [VAR=VALUE...]: make install into the root tree ROOT
+# with a Debian system's paths (PREFIX=/usr), built in a folder of its own,
+# $BUILD/prefix-usr: make check's build (PREFIX=/usr/local), which the
+# unit tests run and install at the same time, is never made again with
+# other paths under them. One make at a time there (check.sh prepares two
+# systems at once).
+root_install() {
+	local r=$1
+	shift
+	mkdir -p "$BUILD/prefix-usr"
+	flock "$BUILD/prefix-usr/.make.lock" \
+		make -s -C "$TOP" install DESTDIR="$r" PREFIX=/usr BUILD="$BUILD/prefix-usr" "$@"
+}
