@@ -167,16 +167,17 @@ static size_t doc_files(const struct texts *t, const char *name, char (*paths)[3
  * or nothing (0), END. */
 struct folder { const char *start; int arg; const char *end; };
 
-/* FOLDERS under ROOT ("." or "./usr") into DATA, their names into D. */
+/* FOLDERS under ROOT ("." or "./usr") into DATA, their names into D; arg 2
+ * is NAME, the package's. */
 static size_t add_folders(const struct folder *folders, size_t nf, const char *root,
-			  const char *kver, const struct pkg *p, char (*d)[320],
+			  const char *kver, const char *name, char (*d)[320],
 			  struct dbd_deb_file *data)
 {
 	for (size_t i = 0; i < nf; i++) {
 		const struct folder *f = &folders[i];
 
 		snprintf(d[i], 320, "%s%s%s%s", root, f->start,
-			 !f->arg ? "" : f->arg == 1 ? kver : p->name, f->end);
+			 !f->arg ? "" : f->arg == 1 ? kver : name, f->end);
 		data[i] = (struct dbd_deb_file){ d[i], 0755, NULL, 0 };
 	}
 	return nf;
@@ -206,13 +207,13 @@ static int make(const char *kver, const struct texts *t, const struct pkg *p, lo
 	char d[14][320], conf[320], ko[320], info[320], cert[320], doc[3][320];
 	size_t n = 0;
 
-	n += add_folders(top, 1, ".", kver, p, d, data);
+	n += add_folders(top, 1, ".", kver, p->name, d, data);
 	if (p->usr_lib)
-		n += add_folders(usr, 1, ".", kver, p, d + n, data + n);
-	n += add_folders(lib, 6, root, kver, p, d + n, data + n);
+		n += add_folders(usr, 1, ".", kver, p->name, d + n, data + n);
+	n += add_folders(lib, 6, root, kver, p->name, d + n, data + n);
 	if (!p->usr_lib)
-		n += add_folders(usr, 1, ".", kver, p, d + n, data + n);
-	n += add_folders(share, 6, ".", kver, p, d + n, data + n);
+		n += add_folders(usr, 1, ".", kver, p->name, d + n, data + n);
+	n += add_folders(share, 6, ".", kver, p->name, d + n, data + n);
 	snprintf(conf, sizeof(conf), "%s/lib/depmod.d/%s.conf", root, p->name);
 	snprintf(ko, sizeof(ko), "%s/lib/modules/%s/" PACKAGE_DIR "/dattobd.ko", root, kver);
 	snprintf(info, sizeof(info), "./usr/share/%s/module.txt", p->name);
@@ -268,11 +269,17 @@ static void meta_control(struct texts *t, const char *maint,
 int package_meta_deb(const char *kver, const char *maintainer, const struct pkg *p,
 		     const struct pkg_meta *m, unsigned char **deb, size_t *len)
 {
+	/* Only the documents' folders: it holds nothing else. */
+	static const struct folder dirs[] = {
+		{ "/", 0, "" }, { "/usr/", 0, "" }, { "/usr/share/", 0, "" },
+		{ "/usr/share/doc/", 0, "" }, { "/usr/share/doc/", 2, "/" },
+		{ "/usr/share/lintian/", 0, "" }, { "/usr/share/lintian/overrides/", 0, "" },
+	};
 	struct texts *t = calloc(1, sizeof(*t));
 	long long when = package_time();
-	char entry[512], dirs[7][320], doc[3][320];
+	char entry[512], d[7][320], doc[3][320];
 	struct dbd_deb_file data[10], ctl[2];
-	size_t n = 0;
+	size_t n;
 	int ret;
 
 	if (!t)
@@ -281,15 +288,7 @@ int package_meta_deb(const char *kver, const char *maintainer, const struct pkg 
 	snprintf(entry, sizeof(entry), "  * Depends on %s\n    (%s), for Linux %s.\n"
 		 "  * Made by dbdboot %s.\n", p->name, p->version, kver, DBDBOOT_VERSION);
 	doc_texts(t, m->name, m->version, entry, maintainer, when);
-	snprintf(dirs[0], 320, "./");
-	snprintf(dirs[1], 320, "./usr/");
-	snprintf(dirs[2], 320, "./usr/share/");
-	snprintf(dirs[3], 320, "./usr/share/doc/");
-	snprintf(dirs[4], 320, "./usr/share/doc/%s/", m->name);
-	snprintf(dirs[5], 320, "./usr/share/lintian/");
-	snprintf(dirs[6], 320, "./usr/share/lintian/overrides/");
-	for (; n < 7; n++)
-		data[n] = (struct dbd_deb_file){ dirs[n], 0755, NULL, 0 };
+	n = add_folders(dirs, 7, ".", kver, m->name, d, data);
 	ctl[0] = (struct dbd_deb_file){ "./", 0755, NULL, 0 };
 	ctl[1] = (struct dbd_deb_file)FILE_OF("./control", 0644, t->control);
 	ret = t->truncated ? -E2BIG : dbd_gzip((unsigned char *)t->changelog, strlen(t->changelog),
