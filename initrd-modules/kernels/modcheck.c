@@ -116,16 +116,18 @@ static void build_crcs(const char *kver, struct module_facts *m)
 	char p[PATH_MAX], hex[65];
 	const char *sum, *crcs;
 	size_t len, klen;
+	int n;
 
 	if (read_file(rpath(p, "/usr/share/dattobd-modules-%s/module.txt", kver), 1 << 16, &txt,
 		      &len))
 		return;
 	sum = line_after((char *)txt, "sha256 ");
 	crcs = line_after((char *)txt, "crcs ");
-	if (sum && crcs && !read_file(rpath(p, "%s", m->path), 64u << 20, &ko, &klen)) {
+	n = crcs ? atoi(crcs) : 0;	/* "crcs -": none checked there */
+	if (sum && n > 0 && !read_file(rpath(p, "%s", m->path), 64u << 20, &ko, &klen)) {
 		sha256_hex(ko, klen, hex);
 		if (!strncmp(sum, hex, 64) && (sum[64] == '\n' || !sum[64]))
-			m->build_crcs = atoi(crcs) > 0 ? atoi(crcs) : 0;
+			m->build_crcs = n;
 	}
 	free(ko);
 	free(txt);
