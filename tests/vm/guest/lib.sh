@@ -94,7 +94,7 @@ real_packaged() {
 	dpkg-deb --fsys-tarfile "$deb" | tar -xOf - "./usr/share/dattobd-modules-$k/module.txt" >/tmp/module.txt
 	grep -qx 'fix reload-cow-dev' /tmp/module.txt || fail "the package's module.txt does not name the fix"
 	lib=./lib
-	! grep -qx "/usr/lib/modules/$k" "/var/lib/dpkg/info/linux-image-$k.list" 2>/dev/null || lib=./usr/lib
+	! dpkg-query -S "/usr/lib/modules/$k" >/dev/null 2>&1 || lib=./usr/lib
 	dpkg-deb --contents "$deb" | grep " $lib/modules/$k/updates/dbdboot/dattobd.ko\$" >/dev/null ||
 		fail "the package's module is not in $lib/modules"
 	rm -f "$deb" /tmp/module.txt

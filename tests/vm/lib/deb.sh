@@ -89,11 +89,12 @@ repo_publish() { # repo_publish DIR
 		printf 'Architectures: amd64\nDate: %s\nSHA256:\n' "$(LC_ALL=C date -u -R)"
 		printf ' %s %s Packages\n' "$(sha256sum <"$d/Packages" | cut -d' ' -f1)" "$(stat -c %s "$d/Packages")"
 	} >"$d/Release"
-	[ -z "${REPO_GNUPGHOME:-}" ] || rm -f "$d/InRelease"
-	[ -z "${REPO_GNUPGHOME:-}" ] || GNUPGHOME=$REPO_GNUPGHOME gpg -q --batch --yes --clearsign \
-		-o "$d/InRelease" "$d/Release" || die "gpg could not sign $1's Release"
+	[ -n "${REPO_GNUPGHOME:-}" ] || return 0
+	rm -f "$d/InRelease"
+	GNUPGHOME=$REPO_GNUPGHOME gpg -q --batch --yes --clearsign -o "$d/InRelease" "$d/Release" ||
+		die "gpg could not sign $1's Release"
 	# No gpg-agent left behind.
-	[ -z "${REPO_GNUPGHOME:-}" ] || GNUPGHOME=$REPO_GNUPGHOME gpgconf --kill gpg-agent
+	GNUPGHOME=$REPO_GNUPGHOME gpgconf --kill gpg-agent
 }
 
 repo_key() { # repo_key NAME
